@@ -1,0 +1,69 @@
+// Stable error codes. They cross IPC and HTTP as `{ code, message }`; never rename one.
+export const ERROR_CODES = [
+  // Input
+  'ERR_INVALID_INPUT',
+  // Identities and lifecycle
+  'ERR_IDENTITY_NOT_FOUND',
+  'ERR_IDENTITY_EXISTS',
+  'ERR_IDENTITY_NOT_ACTIVE',
+  'ERR_ILLEGAL_TRANSITION',
+  // Attestation
+  'ERR_ATTESTATION_REQUIRED',
+  'ERR_JOIN_TOKEN_INVALID',
+  'ERR_JOIN_TOKEN_USED',
+  'ERR_JOIN_TOKEN_EXPIRED',
+  'ERR_SELECTOR_MISMATCH',
+  'ERR_K8S_TOKEN_INVALID',
+  'ERR_K8S_NOT_CONFIGURED',
+  // Tokens (names follow jose's where the meaning is the same)
+  'ERR_JWT_MALFORMED',
+  'ERR_JOSE_ALG_NOT_ALLOWED',
+  'ERR_JOSE_HEADER_INVALID',
+  'ERR_JWKS_NO_MATCHING_KEY',
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  'ERR_JWT_EXPIRED',
+  'ERR_JWT_NOT_YET_VALID',
+  'ERR_JWT_AUDIENCE_INVALID',
+  'ERR_JWT_ISSUER_INVALID',
+  'ERR_JWT_CLAIM_INVALID',
+  // Credentials
+  'ERR_CREDENTIAL_UNKNOWN',
+  'ERR_CREDENTIAL_REVOKED',
+  'ERR_CREDENTIAL_ROTATED',
+  'ERR_CREDENTIAL_NOT_FOUND',
+  'ERR_SCOPE_NOT_ALLOWED',
+  // Callers and channels
+  'ERR_UNAUTHENTICATED',
+  'ERR_FORBIDDEN',
+  'ERR_NOT_FOUND',
+  'ERR_METHOD_NOT_ALLOWED',
+  'ERR_PAYLOAD_TOO_LARGE',
+  'ERR_UNSUPPORTED_MEDIA_TYPE',
+  'ERR_BAD_ORIGIN',
+  'ERR_BAD_HOST',
+  // Keys and storage
+  'ERR_KEY_NOT_FOUND',
+  'ERR_MASTER_KEY_LOCKED',
+  'ERR_STORE_BUSY',
+  'ERR_AUDIT_CHAIN_BROKEN',
+  'ERR_INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorPayload {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+const codeSet: ReadonlySet<string> = new Set(ERROR_CODES);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && codeSet.has(value);
+}
+
+export function isErrorPayload(value: unknown): value is ErrorPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return isErrorCode(v.code) && typeof v.message === 'string';
+}

@@ -1,0 +1,105 @@
+// The operator API, defined once: IPC handlers, the preload, the headless bridge, the CLI
+// and the renderer all use this table. Inputs are validated with these schemas on every
+// boundary; outputs come from the main process and are typed only.
+import type { z } from 'zod';
+import type {
+  AuditEventDto,
+  AuditVerifyDto,
+  CredentialDto,
+  IdentityDto,
+  IntrospectionDto,
+  IssuedCredentialDto,
+  JoinTokenDto,
+  SigningKeyDto,
+  StatusDto,
+  TrustBundleDto,
+  VerifiedCredentialDto,
+} from './dto.js';
+import {
+  createJoinTokenInput,
+  emptyInput,
+  identityRefInput,
+  issueCredentialInput,
+  listAuditInput,
+  listCredentialsInput,
+  listIdentitiesInput,
+  registerIdentityInput,
+  revokeCredentialInput,
+  revokeIdentityInput,
+  rotateKeysInput,
+  tokenInput,
+  transitionInput,
+  verifyTokenInput,
+} from './schemas.js';
+
+export const operatorInputs = {
+  'status.get': emptyInput,
+  'identities.register': registerIdentityInput,
+  'identities.list': listIdentitiesInput,
+  'identities.get': identityRefInput,
+  'identities.transition': transitionInput,
+  'identities.revoke': revokeIdentityInput,
+  'identities.kill': revokeIdentityInput,
+  'joinTokens.create': createJoinTokenInput,
+  'credentials.issue': issueCredentialInput,
+  'credentials.list': listCredentialsInput,
+  'credentials.revoke': revokeCredentialInput,
+  'credentials.introspect': tokenInput,
+  'credentials.verify': verifyTokenInput,
+  'keys.list': emptyInput,
+  'keys.rotate': rotateKeysInput,
+  'keys.emergencyRotate': rotateKeysInput,
+  'trustBundle.get': emptyInput,
+  'audit.list': listAuditInput,
+  'audit.verify': emptyInput,
+} as const;
+
+export interface OperatorOutputs {
+  'status.get': StatusDto;
+  'identities.register': IdentityDto;
+  'identities.list': IdentityDto[];
+  'identities.get': IdentityDto;
+  'identities.transition': IdentityDto;
+  'identities.revoke': IdentityDto;
+  'identities.kill': { identity: IdentityDto; revokedCredentials: number };
+  'joinTokens.create': JoinTokenDto;
+  'credentials.issue': IssuedCredentialDto;
+  'credentials.list': CredentialDto[];
+  'credentials.revoke': CredentialDto;
+  'credentials.introspect': IntrospectionDto;
+  'credentials.verify': VerifiedCredentialDto;
+  'keys.list': SigningKeyDto[];
+  'keys.rotate': SigningKeyDto;
+  'keys.emergencyRotate': { key: SigningKeyDto; revokedCredentials: number };
+  'trustBundle.get': TrustBundleDto;
+  'audit.list': AuditEventDto[];
+  'audit.verify': AuditVerifyDto;
+}
+
+export type OperatorMethod = keyof typeof operatorInputs;
+/** What a caller passes (defaults may be omitted). */
+export type OperatorInput<M extends OperatorMethod> = z.input<(typeof operatorInputs)[M]>;
+/** What a handler receives after validation. */
+export type OperatorParsedInput<M extends OperatorMethod> = z.output<(typeof operatorInputs)[M]>;
+export type OperatorOutput<M extends OperatorMethod> = OperatorOutputs[M];
+
+export const OPERATOR_METHODS = Object.keys(operatorInputs) as OperatorMethod[];
+
+export function isOperatorMethod(value: unknown): value is OperatorMethod {
+  return typeof value === 'string' && Object.hasOwn(operatorInputs, value);
+}
+
+/** The main-process side: one handler per method, given validated input. */
+export type OperatorHandlers = {
+  [M in OperatorMethod]: (input: OperatorParsedInput<M>) => Promise<OperatorOutput<M>>;
+};
+
+/** The caller side (renderer, CLI over the bridge): raw input in, value out, errors thrown as OperatorCallError. */
+export type OperatorClient = {
+  [M in OperatorMethod]: (input: OperatorInput<M>) => Promise<OperatorOutput<M>>;
+};
+
+/** Push events from the main process to the console. */
+export interface OperatorEvents {
+  'audit.appended': { readonly headSeq: number };
+}
