@@ -1,0 +1,97 @@
+import type { IntrospectionDto } from '../../src-shared/dto.js';
+import { CharonError } from '../core/errors.js';
+import { agentIdOf } from '../core/spiffe-id.js';
+import type { VerifiedCredential } from '../authority/credential-authority.js';
+import type { ControlPlane } from './control-plane.js';
+
+export interface SvidResponse {
+  readonly spiffe_id: string;
+  readonly svid: string;
+  readonly jti: string;
+  readonly expires_at: number;
+  readonly attestation_expires_at: number | null;
+}
+
+/**
+ * What an agent may do, and nothing more: attest itself, get and rotate its own credentials,
+ * introspect a token. No operator state is reachable from here.
+ */
+export class AgentApi {
+  readonly #plane: ControlPlane;
+
+  constructor(plane: ControlPlane) {
+    this.#plane = plane;
+  }
+
+  /** The caller's credential, checked fully (signature, claims, revocation, identity ACTIVE). */
+  async authenticate(token: string): Promise<VerifiedCredential> {
+    const verified = await this.#plane.authority.verify(token);
+    this.#plane.store.identities.touch(verified.credential.agentId, this.#plane.clock.now());
+    return verified;
+  }
+
+  async attestJoinToken(input: { agentId: string; token: string; selectors?: readonly string[] }): Promise<SvidResponse> {
+    const result = this.#plane.attestation.attestWithJoinToken(input.agentId, input.token, input.selectors);
+    return this.#issueAfterAttestation(result.identity.id, result.identity.spiffeId);
+  }
+
+  async attestK8s(input: { agentId: string; token: string }): Promise<SvidResponse> {
+    const result = await this.#plane.attestation.attestWithK8sToken(input.agentId, input.token);
+    return this.#issueAfterAttestation(result.identity.id, result.identity.spiffeId);
+  }
+
+  /** Another credential for the caller itself (a narrower scope, another audience). */
+  async issueForSelf(caller: VerifiedCredential, request: { audience?: string; scope?: readonly string[]; ttlSeconds?: number }): Promise<SvidResponse> {
+    const { token, credential } = await this.#plane.authority.issue({ agentId: caller.credential.agentId, ...request, dpopJkt: caller.credential.dpopJkt }, caller.spiffeId);
+    return this.#response(caller.spiffeId, token, credential.jti, credential.expiresAt);
+  }
+
+  async rotate(caller: VerifiedCredential): Promise<SvidResponse> {
+    const { token, credential } = await this.#plane.authority.rotate(caller, caller.spiffeId);
+    return this.#response(caller.spiffeId, token, credential.jti, credential.expiresAt);
+  }
+
+  /** RFC 7662: any failure is simply `active: false`, never a reason an attacker could probe. */
+  async introspect(token: string): Promise<IntrospectionDto> {
+    try {
+      const v = await this.#plane.authority.verify(token, audienceOf(token));
+      return {
+        active: true,
+        iss: this.#plane.config.issuer,
+        sub: v.spiffeId,
+        aud: v.audience,
+        exp: Math.floor(v.expiresAt / 1000),
+        iat: Math.floor(v.issuedAt / 1000),
+        jti: v.jti,
+        scope: v.scope,
+        env: v.env,
+        token_type: v.dpopJkt ? 'DPoP' : 'Bearer',
+        ...(v.dpopJkt ? { cnf: { jkt: v.dpopJkt } } : {}),
+      };
+    } catch (error) {
+      if (error instanceof CharonError) return { active: false };
+      throw error;
+    }
+  }
+
+  async #issueAfterAttestation(agentId: string, spiffeId: string): Promise<SvidResponse> {
+    const { token, credential } = await this.#plane.authority.issue({ agentId }, spiffeId);
+    return this.#response(spiffeId, token, credential.jti, credential.expiresAt);
+  }
+
+  #response(spiffeId: string, svid: string, jti: string, expiresAt: number): SvidResponse {
+    const agentId = agentIdOf(this.#plane.config.trustDomain, spiffeId);
+    const identity = agentId ? this.#plane.store.identities.get(agentId) : null;
+    return { spiffe_id: spiffeId, svid, jti, expires_at: Math.floor(expiresAt / 1000), attestation_expires_at: identity?.attestationExpiresAt ? Math.floor(identity.attestationExpiresAt / 1000) : null };
+  }
+}
+
+/** Introspection accepts any audience this authority issued for; the signature and record still decide. */
+function audienceOf(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { aud?: unknown };
+    return typeof payload.aud === 'string' ? payload.aud : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CharonError } from '../core/errors.js';
+import { formatSpiffeId } from '../core/spiffe-id.js';
+
+const ttl = z.number().int().positive();
+
+/** `<data-dir>/config.json`; every field optional, defaults below. */
+export const configFileSchema = z.strictObject({
+  trustDomain: z.string().regex(/^[a-z0-9._-]{1,255}$/, 'a SPIFFE trust domain: lowercase letters, digits, ".", "_", "-"').optional(),
+  host: z.enum(['127.0.0.1', '::1', 'localhost']).optional(),
+  agentPort: z.number().int().min(0).max(65535).optional(),
+  bridgePort: z.number().int().min(0).max(65535).optional(),
+  ttlCapsSeconds: z.strictObject({ dev: ttl.optional(), test: ttl.optional(), prod: ttl.optional() }).optional(),
+  attestationTtlSeconds: ttl.optional(),
+  joinTokenTtlSeconds: ttl.optional(),
+  keyRotationDays: z.number().positive().optional(),
+  checkpointEvery: z.number().int().positive().optional(),
+  checkpointIntervalSeconds: ttl.optional(),
+  durability: z.enum(['normal', 'full']).optional(),
+  bundleRefreshHintSeconds: ttl.optional(),
+  kubernetes: z
+    .strictObject({ issuer: z.string().min(1), audience: z.string().min(1), jwksFile: z.string().optional(), jwksUrl: z.url().optional() })
+    .refine((k) => Boolean(k.jwksFile) !== Boolean(k.jwksUrl), 'set exactly one of jwksFile or jwksUrl')
+    .optional(),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+export interface CharonConfig {
+  readonly dataDir: string;
+  readonly trustDomain: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly host: string;
+  readonly agentPort: number;
+  readonly bridgePort: number;
+  readonly ttlCapsSeconds: { readonly dev: number; readonly test: number; readonly prod: number };
+  readonly attestationTtlSeconds: number;
+  readonly joinTokenTtlSeconds: number;
+  readonly keyRotationDays: number;
+  readonly checkpointEvery: number;
+  readonly checkpointIntervalSeconds: number;
+  readonly durability: 'normal' | 'full';
+  readonly bundleRefreshHintSeconds: number;
+  readonly kubernetes: ConfigFile['kubernetes'] | null;
+}
+
+export const DEFAULTS = {
+  trustDomain: 'charon.local',
+  host: '127.0.0.1',
+  agentPort: 7470,
+  bridgePort: 7471,
+  // Short-lived by design; prod shortest.
+  ttlCapsSeconds: { dev: 3600, test: 1800, prod: 600 },
+  attestationTtlSeconds: 24 * 3600,
+  joinTokenTtlSeconds: 3600,
+  keyRotationDays: 30,
+  checkpointEvery: 256,
+  checkpointIntervalSeconds: 30,
+  durability: 'normal',
+  bundleRefreshHintSeconds: 300,
+} as const;
+
+export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonConfig {
+  const path = join(dataDir, 'config.json');
+  let file: ConfigFile = {};
+  if (existsSync(path)) {
+    const parsed = configFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CharonError('ERR_INVALID_INPUT', `${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`);
+    }
+    file = parsed.data;
+  }
+  const merged = { ...file, ...dropUndefined(overrides) };
+  const trustDomain = merged.trustDomain ?? DEFAULTS.trustDomain;
+  return {
+    dataDir,
+    trustDomain,
+    issuer: formatSpiffeId(trustDomain, 'charon', 'authority'),
+    audience: formatSpiffeId(trustDomain, 'charon', 'gateway'),
+    host: merged.host ?? DEFAULTS.host,
+    agentPort: merged.agentPort ?? DEFAULTS.agentPort,
+    bridgePort: merged.bridgePort ?? DEFAULTS.bridgePort,
+    ttlCapsSeconds: { ...DEFAULTS.ttlCapsSeconds, ...dropUndefined(merged.ttlCapsSeconds ?? {}) },
+    attestationTtlSeconds: merged.attestationTtlSeconds ?? DEFAULTS.attestationTtlSeconds,
+    joinTokenTtlSeconds: merged.joinTokenTtlSeconds ?? DEFAULTS.joinTokenTtlSeconds,
+    keyRotationDays: merged.keyRotationDays ?? DEFAULTS.keyRotationDays,
+    checkpointEvery: merged.checkpointEvery ?? DEFAULTS.checkpointEvery,
+    checkpointIntervalSeconds: merged.checkpointIntervalSeconds ?? DEFAULTS.checkpointIntervalSeconds,
+    durability: merged.durability ?? DEFAULTS.durability,
+    bundleRefreshHintSeconds: merged.bundleRefreshHintSeconds ?? DEFAULTS.bundleRefreshHintSeconds,
+    kubernetes: merged.kubernetes ?? null,
+  };
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,122 @@
+import type { OperatorHandlers } from '../../src-shared/operator-api.js';
+import { AttestationService } from '../attest/attestation-service.js';
+import { K8sPsatAttestor } from '../attest/k8s-psat.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { Checkpointer } from '../audit/checkpointer.js';
+import { CredentialAuthority } from '../authority/credential-authority.js';
+import { KeyManagement } from '../authority/key-management.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { fileMasterKeyProvider, type MasterKeyProvider } from '../crypto/master-key.js';
+import { KeyRing } from '../crypto/key-ring.js';
+import { IdentityService } from '../identity/identity-service.js';
+import { openSqliteStore, type Store } from '../store/sqlite-store.js';
+import { AgentApi } from './agent-api.js';
+import { loadConfig, type CharonConfig, type ConfigFile } from './config.js';
+import { operatorHandlers } from './operator-handlers.js';
+
+export interface ControlPlaneOptions {
+  readonly dataDir: string;
+  readonly overrides?: ConfigFile;
+  readonly masterKeyProvider?: MasterKeyProvider;
+  readonly clock?: Clock;
+  /** Addresses of running listeners, for status. */
+  readonly endpoints?: { agentUrl?: string; bridgeUrl?: string };
+}
+
+/** The composition root: the only place that wires store, crypto, audit and features together. */
+export class ControlPlane {
+  readonly config: CharonConfig;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly audit: AuditLog;
+  readonly keyRing: KeyRing;
+  readonly checkpointer: Checkpointer;
+  readonly identities: IdentityService;
+  readonly attestation: AttestationService;
+  readonly authority: CredentialAuthority;
+  readonly keys: KeyManagement;
+  readonly agentApi: AgentApi;
+  readonly handlers: OperatorHandlers;
+  readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
+  #appendsSinceCheckpoint = 0;
+
+  private constructor(config: CharonConfig, store: Store, clock: Clock, masterKey: Buffer, endpoints: { agentUrl?: string; bridgeUrl?: string }) {
+    this.config = config;
+    this.store = store;
+    this.clock = clock;
+    this.endpoints = endpoints;
+    const tx = store;
+    this.audit = new AuditLog({ repo: store.audit, tx, clock });
+    this.keyRing = new KeyRing({ keys: store.signingKeys, tx, clock, masterKey, dataVersion: store.dataVersion });
+    this.checkpointer = new Checkpointer({ repo: store.audit, tx, clock, keyRing: this.keyRing, issuer: config.issuer });
+    this.identities = new IdentityService({ identities: store.identities, credentials: store.credentials, tx, audit: this.audit, clock, trustDomain: config.trustDomain });
+    this.attestation = new AttestationService({
+      identities: store.identities,
+      joinTokens: store.joinTokens,
+      attestations: store.attestations,
+      tx,
+      audit: this.audit,
+      clock,
+      trustDomain: config.trustDomain,
+      attestationTtlMs: config.attestationTtlSeconds * 1000,
+      joinTokenTtlMs: config.joinTokenTtlSeconds * 1000,
+      k8s: config.kubernetes ? new K8sPsatAttestor(config.kubernetes) : null,
+      activate: (agentId, actor) => void this.identities.transitionInTransaction(agentId, 'ACTIVE', actor, 'attested'),
+    });
+    this.authority = new CredentialAuthority({
+      identities: store.identities,
+      credentials: store.credentials,
+      signingKeys: store.signingKeys,
+      tx,
+      audit: this.audit,
+      clock,
+      keyRing: this.keyRing,
+      trustDomain: config.trustDomain,
+      issuer: config.issuer,
+      defaultAudience: config.audience,
+      ttlCapsMs: { dev: config.ttlCapsSeconds.dev * 1000, test: config.ttlCapsSeconds.test * 1000, prod: config.ttlCapsSeconds.prod * 1000 },
+    });
+    this.keys = new KeyManagement({
+      keys: store.signingKeys,
+      credentials: store.credentials,
+      tx,
+      audit: this.audit,
+      clock,
+      keyRing: this.keyRing,
+      rotationIntervalMs: config.keyRotationDays * 24 * 3600 * 1000,
+      refreshHintSeconds: config.bundleRefreshHintSeconds,
+    });
+    this.agentApi = new AgentApi(this);
+    this.handlers = operatorHandlers(this);
+    // Sign the head every N records, so a deleted or rewritten tail is caught soon after.
+    this.audit.onAppend(() => {
+      if (++this.#appendsSinceCheckpoint >= config.checkpointEvery) {
+        this.#appendsSinceCheckpoint = 0;
+        void this.checkpointer.checkpoint().catch(() => undefined);
+      }
+    });
+  }
+
+  static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
+    const config = loadConfig(options.dataDir, options.overrides);
+    const store = openSqliteStore(`${config.dataDir}/charon.db`, { durability: config.durability });
+    try {
+      const masterKey = await (options.masterKeyProvider ?? fileMasterKeyProvider({ passphrase: process.env.CHARON_PASSPHRASE })).load(config.dataDir);
+      const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {});
+      await plane.keyRing.init();
+      return plane;
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+
+  /** Signs a final checkpoint so the tail written by this process is anchored, then closes. */
+  async close(): Promise<void> {
+    try {
+      await this.checkpointer.checkpoint();
+    } finally {
+      this.store.close();
+    }
+  }
+}

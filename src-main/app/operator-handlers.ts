@@ -1,0 +1,53 @@
+import type { OperatorHandlers } from '../../src-shared/operator-api.js';
+import type { AuditRecord } from '../core/records.js';
+import type { ControlPlane } from './control-plane.js';
+import { credentialDto, identityDto } from './dto.js';
+
+/** The operator actor in the audit chain (the console or the CLI, on the owner's behalf). */
+export const OPERATOR = 'operator';
+
+/** Every operator method, over the control plane; inputs arrive validated. */
+export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
+  const { identities, attestation, authority, keys, checkpointer, store, config } = plane;
+  const auditDto = (r: AuditRecord) => ({ ...r });
+  return {
+    'status.get': async () => ({
+      trustDomain: config.trustDomain,
+      issuer: config.issuer,
+      audience: config.audience,
+      agentUrl: plane.endpoints.agentUrl ?? null,
+      bridgeUrl: plane.endpoints.bridgeUrl ?? null,
+      dataDir: config.dataDir,
+      ttlCapsSeconds: config.ttlCapsSeconds,
+      counts: store.identities.countByState(),
+      auditHeadSeq: store.audit.head()?.seq ?? 0,
+    }),
+    'identities.register': async (input) => identityDto(identities.register(input, OPERATOR)),
+    'identities.list': async (input) => identities.list(input).map(identityDto),
+    'identities.get': async ({ id }) => identityDto(identities.get(id)),
+    'identities.transition': async ({ id, to, reason }) => identityDto(identities.transition(id, to, OPERATOR, reason)),
+    'identities.revoke': async ({ id, reason }) => identityDto(identities.transition(id, 'REVOKED', OPERATOR, reason)),
+    'identities.kill': async ({ id, reason }) => {
+      const { identity, revokedCredentials } = identities.kill(id, OPERATOR, reason);
+      return { identity: identityDto(identity), revokedCredentials };
+    },
+    'joinTokens.create': async ({ agentId, selectors, ttlSeconds }) => attestation.createJoinToken(agentId, selectors, ttlSeconds, OPERATOR),
+    'credentials.issue': async (input) => {
+      const { token, credential } = await authority.issue(input, OPERATOR);
+      return { token, credential: credentialDto(credential) };
+    },
+    'credentials.list': async (input) => authority.list(input).map(credentialDto),
+    'credentials.revoke': async ({ jti, reason }) => credentialDto(authority.revoke(jti, OPERATOR, reason)),
+    'credentials.introspect': async ({ token }) => plane.agentApi.introspect(token),
+    'credentials.verify': async ({ token, audience }) => {
+      const v = await authority.verify(token, audience);
+      return { jti: v.jti, agentId: v.credential.agentId, spiffeId: v.spiffeId, audience: v.audience, scope: v.scope, environment: v.env, expiresAt: v.expiresAt, kid: v.kid };
+    },
+    'keys.list': async () => keys.list(),
+    'keys.rotate': async ({ reason }) => (await keys.rotate(OPERATOR, reason)).key,
+    'keys.emergencyRotate': async ({ reason }) => keys.rotate(OPERATOR, reason, true),
+    'trustBundle.get': async () => keys.bundle(),
+    'audit.list': async (input) => store.audit.list(input).map(auditDto),
+    'audit.verify': async () => checkpointer.verify(),
+  };
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Environment } from '../../src-shared/domain.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { auditedChange } from '../audit/audited.js';
+import type { Clock } from '../core/clock.js';
+import { CharonError } from '../core/errors.js';
+import type { CredentialRepository, IdentityRepository, SigningKeyRepository, Transactor } from '../core/ports.js';
+import type { CredentialRecord, IdentityRecord } from '../core/records.js';
+import { formatScope, isScopeSubset } from '../core/scope.js';
+import { agentSpiffeId } from '../core/spiffe-id.js';
+import { signJwtSvid } from '../crypto/jwt-svid-issue.js';
+import { verifyJwtSvid, type VerifiedSvid } from '../crypto/jwt-svid-verify.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+
+export interface CredentialAuthorityDeps {
+  readonly identities: IdentityRepository;
+  readonly credentials: CredentialRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly tx: Transactor;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly keyRing: KeyRing;
+  readonly trustDomain: string;
+  readonly issuer: string;
+  readonly defaultAudience: string;
+  readonly ttlCapsMs: Readonly<Record<Environment, number>>;
+}
+
+export interface IssueRequest {
+  readonly agentId: string;
+  readonly audience?: string;
+  readonly scope?: readonly string[];
+  readonly ttlSeconds?: number;
+  readonly dpopJkt?: string | null;
+}
+
+export interface VerifiedCredential extends VerifiedSvid {
+  readonly credential: CredentialRecord;
+  readonly identity: IdentityRecord;
+}
+
+/** Issues, rotates, revokes and verifies JWT-SVIDs; every issuance commits with its audit record. */
+export class CredentialAuthority {
+  readonly #d: CredentialAuthorityDeps;
+
+  constructor(deps: CredentialAuthorityDeps) {
+    this.#d = deps;
+  }
+
+  async issue(request: IssueRequest, actor: string, rotates?: CredentialRecord): Promise<{ token: string; credential: CredentialRecord }> {
+    const subject = agentSpiffeId(this.#d.trustDomain, request.agentId);
+    const refusal = { actor, kind: rotates ? 'credential.rotate' : 'credential.issue', subject, details: { audience: request.audience } };
+    const check = (): { identity: IdentityRecord; now: number } => {
+      const identity = this.#d.identities.get(request.agentId);
+      if (!identity) throw new CharonError('ERR_IDENTITY_NOT_FOUND', `No identity ${request.agentId}`);
+      const now = this.#d.clock.now();
+      // Invariant 1: no credential without an ACTIVE identity and a fresh attestation.
+      if (identity.state !== 'ACTIVE') throw new CharonError('ERR_IDENTITY_NOT_ACTIVE', `Identity ${identity.id} is ${identity.state}`);
+      if (identity.attestationExpiresAt === null || identity.attestationExpiresAt <= now) {
+        throw new CharonError('ERR_ATTESTATION_REQUIRED', `No fresh attestation on record for ${identity.id}`);
+      }
+      return { identity, now };
+    };
+
+    // Sign outside the transaction (signing is asynchronous), then re-check and commit.
+    const { identity, now } = auditedChange(this.#d.tx, this.#d.audit, refusal, check);
+    const scopeTokens = request.scope ?? identity.scopes;
+    if (!isScopeSubset(scopeTokens, identity.scopes)) {
+      return auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
+        throw new CharonError('ERR_SCOPE_NOT_ALLOWED', `Scope exceeds what ${identity.id} may hold`);
+      });
+    }
+    const cap = this.#d.ttlCapsMs[identity.environment];
+    const ttl = Math.min(request.ttlSeconds ? request.ttlSeconds * 1000 : cap, cap);
+    await this.#d.keyRing.refresh();
+    for (let attempt = 0; ; attempt++) {
+      const key = this.#d.keyRing.activeKey();
+      const credential: CredentialRecord = {
+        jti: randomUUID(),
+        agentId: identity.id,
+        spiffeId: identity.spiffeId,
+        audience: request.audience ?? this.#d.defaultAudience,
+        scope: formatScope(scopeTokens),
+        environment: identity.environment,
+        kid: key.record.kid,
+        issuedAt: Math.floor(now / 1000) * 1000,
+        expiresAt: Math.floor((now + ttl) / 1000) * 1000,
+        state: 'ACTIVE',
+        dpopJkt: request.dpopJkt ?? null,
+        rotatedTo: null,
+      };
+      const token = await signJwtSvid(key, {
+        issuer: this.#d.issuer,
+        spiffeId: credential.spiffeId,
+        audience: credential.audience,
+        jti: credential.jti,
+        scope: credential.scope,
+        env: credential.environment,
+        issuedAt: credential.issuedAt,
+        expiresAt: credential.expiresAt,
+        dpopJkt: credential.dpopJkt,
+      });
+      const committed = auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
+        check();
+        // A rotation by another process may have retired this key since we signed: sign again.
+        if (!this.#d.signingKeys.list().some((k) => k.kid === key.record.kid && k.state === 'ACTIVE')) return false;
+        if (rotates) {
+          const current = this.#d.credentials.get(rotates.jti);
+          if (current?.state !== 'ACTIVE') throw new CharonError(current?.state === 'ROTATED' ? 'ERR_CREDENTIAL_ROTATED' : 'ERR_CREDENTIAL_REVOKED', 'The credential being rotated is no longer active');
+          this.#d.credentials.setState(rotates.jti, 'ROTATED', now, { rotatedTo: credential.jti });
+        }
+        this.#d.credentials.insert(credential);
+        this.#d.audit.append({
+          actor,
+          kind: rotates ? 'credential.rotate' : 'credential.issue',
+          subject: identity.spiffeId,
+          decision: 'allow',
+          details: { jti: credential.jti, aud: credential.audience, scope: credential.scope, exp: credential.expiresAt, kid: credential.kid, jkt: credential.dpopJkt, ...(rotates ? { rotated: rotates.jti } : {}) },
+        });
+        return true;
+      });
+      if (committed) return { token, credential };
+      if (attempt >= 2) throw new CharonError('ERR_STORE_BUSY', 'Signing keys keep changing; try again');
+      await this.#d.keyRing.reload();
+    }
+  }
+
+  /** Verifies signature and claims, then the record: unknown, revoked or rotated tokens and inactive identities are refused. */
+  async verify(token: string, audience?: string): Promise<VerifiedCredential> {
+    if (this.#d.keyRing.stale) await this.#d.keyRing.refresh();
+    const svid = await verifyJwtSvid(token, {
+      issuer: this.#d.issuer,
+      audience: audience ?? this.#d.defaultAudience,
+      trustDomain: this.#d.trustDomain,
+      now: this.#d.clock.now(),
+      keyFor: (kid) => this.#d.keyRing.verificationKey(kid),
+    });
+    const credential = this.#d.credentials.get(svid.jti);
+    if (!credential || credential.spiffeId !== svid.spiffeId || credential.kid !== svid.kid) {
+      throw new CharonError('ERR_CREDENTIAL_UNKNOWN', 'This credential was not issued here');
+    }
+    if (credential.state === 'REVOKED') throw new CharonError('ERR_CREDENTIAL_REVOKED', 'This credential has been revoked');
+    if (credential.state === 'ROTATED') throw new CharonError('ERR_CREDENTIAL_ROTATED', 'This credential has been replaced by a newer one');
+    if (credential.state === 'EXPIRED') throw new CharonError('ERR_JWT_EXPIRED', 'Token has expired');
+    const identity = this.#d.identities.get(credential.agentId);
+    if (identity?.state !== 'ACTIVE') throw new CharonError('ERR_IDENTITY_NOT_ACTIVE', `Identity ${credential.agentId} is not ACTIVE`);
+    return { ...svid, credential, identity };
+  }
+
+  /** A new credential with the same terms; the presented one becomes ROTATED. */
+  async rotate(current: VerifiedCredential, actor: string): Promise<{ token: string; credential: CredentialRecord }> {
+    const c = current.credential;
+    return this.issue({ agentId: c.agentId, audience: c.audience, scope: c.scope.split(' ').filter(Boolean), dpopJkt: c.dpopJkt }, actor, c);
+  }
+
+  revoke(jti: string, actor: string, reason?: string): CredentialRecord {
+    return auditedChange(this.#d.tx, this.#d.audit, { actor, kind: 'credential.revoke', subject: jti }, () => {
+      const credential = this.#d.credentials.get(jti);
+      if (!credential) throw new CharonError('ERR_CREDENTIAL_NOT_FOUND', `No credential ${jti}`);
+      if (credential.state === 'ACTIVE') {
+        this.#d.credentials.setState(jti, 'REVOKED', this.#d.clock.now(), { reason: reason ?? 'revoked by operator' });
+        this.#d.audit.append({ actor, kind: 'credential.revoke', subject: credential.spiffeId, decision: 'allow', details: { jtis: [jti], reason } });
+      }
+      return this.#d.credentials.get(jti) as CredentialRecord;
+    });
+  }
+
+  list(filter: { agentId?: string; liveOnly?: boolean }): CredentialRecord[] {
+    const now = this.#d.clock.now();
+    return this.#d.credentials
+      .list({ agentId: filter.agentId, liveAt: filter.liveOnly ? now : undefined })
+      .map((c) => (c.state === 'ACTIVE' && c.expiresAt <= now ? { ...c, state: 'EXPIRED' } : c));
+  }
+}

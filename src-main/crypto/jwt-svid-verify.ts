@@ -1,0 +1,119 @@
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { ErrorCode } from '../../src-shared/errors.js';
+import { ENVIRONMENTS, type Environment } from '../../src-shared/domain.js';
+import { toEpochSeconds } from '../core/clock.js';
+import { CharonError } from '../core/errors.js';
+import { parseSpiffeId } from '../core/spiffe-id.js';
+import { SVID_ALG, type JoseKey } from './signing-key.js';
+
+export const MAX_TOKEN_BYTES = 8192;
+const ALLOWED_HEADERS = new Set(['alg', 'kid', 'typ']);
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface SvidVerifyOptions {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly trustDomain: string;
+  readonly now: number;
+  readonly keyFor: (kid: string) => JoseKey | null;
+}
+
+export interface VerifiedSvid {
+  readonly kid: string;
+  readonly jti: string;
+  readonly spiffeId: string;
+  readonly audience: string;
+  readonly scope: string;
+  readonly env: Environment;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly dpopJkt: string | null;
+  readonly payload: JWTPayload;
+}
+
+const fail = (code: ErrorCode, message: string): never => {
+  throw new CharonError(code, message);
+};
+
+/** Verifies a JWT-SVID's form, signature and claims. Revocation is the authority's job. */
+export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): Promise<VerifiedSvid> {
+  if (typeof token !== 'string') throw new TypeError('token must be a string');
+  if (token.length > MAX_TOKEN_BYTES) fail('ERR_JWT_MALFORMED', `Token exceeds ${MAX_TOKEN_BYTES} bytes`);
+  if (token.split('.').length !== 3) fail('ERR_JWT_MALFORMED', 'Not a JWS compact serialization');
+
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(token) as Record<string, unknown>;
+  } catch {
+    return fail('ERR_JWT_MALFORMED', 'Unreadable JOSE header');
+  }
+  // The JWT-SVID standard allows only alg, kid and typ: anything else (jwk, jku, x5u, crit, b64...) is refused.
+  for (const name of Object.keys(header)) {
+    if (!ALLOWED_HEADERS.has(name)) fail('ERR_JOSE_HEADER_INVALID', `JOSE header "${name}" is not allowed in a JWT-SVID`);
+  }
+  if (header.alg !== SVID_ALG) fail('ERR_JOSE_ALG_NOT_ALLOWED', `"alg" must be ${SVID_ALG}`);
+  if (header.typ !== undefined && header.typ !== 'JWT' && header.typ !== 'JOSE') fail('ERR_JOSE_HEADER_INVALID', '"typ" must be JWT or JOSE');
+  const kid = header.kid;
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 128) return fail('ERR_JOSE_HEADER_INVALID', 'Missing or invalid "kid" header');
+  const key = options.keyFor(kid);
+  if (!key) return fail('ERR_JWKS_NO_MATCHING_KEY', 'No key in the trust bundle matches "kid"');
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: [SVID_ALG],
+      issuer: options.issuer,
+      audience: options.audience,
+      currentDate: new Date(options.now),
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['exp', 'iat', 'jti', 'sub', 'aud'],
+    }));
+  } catch (error) {
+    throw mapJoseError(error);
+  }
+
+  if (typeof payload.iat !== 'number' || payload.iat > toEpochSeconds(options.now) + CLOCK_TOLERANCE_SECONDS) {
+    fail('ERR_JWT_NOT_YET_VALID', '"iat" is in the future');
+  }
+  if (Array.isArray(payload.aud) && payload.aud.length !== 1) fail('ERR_JWT_AUDIENCE_INVALID', 'A JWT-SVID for Charon carries exactly one audience');
+  const sub = payload.sub as string;
+  try {
+    if (parseSpiffeId(sub).trustDomain !== options.trustDomain) fail('ERR_JWT_CLAIM_INVALID', '"sub" is not in this trust domain');
+  } catch (error) {
+    if (error instanceof CharonError && error.code === 'ERR_JWT_CLAIM_INVALID') throw error;
+    fail('ERR_JWT_CLAIM_INVALID', '"sub" is not a SPIFFE ID');
+  }
+  if (typeof payload.jti !== 'string' || payload.jti.length > 128) fail('ERR_JWT_CLAIM_INVALID', '"jti" is invalid');
+  if (typeof payload.scope !== 'string') fail('ERR_JWT_CLAIM_INVALID', '"scope" must be a string');
+  const env = payload.env;
+  if (typeof env !== 'string' || !(ENVIRONMENTS as readonly string[]).includes(env)) return fail('ERR_JWT_CLAIM_INVALID', '"env" is invalid');
+  const cnf = payload.cnf as { jkt?: unknown } | undefined;
+  if (cnf !== undefined && (typeof cnf !== 'object' || cnf === null || typeof cnf.jkt !== 'string')) fail('ERR_JWT_CLAIM_INVALID', '"cnf" is invalid');
+
+  return {
+    kid,
+    jti: payload.jti as string,
+    spiffeId: sub,
+    audience: options.audience,
+    scope: payload.scope as string,
+    env: env as Environment,
+    issuedAt: (payload.iat as number) * 1000,
+    expiresAt: (payload.exp as number) * 1000,
+    dpopJkt: cnf?.jkt ? (cnf.jkt as string) : null,
+    payload,
+  };
+}
+
+export function mapJoseError(error: unknown): CharonError {
+  if (error instanceof CharonError) return error;
+  if (error instanceof errors.JWTExpired) return new CharonError('ERR_JWT_EXPIRED', 'Token has expired', { cause: error });
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const byClaim: Record<string, ErrorCode> = { aud: 'ERR_JWT_AUDIENCE_INVALID', iss: 'ERR_JWT_ISSUER_INVALID', nbf: 'ERR_JWT_NOT_YET_VALID', iat: 'ERR_JWT_NOT_YET_VALID' };
+    return new CharonError(byClaim[error.claim] ?? 'ERR_JWT_CLAIM_INVALID', `Claim "${error.claim}" is invalid: ${error.message}`, { cause: error });
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new CharonError('ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'Signature verification failed', { cause: error });
+  if (error instanceof errors.JOSEAlgNotAllowed) return new CharonError('ERR_JOSE_ALG_NOT_ALLOWED', 'Algorithm not allowed', { cause: error });
+  if (error instanceof errors.JOSEError) return new CharonError('ERR_JWT_MALFORMED', `Malformed token: ${error.message}`, { cause: error });
+  if (error instanceof TypeError) throw error;
+  return new CharonError('ERR_JWT_MALFORMED', 'Malformed token', { cause: error });
+}

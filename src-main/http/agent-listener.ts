@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ControlPlane } from '../app/control-plane.js';
+import { CharonError } from '../core/errors.js';
+import { issueBody, joinTokenAttestBody, k8sAttestBody, parseBody, scopeTokens } from './agent-schemas.js';
+import { checkHostAndOrigin, loopbackOrigins, readForm, readJson, sendError, sendJson } from './http-io.js';
+
+export interface AgentListener {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The agent-facing listener (loopback only): attestation, the caller's own credentials,
+ * introspection and the trust bundle. Nothing here can change operator state.
+ */
+export async function startAgentListener(plane: ControlPlane, options: { port: number; host?: string }): Promise<AgentListener> {
+  let port = options.port;
+  const server: Server = createServer((req, res) => {
+    handle(plane, port, req, res).catch((error: unknown) => sendError(res, error));
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  await listen(server, options.port, options.host ?? '127.0.0.1');
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () => closeServer(server),
+  };
+}
+
+async function handle(plane: ControlPlane, port: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  checkHostAndOrigin(req, port, loopbackOrigins(port));
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const route = `${req.method ?? 'GET'} ${path}`;
+  const api = plane.agentApi;
+  switch (route) {
+    case 'GET /.well-known/jwks.json':
+    case 'GET /.well-known/spiffe-bundle':
+      await plane.keyRing.refresh();
+      return sendJson(res, 200, plane.keys.bundle(), { 'cache-control': `public, max-age=${Math.min(60, plane.config.bundleRefreshHintSeconds)}` });
+    case 'POST /v1/attest/join-token': {
+      const body = parseBody(joinTokenAttestBody, await readJson(req));
+      return sendJson(res, 200, await api.attestJoinToken({ agentId: body.agent_id, token: body.token, selectors: body.selectors }));
+    }
+    case 'POST /v1/attest/k8s': {
+      const body = parseBody(k8sAttestBody, await readJson(req));
+      return sendJson(res, 200, await api.attestK8s({ agentId: body.agent_id, token: body.token }));
+    }
+    case 'POST /v1/credentials': {
+      const caller = await api.authenticate(bearer(req));
+      const body = parseBody(issueBody, await readJson(req));
+      return sendJson(res, 200, await api.issueForSelf(caller, { audience: body.audience, scope: scopeTokens(body.scope), ttlSeconds: body.ttl_seconds }));
+    }
+    case 'POST /v1/credentials/rotate': {
+      const caller = await api.authenticate(bearer(req));
+      return sendJson(res, 200, await api.rotate(caller));
+    }
+    case 'POST /v1/introspect': {
+      // RFC 7662 §2.1: the caller authenticates; here with its own credential.
+      await api.authenticate(bearer(req));
+      const token = (await readForm(req)).get('token');
+      if (!token) throw new CharonError('ERR_INVALID_INPUT', 'token is required');
+      return sendJson(res, 200, await api.introspect(token));
+    }
+    default:
+      if (['/.well-known/jwks.json', '/.well-known/spiffe-bundle', '/v1/attest/join-token', '/v1/attest/k8s', '/v1/credentials', '/v1/credentials/rotate', '/v1/introspect'].includes(path)) {
+        throw new CharonError('ERR_METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed on ${path}`);
+      }
+      throw new CharonError('ERR_NOT_FOUND', 'Not found');
+  }
+}
+
+function bearer(req: IncomingMessage): string {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/.exec(header);
+  if (!match?.[1]) throw new CharonError('ERR_UNAUTHENTICATED', 'Authorization: Bearer <JWT-SVID> is required');
+  return match[1];
+}
+
+export function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

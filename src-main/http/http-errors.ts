@@ -1,0 +1,59 @@
+import type { ErrorCode, ErrorPayload } from '../../src-shared/errors.js';
+
+/** HTTP status for each error code; the body always carries the stable `{ code, message }`. */
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'ERR_INVALID_INPUT':
+    case 'ERR_JWT_MALFORMED':
+    case 'ERR_K8S_NOT_CONFIGURED':
+      return 400;
+    case 'ERR_UNAUTHENTICATED':
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+    case 'ERR_JOSE_HEADER_INVALID':
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+    case 'ERR_JWT_EXPIRED':
+    case 'ERR_JWT_NOT_YET_VALID':
+    case 'ERR_JWT_AUDIENCE_INVALID':
+    case 'ERR_JWT_ISSUER_INVALID':
+    case 'ERR_JWT_CLAIM_INVALID':
+    case 'ERR_CREDENTIAL_UNKNOWN':
+    case 'ERR_CREDENTIAL_REVOKED':
+    case 'ERR_CREDENTIAL_ROTATED':
+    case 'ERR_JOIN_TOKEN_INVALID':
+    case 'ERR_JOIN_TOKEN_USED':
+    case 'ERR_JOIN_TOKEN_EXPIRED':
+    case 'ERR_SELECTOR_MISMATCH':
+    case 'ERR_K8S_TOKEN_INVALID':
+      return 401;
+    case 'ERR_FORBIDDEN':
+    case 'ERR_SCOPE_NOT_ALLOWED':
+    case 'ERR_IDENTITY_NOT_ACTIVE':
+    case 'ERR_ATTESTATION_REQUIRED':
+    case 'ERR_BAD_ORIGIN':
+    case 'ERR_BAD_HOST':
+      return 403;
+    case 'ERR_NOT_FOUND':
+    case 'ERR_IDENTITY_NOT_FOUND':
+    case 'ERR_CREDENTIAL_NOT_FOUND':
+    case 'ERR_KEY_NOT_FOUND':
+      return 404;
+    case 'ERR_METHOD_NOT_ALLOWED':
+      return 405;
+    case 'ERR_IDENTITY_EXISTS':
+    case 'ERR_ILLEGAL_TRANSITION':
+    case 'ERR_AUDIT_CHAIN_BROKEN':
+      return 409;
+    case 'ERR_PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'ERR_UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'ERR_STORE_BUSY':
+    case 'ERR_MASTER_KEY_LOCKED':
+      return 503;
+    case 'ERR_INTERNAL':
+      return 500;
+  }
+}
+
+export const errorBody = (error: ErrorPayload): { code: ErrorCode; message: string } => ({ code: error.code, message: error.message });

@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorPayload } from '../../src-shared/errors.js';
+import { CharonError, toErrorPayload } from '../core/errors.js';
+import { errorBody, httpStatusOf } from './http-errors.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+/** Reads a body up to `limit` bytes; a larger one is refused before it is buffered. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new CharonError('ERR_PAYLOAD_TOO_LARGE', `Body exceeds ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new CharonError('ERR_PAYLOAD_TOO_LARGE', `Body exceeds ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new CharonError('ERR_UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+  const body = await readBody(req);
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)) as unknown;
+  } catch {
+    throw new CharonError('ERR_INVALID_INPUT', 'Body is not valid UTF-8 JSON');
+  }
+}
+
+export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') throw new CharonError('ERR_UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/x-www-form-urlencoded');
+  return new URLSearchParams((await readBody(req)).toString('utf8'));
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: unknown, headers: Record<string, string> = {}): void {
+  const payload: ErrorPayload = toErrorPayload(error);
+  if (payload.code === 'ERR_INTERNAL') console.error('charon: internal error', error);
+  sendJson(res, httpStatusOf(payload.code), errorBody(payload), headers);
+}
+
+/**
+ * DNS-rebinding defence: the Host must name this loopback listener, and an Origin, if any,
+ * must be one of the listener's own origins.
+ */
+export function checkHostAndOrigin(req: IncomingMessage, port: number, allowedOrigins: readonly string[]): void {
+  const host = req.headers.host;
+  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  if (!host || !allowedHosts.includes(host.toLowerCase())) throw new CharonError('ERR_BAD_HOST', 'Host header does not name this loopback listener');
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowedOrigins.includes(origin)) throw new CharonError('ERR_BAD_ORIGIN', 'Origin not allowed');
+}
+
+export const loopbackOrigins = (port: number): string[] => [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];

@@ -1,0 +1,80 @@
+import type { CredentialState, Environment } from '../../src-shared/domain.js';
+import type { CredentialRepository } from '../core/ports.js';
+import type { CredentialRecord } from '../core/records.js';
+import type { Db } from './database.js';
+import { whereClause } from './where-clause.js';
+
+interface Row {
+  jti: string;
+  agent_id: string;
+  spiffe_id: string;
+  audience: string;
+  scope: string;
+  environment: Environment;
+  kid: string;
+  issued_at: number;
+  expires_at: number;
+  state: CredentialState;
+  dpop_jkt: string | null;
+  rotated_to: string | null;
+}
+
+const fromRow = (r: Row): CredentialRecord => ({
+  jti: r.jti,
+  agentId: r.agent_id,
+  spiffeId: r.spiffe_id,
+  audience: r.audience,
+  scope: r.scope,
+  environment: r.environment,
+  kid: r.kid,
+  issuedAt: r.issued_at,
+  expiresAt: r.expires_at,
+  state: r.state,
+  dpopJkt: r.dpop_jkt,
+  rotatedTo: r.rotated_to,
+});
+
+export function sqliteCredentialRepository(db: Db): CredentialRepository {
+  const insert = db.prepare(`INSERT INTO credentials (jti, agent_id, spiffe_id, audience, scope, environment, kid, issued_at, expires_at, state, dpop_jkt, rotated_to)
+    VALUES (@jti, @agentId, @spiffeId, @audience, @scope, @environment, @kid, @issuedAt, @expiresAt, @state, @dpopJkt, @rotatedTo)`);
+  const get = db.prepare<[string], Row>('SELECT * FROM credentials WHERE jti = ?');
+  const setState = db.prepare('UPDATE credentials SET state = ?, changed_at = ?, rotated_to = coalesce(?, rotated_to), reason = ? WHERE jti = ?');
+  const activeForAgent = db.prepare<[string], { jti: string }>("SELECT jti FROM credentials WHERE agent_id = ? AND state = 'ACTIVE'");
+  const revokeForAgent = db.prepare("UPDATE credentials SET state = 'REVOKED', changed_at = ?, reason = ? WHERE agent_id = ? AND state = 'ACTIVE'");
+  const activeAll = db.prepare<[], { jti: string }>("SELECT jti FROM credentials WHERE state = 'ACTIVE'");
+  const revokeAll = db.prepare("UPDATE credentials SET state = 'REVOKED', changed_at = ?, reason = ? WHERE state = 'ACTIVE'");
+  const latestForKey = db.prepare<[string], { e: number | null }>('SELECT max(expires_at) AS e FROM credentials WHERE kid = ?');
+
+  return {
+    insert(c) {
+      insert.run(c);
+    },
+    get(jti) {
+      const r = get.get(jti);
+      return r ? fromRow(r) : null;
+    },
+    list(filter) {
+      const where = whereClause([
+        ['agent_id = ?', filter.agentId],
+        ["state = 'ACTIVE' AND expires_at > ?", filter.liveAt],
+      ]);
+      return db.prepare<(string | number)[], Row>(`SELECT * FROM credentials ${where.sql} ORDER BY issued_at DESC LIMIT 10000`).all(...where.params).map(fromRow);
+    },
+    setState(jti, state, at, extra) {
+      setState.run(state, at, extra?.rotatedTo ?? null, extra?.reason ?? null, jti);
+    },
+    revokeAllForAgent(agentId, at, reason) {
+      const jtis = activeForAgent.all(agentId).map((r) => r.jti);
+      revokeForAgent.run(at, reason, agentId);
+      return jtis;
+    },
+    revokeAll(at, reason) {
+      const jtis = activeAll.all().map((r) => r.jti);
+      revokeAll.run(at, reason);
+      return jtis;
+    },
+    latestExpiryForKey(kid) {
+      return latestForKey.get(kid)?.e ?? null;
+    },
+  };
+}

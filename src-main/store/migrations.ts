@@ -1,0 +1,100 @@
+// Versioned schema migrations: index + 1 is the version recorded in PRAGMA user_version.
+// Never edit a shipped migration; append a new one.
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE identities (
+    id TEXT PRIMARY KEY,
+    spiffe_id TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    environment TEXT NOT NULL CHECK (environment IN ('dev','test','prod')),
+    selectors TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('PROVISIONED','ACTIVE','IDLE','REVOKED','DECOMMISSIONED')),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_attested_at INTEGER,
+    attestation_expires_at INTEGER,
+    last_seen_at INTEGER
+  ) STRICT;
+  CREATE INDEX identities_state ON identities(state);
+  CREATE INDEX identities_owner ON identities(owner);
+
+  CREATE TABLE join_tokens (
+    token_hash TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL REFERENCES identities(id),
+    selectors TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  ) STRICT;
+
+  CREATE TABLE attestations (
+    id INTEGER PRIMARY KEY,
+    agent_id TEXT NOT NULL REFERENCES identities(id),
+    method TEXT NOT NULL,
+    selectors TEXT NOT NULL,
+    attested_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX attestations_agent ON attestations(agent_id, attested_at);
+
+  CREATE TABLE credentials (
+    jti TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL REFERENCES identities(id),
+    spiffe_id TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    kid TEXT NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('ACTIVE','ROTATED','EXPIRED','REVOKED')),
+    dpop_jkt TEXT,
+    rotated_to TEXT,
+    changed_at INTEGER,
+    reason TEXT
+  ) STRICT;
+  CREATE INDEX credentials_agent_state ON credentials(agent_id, state);
+  CREATE INDEX credentials_state ON credentials(state);
+  CREATE INDEX credentials_kid ON credentials(kid, expires_at);
+
+  CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY,
+    alg TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    sealed_private_key BLOB NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('ACTIVE','RETIRED')),
+    created_at INTEGER NOT NULL,
+    retired_at INTEGER,
+    leaves_bundle_at INTEGER
+  ) STRICT;
+
+  CREATE TABLE audit_events (
+    seq INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    details TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_kind ON audit_events(kind, seq);
+  CREATE INDEX audit_subject ON audit_events(subject, seq);
+
+  CREATE TABLE audit_checkpoints (
+    seq INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    kid TEXT NOT NULL,
+    jws TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+  `,
+];

@@ -1,0 +1,52 @@
+import type {
+  AttestationRepository,
+  AuditRepository,
+  CredentialRepository,
+  IdentityRepository,
+  JoinTokenRepository,
+  MetaRepository,
+  SigningKeyRepository,
+  Transactor,
+} from '../core/ports.js';
+import { sqliteAttestationRepository } from './attestation-repository.js';
+import { sqliteAuditRepository } from './audit-repository.js';
+import { sqliteCredentialRepository } from './credential-repository.js';
+import { dataVersionReader, openDatabase, sqliteTransactor, type Db, type OpenOptions } from './database.js';
+import { sqliteIdentityRepository } from './identity-repository.js';
+import { sqliteJoinTokenRepository } from './join-token-repository.js';
+import { sqliteMetaRepository } from './meta-repository.js';
+import { sqliteSigningKeyRepository } from './signing-key-repository.js';
+
+/** Every repository over one SQLite connection. */
+export interface Store extends Transactor {
+  readonly identities: IdentityRepository;
+  readonly joinTokens: JoinTokenRepository;
+  readonly attestations: AttestationRepository;
+  readonly credentials: CredentialRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly audit: AuditRepository;
+  readonly meta: MetaRepository;
+  /** Changes when another connection commits: lets caches notice writes from the CLI. */
+  dataVersion(): number;
+  close(): void;
+  readonly db: Db;
+}
+
+export function openSqliteStore(path: string, options: OpenOptions = {}): Store {
+  const db = openDatabase(path, options);
+  const transactor = sqliteTransactor(db);
+  return {
+    db,
+    transact: transactor.transact,
+    afterCommit: transactor.afterCommit,
+    identities: sqliteIdentityRepository(db),
+    joinTokens: sqliteJoinTokenRepository(db),
+    attestations: sqliteAttestationRepository(db),
+    credentials: sqliteCredentialRepository(db),
+    signingKeys: sqliteSigningKeyRepository(db),
+    audit: sqliteAuditRepository(db),
+    meta: sqliteMetaRepository(db),
+    dataVersion: dataVersionReader(db),
+    close: () => db.close(),
+  };
+}

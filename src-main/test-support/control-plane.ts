@@ -1,0 +1,39 @@
+// Test helpers: a real control plane on a real SQLite file in a fresh temp dir, with a clock tests move.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ControlPlane } from '../app/control-plane.js';
+import type { ConfigFile } from '../app/config.js';
+import { ManualClock } from '../core/clock.js';
+
+export interface TestPlane {
+  readonly plane: ControlPlane;
+  readonly clock: ManualClock;
+  readonly dataDir: string;
+  /** Registers an agent, redeems a join token for it (so it is ACTIVE and attested). */
+  activeAgent(id: string, options?: { environment?: 'dev' | 'test' | 'prod'; scopes?: string[]; selectors?: string[] }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'charon-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function openTestPlane(overrides: ConfigFile = {}, dataDir = tempDir()): Promise<TestPlane> {
+  const clock = new ManualClock(Date.UTC(2026, 10, 23, 9, 0, 0));
+  const plane = await ControlPlane.open({ dataDir, clock, overrides });
+  return {
+    plane,
+    clock,
+    dataDir,
+    async activeAgent(id, options = {}) {
+      await plane.handlers['identities.register']({ id, owner: 'alice', environment: options.environment ?? 'dev', selectors: options.selectors ?? [], scopes: options.scopes ?? ['files:read'] });
+      const { token } = await plane.handlers['joinTokens.create']({ agentId: id });
+      plane.attestation.attestWithJoinToken(id, token);
+    },
+    async close() {
+      await plane.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
