@@ -37,6 +37,7 @@ export class ControlPlane {
   readonly keys: KeyManagement;
   readonly agentApi: AgentApi;
   readonly handlers: OperatorHandlers;
+  /** Addresses of the running listeners (set by `serve`), for status. */
   readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
   #appendsSinceCheckpoint = 0;
 

@@ -47,6 +47,11 @@ export class ChainVerifier {
     this.#prevHash = record.hash;
   }
 
+  /** For streamed input: a checkpoint line follows the record it signs, so keep that record's hash. */
+  rememberHeadFor(seq: number): void {
+    if (!this.#firstBad && seq === this.#expectedSeq - 1) this.#hashAt.set(seq, this.#prevHash);
+  }
+
   /** Checks signed checkpoints against the records walked so far. */
   async finish(checkpoints: readonly AuditCheckpointRecord[], keyFor: (kid: string) => JoseKey | null, options: { requireLastCheckpoint?: boolean } = {}): Promise<AuditVerifyDto> {
     const headSeq = this.#expectedSeq - 1;

@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { CharonError } from '../core/errors.js';
+
+const options = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  'passphrase-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  // serve
+  port: { type: 'string' },
+  'bridge-port': { type: 'string' },
+  'trust-domain': { type: 'string' },
+  'json-ready': { type: 'boolean' },
+  'no-bridge': { type: 'boolean' },
+  // agents, tokens
+  owner: { type: 'string' },
+  env: { type: 'string' },
+  name: { type: 'string' },
+  selector: { type: 'string', multiple: true },
+  scope: { type: 'string', multiple: true },
+  state: { type: 'string' },
+  reason: { type: 'string' },
+  ttl: { type: 'string' },
+  audience: { type: 'string' },
+  emergency: { type: 'boolean' },
+  live: { type: 'boolean' },
+  // audit
+  out: { type: 'string' },
+  file: { type: 'string' },
+  bundle: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
+
+export type CliValues = ReturnType<typeof parse>['values'];
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+}
+
+export interface ParsedArgs {
+  readonly positionals: string[];
+  readonly values: CliValues;
+}
+
+export function parseCli(argv: string[]): ParsedArgs {
+  try {
+    const { positionals, values } = parse(argv);
+    return { positionals, values };
+  } catch (error) {
+    throw new CharonError('ERR_INVALID_INPUT', error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function intOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new CharonError('ERR_INVALID_INPUT', `--${name} must be a non-negative integer`);
+  return Number(value);
+}
+
+export function required(value: string | undefined, what: string): string {
+  if (value === undefined || value === '') throw new CharonError('ERR_INVALID_INPUT', `missing ${what}`);
+  return value;
+}

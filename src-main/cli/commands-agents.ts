@@ -1,0 +1,64 @@
+import type { IdentityDto } from '../../src-shared/dto.js';
+import type { ControlPlane } from '../app/control-plane.js';
+import { CharonError } from '../core/errors.js';
+import { intOption, required, type ParsedArgs } from './args.js';
+import { call } from './operator-call.js';
+import { print, table, time } from './output.js';
+
+const identityLines = (i: IdentityDto): string =>
+  [
+    `${i.spiffeId}  ${i.state}`,
+    `  owner ${i.owner}  env ${i.environment}  selectors [${i.selectors.join(', ')}]  scopes [${i.scopes.join(' ')}]`,
+    `  created ${time(i.createdAt)}  attested ${time(i.lastAttestedAt)} (until ${time(i.attestationExpiresAt)})  last seen ${time(i.lastSeenAt)}`,
+  ].join('\n');
+
+export async function agentCommand(plane: ControlPlane, sub: string | undefined, args: ParsedArgs): Promise<void> {
+  const [, , id, state] = args.positionals;
+  const v = args.values;
+  const json = v.json ?? false;
+  switch (sub) {
+    case 'register': {
+      const identity = await call(plane, 'identities.register', {
+        id: required(id, '<id>'),
+        owner: required(v.owner, '--owner'),
+        environment: required(v.env, '--env') as IdentityDto['environment'],
+        displayName: v.name,
+        selectors: v.selector ?? [],
+        scopes: v.scope ?? [],
+      });
+      return print(json, identity, () => `registered ${identity.spiffeId} (${identity.state})`);
+    }
+    case 'list': {
+      const list = await call(plane, 'identities.list', { state: v.state as IdentityDto['state'] | undefined, environment: v.env as IdentityDto['environment'] | undefined, owner: v.owner });
+      return print(json, list, () => (list.length === 0 ? 'no identities' : table([['ID', 'STATE', 'ENV', 'OWNER', 'LAST SEEN'], ...list.map((i) => [i.id, i.state, i.environment, i.owner, time(i.lastSeenAt)])])));
+    }
+    case 'show': {
+      const identity = await call(plane, 'identities.get', { id: required(id, '<id>') });
+      return print(json, identity, () => identityLines(identity));
+    }
+    case 'transition': {
+      const identity = await call(plane, 'identities.transition', { id: required(id, '<id>'), to: required(state, '<STATE>').toUpperCase() as IdentityDto['state'], reason: v.reason });
+      return print(json, identity, () => `${identity.id} is now ${identity.state}`);
+    }
+    case 'revoke': {
+      const identity = await call(plane, 'identities.revoke', { id: required(id, '<id>'), reason: v.reason });
+      return print(json, identity, () => `${identity.id} is now ${identity.state}; its credentials are revoked`);
+    }
+    case 'kill': {
+      const result = await call(plane, 'identities.kill', { id: required(id, '<id>'), reason: v.reason });
+      return print(json, result, () => `${result.identity.id} is ${result.identity.state}; ${result.revokedCredentials} credential(s) revoked`);
+    }
+    default:
+      throw new CharonError('ERR_INVALID_INPUT', `unknown agent command ${sub ?? ''} (register, list, show, transition, revoke, kill)`);
+  }
+}
+
+export async function joinTokenCommand(plane: ControlPlane, sub: string | undefined, args: ParsedArgs): Promise<void> {
+  if (sub !== 'create') throw new CharonError('ERR_INVALID_INPUT', 'usage: charon join-token create <agent-id>');
+  const result = await call(plane, 'joinTokens.create', {
+    agentId: required(args.positionals[2], '<agent-id>'),
+    ttlSeconds: intOption(args.values.ttl, 'ttl'),
+    selectors: args.values.selector,
+  });
+  print(args.values.json ?? false, result, () => `${result.token}\n(single use, expires ${time(result.expiresAt)}; shown once)`);
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { ControlPlane } from '../app/control-plane.js';
+import { defaultDataDir } from '../app/data-dir.js';
+import { fileMasterKeyProvider } from '../app/master-key.js';
+import { toErrorPayload } from '../core/errors.js';
+import { intOption, parseCli, type ParsedArgs } from './args.js';
+import { agentCommand, joinTokenCommand } from './commands-agents.js';
+import { auditCommand, keysCommand } from './commands-keys-audit.js';
+import { tokenCommand } from './commands-tokens.js';
+import { serve } from './serve.js';
+import { USAGE } from './usage.js';
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseCli(argv);
+  } catch (error) {
+    process.stderr.write(`charon: ${toErrorPayload(error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const [command, sub] = args.positionals;
+  if (!command || args.values.help || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command || args.values.help ? 0 : 2;
+  }
+  const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit'];
+  if (!known.includes(command)) {
+    process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+
+  // Offline export verification needs no data directory at all.
+  if (command === 'audit' && sub === 'verify' && args.values.file) return run(() => auditCommand(null, sub, args));
+
+  let plane: ControlPlane;
+  try {
+    plane = await open(args);
+  } catch (error) {
+    return fail(error);
+  }
+  try {
+    return await run(async () => {
+      switch (command) {
+        case 'serve':
+          return serve(plane, args);
+        case 'agent':
+          return agentCommand(plane, sub, args);
+        case 'join-token':
+          return joinTokenCommand(plane, sub, args);
+        case 'token':
+          return tokenCommand(plane, sub, args);
+        case 'keys':
+          return keysCommand(plane, sub, args);
+        case 'audit':
+          return auditCommand(plane, sub, args);
+      }
+    });
+  } finally {
+    if (command !== 'serve') await plane.close().catch(() => undefined);
+  }
+}
+
+async function run(action: () => Promise<unknown>): Promise<number> {
+  try {
+    const result = await action();
+    return result === false ? 1 : 0;
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+function fail(error: unknown): number {
+  const payload = toErrorPayload(error);
+  process.stderr.write(`charon: ${payload.code}: ${payload.message}\n`);
+  if (payload.code === 'ERR_INTERNAL') process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // Bad arguments are usage errors; anything refused or failed is 1.
+  return payload.code === 'ERR_INVALID_INPUT' ? 2 : 1;
+}
+
+async function open(args: ParsedArgs): Promise<ControlPlane> {
+  const v = args.values;
+  const passphrase = v['passphrase-file'] ? readFileSync(v['passphrase-file'], 'utf8').trimEnd() : process.env.CHARON_PASSPHRASE;
+  return ControlPlane.open({
+    dataDir: v['data-dir'] ?? defaultDataDir(),
+    masterKeyProvider: fileMasterKeyProvider({ passphrase }),
+    overrides: {
+      agentPort: intOption(v.port, 'port'),
+      bridgePort: intOption(v['bridge-port'], 'bridge-port'),
+      trustDomain: v['trust-domain'],
+    },
+  });
+}

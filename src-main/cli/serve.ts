@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ControlPlane } from '../app/control-plane.js';
+import { startAgentListener } from '../http/agent-listener.js';
+import { startOperatorBridge, type OperatorBridge } from '../http/operator-bridge.js';
+import type { ParsedArgs } from './args.js';
+
+// The console built by `npm run build` (dist/renderer), served by the bridge when present.
+const consoleDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
+
+/** Runs until SIGTERM/SIGINT, then closes listeners and signs a final audit checkpoint. */
+export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void> {
+  const agent = await startAgentListener(plane, { port: plane.config.agentPort, host: plane.config.host });
+  let bridge: OperatorBridge | null = null;
+  if (!args.values['no-bridge']) {
+    bridge = await startOperatorBridge({
+      handlers: plane.handlers,
+      port: plane.config.bridgePort,
+      staticDir: existsSync(consoleDir) ? consoleDir : undefined,
+      subscribe: (push) => plane.audit.onAppend((record) => push('audit.appended', { headSeq: record.seq })),
+    });
+  }
+  plane.endpoints.agentUrl = agent.url;
+  plane.endpoints.bridgeUrl = bridge?.origin;
+
+  const checkpoints = setInterval(() => void plane.checkpointer.checkpoint().catch(logError), plane.config.checkpointIntervalSeconds * 1000);
+  const rotation = setInterval(() => void plane.keys.rotateIfDue().catch(logError), 3600 * 1000);
+  await plane.keys.rotateIfDue();
+
+  if (args.values['json-ready']) {
+    process.stdout.write(`${JSON.stringify({ agentUrl: agent.url, bridgeUrl: bridge?.url ?? null, dataDir: plane.config.dataDir, trustDomain: plane.config.trustDomain })}\n`);
+  } else {
+    process.stdout.write(
+      [
+        `Charon control plane — trust domain ${plane.config.trustDomain}`,
+        `  agent listener   ${agent.url}`,
+        `  operator bridge  ${bridge ? bridge.url : '(disabled)'}`,
+        `  data directory   ${plane.config.dataDir}`,
+        'Press Ctrl+C to stop.',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  clearInterval(checkpoints);
+  clearInterval(rotation);
+  await Promise.all([agent.close(), bridge?.close()]);
+  await plane.close();
+}
+
+function logError(error: unknown): void {
+  console.error('charon:', error instanceof Error ? error.message : error);
+}

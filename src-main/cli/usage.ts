@@ -1,0 +1,30 @@
+export const USAGE = `charon — identities, credentials and audit for AI agents
+
+Usage: charon <command> [options]
+
+  serve [--port N] [--bridge-port N] [--trust-domain TD] [--no-bridge]
+                                        run the control plane headless (--port 0 picks a free port)
+  agent register <id> --owner O --env dev|test|prod [--selector S]... [--scope S]... [--name N]
+  agent list [--state S] [--env E] [--owner O]
+  agent show <id>
+  agent transition <id> <STATE> [--reason R]
+  agent revoke <id> [--reason R]
+  agent kill <id> [--reason R]          revoke every credential and the identity at once
+  join-token create <agent-id> [--ttl SECONDS] [--selector S]...
+  token issue <agent-id> [--audience A] [--scope S]... [--ttl SECONDS]
+  token inspect <token>                 decode without verifying
+  token verify <token> [--audience A]
+  token introspect <token>              RFC 7662 view: active or not
+  token revoke <jti> [--reason R]
+  token list [<agent-id>] [--live]
+  keys list | keys rotate [--emergency] [--reason R] | keys bundle
+  audit verify [--file EXPORT.jsonl --bundle BUNDLE.json]
+  audit export [--out FILE]
+  audit list [--limit N]
+
+Options for every command:
+  --data-dir DIR          data directory (default: the desktop app's; env CHARON_DATA_DIR)
+  --passphrase-file FILE  passphrase of a protected master key (or env CHARON_PASSPHRASE)
+  --json                  machine-readable output
+
+Exit codes: 0 ok, 1 refused or failed (the error code is printed), 2 usage.`;
