@@ -1,0 +1,69 @@
+// npm test: type-check, lint, unit and integration tests (vitest), end-to-end tests (Playwright
+// with Debian's Chromium). Ends with the plain summary line "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const results = 'test-results';
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function step(name, args, env = {}) {
+  process.stdout.write(`\n── ${name}\n`);
+  const result = spawnSync(npx, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+// Static checks are not counted as tests, but a failing one fails the run and shows in the count.
+for (const [name, args] of [
+  ['type-check (main, shared, renderer, tools)', ['npm', 'run', '--silent', 'typecheck']],
+  ['lint (layer rules)', ['eslint', '--max-warnings', '0', '.']],
+  ['build', ['npm', 'run', '--silent', 'build']],
+]) {
+  if (!step(name, args)) {
+    failed++;
+    failures.push(name);
+  }
+}
+
+step('unit and integration tests (vitest)', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/unit.json`]);
+const unit = readJson(`${results}/unit.json`);
+if (unit) {
+  passed += unit.numPassedTests;
+  failed += unit.numFailedTests;
+  if (unit.numFailedTests > 0 || unit.numFailedTestSuites > 0) failures.push('vitest');
+  if (unit.numFailedTestSuites > 0 && unit.numFailedTests === 0) failed += unit.numFailedTestSuites;
+} else {
+  failed++;
+  failures.push('vitest (no report)');
+}
+
+const hasE2e = existsSync('e2e') && readdirSync('e2e').some((f) => f.endsWith('.spec.ts'));
+if (hasE2e) {
+  step('end-to-end tests (Playwright, Chromium)', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/e2e.json` });
+  const e2e = readJson(`${results}/e2e.json`);
+  if (e2e?.stats) {
+    passed += e2e.stats.expected + (e2e.stats.flaky ?? 0);
+    failed += e2e.stats.unexpected;
+    if (e2e.stats.unexpected > 0) failures.push('playwright');
+  } else {
+    failed++;
+    failures.push('playwright (no report)');
+  }
+}
+
+if (failures.length > 0) process.stdout.write(`\nFailed: ${failures.join(', ')}\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(failed > 0 ? 1 : 0);

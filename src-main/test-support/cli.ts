@@ -1,0 +1,43 @@
+// Runs the built `charon` command (npm test builds first; run `npm run build` before vitest alone).
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+export const CHARON_BIN = fileURLToPath(new URL('../../bin/charon.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/src-main/cli/charon.js', import.meta.url));
+
+export function assertBuilt(): void {
+  if (!existsSync(BUILT)) throw new Error('dist/ is missing: run `npm run build` before these tests');
+}
+
+export function charon(args: string[], env: NodeJS.ProcessEnv = {}): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CHARON_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface Served {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly agentUrl: string;
+  readonly bridgeUrl: string | null;
+  /** Resolves with the exit code (or signal name). */
+  readonly exited: Promise<number | string>;
+}
+
+/** Starts `charon serve --json-ready` and waits for its ready line. */
+export async function startServe(dataDir: string, extra: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [CHARON_BIN, 'serve', '--data-dir', dataDir, '--port', '0', '--bridge-port', '0', '--json-ready', ...extra]);
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise<{ agentUrl: string; bridgeUrl: string | null }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not get ready: ${stderr}`)), 15_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(line) as { agentUrl: string; bridgeUrl: string | null });
+    });
+    child.once('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
+  });
+  return { child, exited, ...ready };
+}
