@@ -1,0 +1,27 @@
+// End-to-end tests drive the real headless control plane (`charon serve`, started by
+// e2e/global-setup.ts) through Debian's Chromium: Playwright's own browser download does
+// not work on these machines (DESIGN.md §6).
+import { defineConfig } from '@playwright/test';
+
+export default defineConfig({
+  testDir: './e2e',
+  testMatch: '**/*.spec.ts',
+  globalSetup: './e2e/global-setup.ts',
+  // One control plane for the run; tests use distinct agent ids, so order does not matter.
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: Boolean(process.env.CI),
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  // Not test-results/ itself: Playwright empties its output directory, and other runners write there.
+  outputDir: 'test-results/e2e-artifacts',
+  use: {
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: process.env.CHARON_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+});

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// `npm start`: the desktop app when an Electron binary is installed, else the headless
+// control plane. Electron's own entry points (require('electron'), its cli.js) download
+// the binary on first use, which fails on machines without network access, so this looks
+// for the binary on disk the same way electron/index.js does, without calling it.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+
+/** The Electron executable, or null when none is installed. Never triggers a download. */
+function findElectronBinary() {
+  const packageDir = join(root, 'node_modules', 'electron');
+  const pathFile = join(packageDir, 'path.txt');
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (override) {
+    const candidate = join(override, relative || 'electron');
+    return existsSync(candidate) ? candidate : null;
+  }
+  if (!relative) return null;
+  const candidate = join(packageDir, 'dist', relative);
+  return existsSync(candidate) ? candidate : null;
+}
+
+function runOrExit(command, commandArgs) {
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.error) {
+    console.error(`Could not run ${command}: ${result.error.message}`);
+    process.exit(1);
+  }
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** Runs the child with our stdio, passes termination signals on, and exits with its code. */
+function supervise(command, commandArgs, env = process.env) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env });
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('error', (error) => {
+    console.error(`Could not start ${command}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      // Re-raise so our parent sees the same cause of death; the handlers above are gone first.
+      process.removeListener('SIGINT', forward);
+      process.removeListener('SIGTERM', forward);
+      process.kill(process.pid, signal);
+      return;
+    }
+    process.exit(code ?? 1);
+  });
+}
+
+const electronBinary = findElectronBinary();
+if (electronBinary) {
+  if (!existsSync(join(root, 'out', 'main'))) {
+    runOrExit(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
+  }
+  // ELECTRON_RUN_AS_NODE in the environment would turn the app into a plain Node process.
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE;
+  supervise(electronBinary, [root, ...args], env);
+} else {
+  console.log('No Electron binary on this machine (it cannot be downloaded here): starting the control plane headless (charon serve).');
+  // bin/charon.js runs the compiled CLI; build it (and the console it serves) on first start.
+  if (!existsSync(join(root, 'dist', 'src-main', 'cli', 'charon.js'))) runOrExit('npm', ['run', 'build']);
+  supervise(process.execPath, [join(root, 'bin', 'charon.js'), 'serve', ...args]);
+}

@@ -1,0 +1,6 @@
+import type { OperatorMethod } from '../../src-shared/operator-api.js';
+
+/** One fixed IPC channel per contract method: the preload binds each function to its own. */
+export function operatorChannel(method: OperatorMethod): string {
+  return `operator:${method}`;
+}

@@ -1,0 +1,37 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTransportKind } from './api/client-context.js';
+import { Nav, type ViewId } from './components/Nav.js';
+import { AuditView } from './views/audit/AuditView.js';
+import { IdentitiesView } from './views/identities/IdentitiesView.js';
+import { OverviewView } from './views/overview/OverviewView.js';
+
+export function App() {
+  const [view, setView] = useState<ViewId>('overview');
+  const kind = useTransportKind();
+  const shown = useRef(view);
+
+  useEffect(() => {
+    // After a switch (not on first load), keyboard and screen-reader users land on the new view's heading.
+    if (shown.current === view) return;
+    shown.current = view;
+    document.getElementById('view-heading')?.focus();
+  }, [view]);
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <span className="brand">Charon</span>
+        <span className="muted">{kind === 'desktop' ? 'desktop' : 'headless console'}</span>
+      </header>
+      <Nav current={view} onSelect={setView} />
+      <main id="main" tabIndex={-1}>
+        {view === 'overview' && <OverviewView />}
+        {view === 'identities' && <IdentitiesView />}
+        {view === 'audit' && <AuditView />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { OperatorCallError } from '../api/operator-client.js';
+
+/** A failed call, with its stable error code so the operator can look it up. */
+export function ErrorNotice({ error, title = 'The request failed' }: { error: unknown; title?: string }) {
+  const code = error instanceof OperatorCallError ? error.code : 'ERR_INTERNAL';
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <div className="notice notice-error" role="alert">
+      <strong>{title}</strong>
+      <p>
+        <code>{code}</code> {message}
+      </p>
+    </div>
+  );
+}
