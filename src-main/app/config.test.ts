@@ -1,0 +1,39 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test-support/control-plane.js';
+import { configFileSchema, loadConfig } from './config.js';
+import { defaultDataDir } from './data-dir.js';
+
+describe('configuration', () => {
+  it('the shipped sample config is valid', () => {
+    const sample: unknown = JSON.parse(readFileSync(new URL('../../resources/config.sample.json', import.meta.url), 'utf8'));
+    expect(configFileSchema.safeParse(sample).success).toBe(true);
+  });
+
+  it('a config file with an unknown or bad field is refused with ERR_INVALID_INPUT', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ trustDomain: 'Bad Domain' }));
+    expect(() => loadConfig(dir)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ listenOnAllInterfaces: true }));
+    expect(() => loadConfig(dir)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
+  });
+
+  it('flags override the file, and the file overrides defaults', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ trustDomain: 'corp.example', ttlCapsSeconds: { prod: 120 } }));
+    const config = loadConfig(dir, { agentPort: 0 });
+    expect(config.trustDomain).toBe('corp.example');
+    expect(config.ttlCapsSeconds).toEqual({ dev: 3600, test: 1800, prod: 120 });
+    expect(config.agentPort).toBe(0);
+    expect(config.issuer).toBe('spiffe://corp.example/charon/authority');
+  });
+
+  it('the default data directory is the desktop app userData folder on each platform', () => {
+    expect(defaultDataDir({ HOME: '/home/a' }, 'linux')).toMatch(/\.config\/Charon$/);
+    expect(defaultDataDir({ XDG_CONFIG_HOME: '/x' }, 'linux')).toBe('/x/Charon');
+    expect(defaultDataDir({}, 'darwin')).toMatch(/Library\/Application Support\/Charon$/);
+    expect(defaultDataDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toMatch(/Charon$/);
+    expect(defaultDataDir({ CHARON_DATA_DIR: '/data' }, 'linux')).toBe('/data');
+  });
+});
