@@ -1,9 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, charon, startServe } from '../test-support/cli.js';
 import { tempDir } from '../test-support/control-plane.js';
+import { openRawDb } from '../test-support/raw-db.js';
 
 let dataDir: string;
 beforeAll(() => assertBuilt());
@@ -88,7 +88,7 @@ describe('charon CLI', () => {
     expect(await served.exited).toBe('SIGKILL');
     expect(acknowledged.length).toBeGreaterThanOrEqual(150);
 
-    const db = new Database(join(dataDir, 'charon.db'), { readonly: true });
+    const db = openRawDb(dataDir, { readonly: true });
     const stored = new Set((db.prepare('SELECT jti FROM credentials').pluck().all() as string[]));
     const audited = new Set(
       (db.prepare("SELECT details FROM audit_events WHERE kind = 'credential.issue' AND decision = 'allow'").pluck().all() as string[]).map((d) => (JSON.parse(d) as { jti: string }).jti),
@@ -133,7 +133,7 @@ describe('charon CLI', () => {
     dataDir = tempDir();
     cli('agent', 'register', 'a1', '--owner', 'alice', '--env', 'dev');
     cli('agent', 'register', 'a2', '--owner', 'alice', '--env', 'dev');
-    const db = new Database(join(dataDir, 'charon.db'));
+    const db = openRawDb(dataDir);
     db.prepare("UPDATE audit_events SET actor = 'nobody' WHERE seq = 1").run();
     db.close();
     const result = cli('audit', 'verify');

@@ -13,7 +13,7 @@ afterEach(async () => {
 async function setup(): Promise<{ svid: string }> {
   t = await openTestPlane();
   listener = await startAgentListener(t.plane, { port: 0 });
-  await t.plane.handlers['identities.register']({ id: 'builder', owner: 'alice', environment: 'dev', scopes: ['files:read', 'files:write'] });
+  await t.plane.handlers['identities.register']({ id: 'builder', owner: 'alice', environment: 'dev', selectors: [], scopes: ['files:read', 'files:write'] });
   const { token } = await t.plane.handlers['joinTokens.create']({ agentId: 'builder' });
   const res = await post('/v1/attest/join-token', { agent_id: 'builder', token });
   expect(res.status).toBe(200);
@@ -59,7 +59,7 @@ describe('agent listener', () => {
 
   it('an agent cannot obtain credentials for another agent (acts only on itself)', async () => {
     const { svid } = await setup();
-    await t.plane.handlers['identities.register']({ id: 'victim', owner: 'bob', environment: 'prod', scopes: ['payments:send'] });
+    await t.plane.handlers['identities.register']({ id: 'victim', owner: 'bob', environment: 'prod', selectors: [], scopes: ['payments:send'] });
     const res = await post('/v1/credentials', { agent_id: 'victim' }, { authorization: `Bearer ${svid}` });
     expect(res.status).toBe(400);
     expect(await codeOf(res)).toBe('ERR_INVALID_INPUT');
