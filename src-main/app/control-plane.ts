@@ -69,6 +69,7 @@ export class ControlPlane {
       credentials: store.credentials,
       signingKeys: store.signingKeys,
       tx,
+      groupCommit: store.groupCommit,
       audit: this.audit,
       clock,
       keyRing: this.keyRing,

@@ -17,6 +17,8 @@ export interface CredentialAuthorityDeps {
   readonly credentials: CredentialRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly tx: Transactor;
+  /** Commits issuance in groups: one transaction (and one fsync) for all issued in a tick. */
+  readonly groupCommit: <T>(fn: () => T) => Promise<T>;
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly keyRing: KeyRing;
@@ -100,7 +102,7 @@ export class CredentialAuthority {
         expiresAt: credential.expiresAt,
         dpopJkt: credential.dpopJkt,
       });
-      const committed = auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
+      const committed = await this.#d.groupCommit(() => auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
         check();
         // A rotation by another process may have retired this key since we signed: sign again.
         if (!this.#d.signingKeys.list().some((k) => k.kid === key.record.kid && k.state === 'ACTIVE')) return false;
@@ -118,7 +120,7 @@ export class CredentialAuthority {
           details: { jti: credential.jti, aud: credential.audience, scope: credential.scope, exp: credential.expiresAt, kid: credential.kid, jkt: credential.dpopJkt, ...(rotates ? { rotated: rotates.jti } : {}) },
         });
         return true;
-      });
+      }));
       if (committed) return { token, credential };
       if (attempt >= 2) throw new CharonError('ERR_STORE_BUSY', 'Signing keys keep changing; try again');
       await this.#d.keyRing.reload();

@@ -11,7 +11,7 @@ import type {
   SigningKeyRecord,
 } from './records.js';
 
-/** Runs `fn` atomically with the write lock held; nested calls join the outer transaction. */
+/** Runs `fn` atomically with the write lock held; a nested call is a savepoint inside the outer transaction. */
 export interface Transactor {
   transact<T>(fn: () => T): T;
   /** Runs `fn` once the current transaction commits (at once outside one); dropped on rollback. */

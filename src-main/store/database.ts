@@ -43,13 +43,17 @@ export function migrate(db: Db): void {
   apply.immediate();
 }
 
-/** Write transactions take the lock up front (BEGIN IMMEDIATE) so concurrent processes queue instead of deadlocking. */
+/**
+ * Write transactions take the lock up front (BEGIN IMMEDIATE) so concurrent processes queue
+ * instead of deadlocking. A nested call runs in a SAVEPOINT: if it throws, only its own
+ * writes roll back and the caller may still record the refusal.
+ */
 export function sqliteTransactor(db: Db): Transactor {
   const run = db.transaction((fn: () => unknown) => fn());
   let onCommit: (() => void)[] = [];
   return {
     transact<T>(fn: () => T): T {
-      if (db.inTransaction) return fn();
+      if (db.inTransaction) return run(fn) as T;
       let result: T;
       try {
         result = run.immediate(fn) as T;
@@ -68,6 +72,45 @@ export function sqliteTransactor(db: Db): Transactor {
       else fn();
     },
   };
+}
+
+/**
+ * Group commit: work queued in the same turn of the event loop commits in one transaction
+ * (one fsync under synchronous=FULL). Each caller's promise settles after that commit, so
+ * nothing is acknowledged before it is durable. One caller's error does not fail the others.
+ */
+export function groupCommitter(transactor: Transactor): <T>(fn: () => T) => Promise<T> {
+  type Item = { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+  let queue: Item[] = [];
+  const flush = (): void => {
+    const items = queue;
+    queue = [];
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      transactor.transact(() => {
+        for (const item of items) {
+          try {
+            outcomes.push({ ok: true, value: item.fn() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const item of items) item.reject(error);
+      return;
+    }
+    items.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) item.resolve(outcome.value);
+      else item.reject(outcome?.error);
+    });
+  };
+  return <T>(fn: () => T) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (queue.length === 1) setImmediate(flush);
+    });
 }
 
 function isBusy(error: unknown): boolean {

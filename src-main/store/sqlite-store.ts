@@ -11,7 +11,7 @@ import type {
 import { sqliteAttestationRepository } from './attestation-repository.js';
 import { sqliteAuditRepository } from './audit-repository.js';
 import { sqliteCredentialRepository } from './credential-repository.js';
-import { dataVersionReader, openDatabase, sqliteTransactor, type Db, type OpenOptions } from './database.js';
+import { dataVersionReader, groupCommitter, openDatabase, sqliteTransactor, type Db, type OpenOptions } from './database.js';
 import { sqliteIdentityRepository } from './identity-repository.js';
 import { sqliteJoinTokenRepository } from './join-token-repository.js';
 import { sqliteMetaRepository } from './meta-repository.js';
@@ -26,6 +26,8 @@ export interface Store extends Transactor {
   readonly signingKeys: SigningKeyRepository;
   readonly audit: AuditRepository;
   readonly meta: MetaRepository;
+  /** Commits `fn` together with other work queued in the same tick; settles after the commit. */
+  groupCommit<T>(fn: () => T): Promise<T>;
   /** Changes when another connection commits: lets caches notice writes from the CLI. */
   dataVersion(): number;
   close(): void;
@@ -39,6 +41,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     db,
     transact: transactor.transact,
     afterCommit: transactor.afterCommit,
+    groupCommit: groupCommitter(transactor),
     identities: sqliteIdentityRepository(db),
     joinTokens: sqliteJoinTokenRepository(db),
     attestations: sqliteAttestationRepository(db),
