@@ -35,14 +35,21 @@ function runOrExit(command, commandArgs) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-/** Runs the child with our stdio, passes termination signals on, and exits with its code. */
+/**
+ * Runs the child with our stdio, passes termination signals on, and exits with its code.
+ * On POSIX the child gets its own process group, so Ctrl+C in a terminal (which signals the
+ * whole foreground group) reaches it once, through us, instead of twice.
+ */
 function supervise(command, commandArgs, env = process.env) {
-  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env });
+  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env, detached: process.platform !== 'win32' });
   const forward = (signal) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
+  // A closed terminal hangs up only its foreground group: ask the child to shut down cleanly.
+  const hangUp = () => forward('SIGTERM');
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
+  if (process.platform !== 'win32') process.on('SIGHUP', hangUp);
   child.on('error', (error) => {
     console.error(`Could not start ${command}: ${error.message}`);
     process.exit(1);
@@ -52,6 +59,7 @@ function supervise(command, commandArgs, env = process.env) {
       // Re-raise so our parent sees the same cause of death; the handlers above are gone first.
       process.removeListener('SIGINT', forward);
       process.removeListener('SIGTERM', forward);
+      process.removeListener('SIGHUP', hangUp);
       process.kill(process.pid, signal);
       return;
     }

@@ -1,0 +1,43 @@
+// What the sandboxed preload hands the page: one function per contract method, each bound to
+// its own channel. Electron's contextBridge and ipcRenderer are replaced by recorders.
+import { describe, expect, it, vi } from 'vitest';
+import { OPERATOR_METHODS } from '../../src-shared/operator-api.js';
+
+const bridge = vi.hoisted(() => ({
+  exposed: new Map<string, unknown>(),
+  invocations: [] as unknown[][],
+}));
+vi.mock('electron', () => ({
+  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => bridge.exposed.set(key, api) },
+  ipcRenderer: {
+    invoke: (...args: unknown[]) => {
+      bridge.invocations.push(args);
+      return Promise.resolve({ ok: true, value: null });
+    },
+  },
+}));
+
+await import('./preload.js');
+
+type Api = Record<string, (...args: unknown[]) => Promise<unknown>>;
+
+describe('preload', () => {
+  it('exposes only window.charon, with exactly the contract methods', () => {
+    expect([...bridge.exposed.keys()]).toEqual(['charon']);
+    const api = bridge.exposed.get('charon') as Api;
+    expect(Object.keys(api).sort()).toEqual([...OPERATOR_METHODS].sort());
+    expect(Object.values(api).every((fn) => typeof fn === 'function')).toBe(true);
+    expect(Object.isFrozen(api)).toBe(true);
+  });
+
+  it('binds each function to its own channel and forwards only the input', async () => {
+    const api = bridge.exposed.get('charon') as Api;
+    bridge.invocations.length = 0;
+    await api['identities.list']?.({ state: 'ACTIVE' }, 'operator:keys.rotate', { smuggled: true });
+    await api['audit.verify']?.({});
+    expect(bridge.invocations).toEqual([
+      ['operator:identities.list', { state: 'ACTIVE' }],
+      ['operator:audit.verify', {}],
+    ]);
+  });
+});
