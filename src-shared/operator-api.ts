@@ -2,6 +2,7 @@
 // and the renderer all use this table. Inputs are validated with these schemas on every
 // boundary; outputs come from the main process and are typed only.
 import type { z } from 'zod';
+import type { OperatorMethod } from './operator-methods.js';
 import type {
   AuditEventDto,
   AuditVerifyDto,
@@ -52,7 +53,7 @@ export const operatorInputs = {
   'trustBundle.get': emptyInput,
   'audit.list': listAuditInput,
   'audit.verify': emptyInput,
-} as const;
+} as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
   'status.get': StatusDto;
@@ -76,14 +77,12 @@ export interface OperatorOutputs {
   'audit.verify': AuditVerifyDto;
 }
 
-export type OperatorMethod = keyof typeof operatorInputs;
+export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';
 /** What a caller passes (defaults may be omitted). */
 export type OperatorInput<M extends OperatorMethod> = z.input<(typeof operatorInputs)[M]>;
 /** What a handler receives after validation. */
 export type OperatorParsedInput<M extends OperatorMethod> = z.output<(typeof operatorInputs)[M]>;
 export type OperatorOutput<M extends OperatorMethod> = OperatorOutputs[M];
-
-export const OPERATOR_METHODS = Object.keys(operatorInputs) as OperatorMethod[];
 
 export function isOperatorMethod(value: unknown): value is OperatorMethod {
   return typeof value === 'string' && Object.hasOwn(operatorInputs, value);

@@ -42,10 +42,10 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
     );
   }
 
+  // Repeated signals while shutting down are ignored: the first one starts a clean stop.
   await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', () => resolve());
+    process.on('SIGINT', () => resolve());
   });
   clearInterval(checkpoints);
   clearInterval(rotation);

@@ -2,7 +2,7 @@
 // The page gets exactly one function per contract method, each bound to its own channel:
 // no generic invoke, no way to name a channel from the page.
 import { contextBridge, ipcRenderer } from 'electron';
-import { OPERATOR_METHODS, type OperatorMethod } from '../../src-shared/operator-api.js';
+import { OPERATOR_METHODS, type OperatorMethod } from '../../src-shared/operator-methods.js';
 import { operatorChannel } from './channels.js';
 import type { CharonPreloadApi } from './preload-api.js';
 

@@ -1,21 +1,10 @@
 // The one place windows are made and locked down: every BrowserWindow of the app comes from
 // createConsoleWindow, and the session it uses is hardened by hardenSession.
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { CONSOLE_CSP } from '../../src-shared/csp.js';
 
 /** Applied as a response header to everything the session loads (the page carries a meta copy too). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = CONSOLE_CSP;
 
 // What the console may ask for: writing to the clipboard (copying a join token). Nothing else.
 const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);

@@ -1,3 +1,4 @@
+import { CONSOLE_CSP } from '../../src-shared/csp.js';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -13,9 +14,7 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-// The console's CSP when served over the bridge (the Electron window sets the same one).
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
 
 /** Serves the built console; paths resolve strictly inside `root`, unknown paths get index.html. */
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
