@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const mainOnlyPackages = ['better-sqlite3', 'jose', '@modelcontextprotocol/*', 'electron'];
+const mainOnlyPackages = ['better-sqlite3', 'jose', '@modelcontextprotocol/*', '@cedar-policy/*', 'electron'];
 
 // Folders of src-main, lowest layer first. Each may import the folders it lists.
 const mainLayers = {
@@ -20,10 +20,11 @@ const mainLayers = {
   authority: ['core', 'crypto', 'store', 'audit'],
   delegation: ['core', 'crypto', 'store', 'audit', 'policy'],
   approvals: ['core', 'crypto', 'store', 'audit', 'policy'],
+  grants: ['core', 'store', 'audit', 'policy'],
   gateway: ['core', 'crypto', 'store', 'audit', 'policy'],
   reaper: ['core', 'store', 'audit'],
   'agent-client': ['core'],
-  app: ['core', 'crypto', 'store', 'audit', 'policy', 'attest', 'identity', 'authority', 'delegation', 'approvals', 'gateway', 'reaper'],
+  app: ['core', 'crypto', 'store', 'audit', 'policy', 'attest', 'identity', 'authority', 'grants', 'delegation', 'approvals', 'gateway', 'reaper'],
   http: ['core', 'app'],
   cli: ['core', 'app', 'http'],
   electron: ['core', 'app', 'http'],
@@ -34,6 +35,7 @@ const allMainFolders = Object.keys(mainLayers);
 const mainPackageAllowance = {
   store: ['better-sqlite3'],
   crypto: ['jose'],
+  policy: ['@cedar-policy/*'],
   attest: ['jose'],
   authority: ['jose'],
   audit: ['jose'],
