@@ -16,18 +16,28 @@ import type {
   TrustBundleDto,
   VerifiedCredentialDto,
 } from './dto.js';
+import type { GrantDto } from './grant.js';
+import type { ServerStatusDto } from './mcp-servers.js';
 import {
+  createGrantInput,
   createJoinTokenInput,
   emptyInput,
+  grantRefInput,
   identityRefInput,
+  importServersInput,
   issueCredentialInput,
   listAuditInput,
   listCredentialsInput,
+  listGrantsInput,
   listIdentitiesInput,
+  narrowGrantInput,
   registerIdentityInput,
   revokeCredentialInput,
+  revokeGrantInput,
   revokeIdentityInput,
   rotateKeysInput,
+  serverRefInput,
+  setServerInput,
   tokenInput,
   transitionInput,
   verifyTokenInput,
@@ -53,6 +63,15 @@ export const operatorInputs = {
   'trustBundle.get': emptyInput,
   'audit.list': listAuditInput,
   'audit.verify': emptyInput,
+  'grants.create': createGrantInput,
+  'grants.list': listGrantsInput,
+  'grants.get': grantRefInput,
+  'grants.narrow': narrowGrantInput,
+  'grants.revoke': revokeGrantInput,
+  'servers.list': emptyInput,
+  'servers.set': setServerInput,
+  'servers.remove': serverRefInput,
+  'servers.import': importServersInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -75,6 +94,15 @@ export interface OperatorOutputs {
   'trustBundle.get': TrustBundleDto;
   'audit.list': AuditEventDto[];
   'audit.verify': AuditVerifyDto;
+  'grants.create': GrantDto;
+  'grants.list': GrantDto[];
+  'grants.get': GrantDto;
+  'grants.narrow': GrantDto;
+  'grants.revoke': GrantDto;
+  'servers.list': ServerStatusDto[];
+  'servers.set': ServerStatusDto;
+  'servers.remove': { removed: string };
+  'servers.import': ServerStatusDto[];
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

@@ -19,6 +19,15 @@ export const OPERATOR_METHODS = [
   'trustBundle.get',
   'audit.list',
   'audit.verify',
+  'grants.create',
+  'grants.list',
+  'grants.get',
+  'grants.narrow',
+  'grants.revoke',
+  'servers.list',
+  'servers.set',
+  'servers.remove',
+  'servers.import',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

@@ -2,6 +2,8 @@ import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { AuditRecord } from '../core/records.js';
 import type { ControlPlane } from './control-plane.js';
 import { credentialDto, identityDto } from './dto.js';
+import { grantHandlers } from './grant-handlers.js';
+import { serverHandlers } from './server-handlers.js';
 
 /** The operator actor in the audit chain (the console or the CLI, on the owner's behalf). */
 export const OPERATOR = 'operator';
@@ -49,5 +51,7 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     'trustBundle.get': async () => keys.bundle(),
     'audit.list': async (input) => store.audit.list(input).map(auditDto),
     'audit.verify': async () => checkpointer.verify(),
+    ...grantHandlers(plane),
+    ...serverHandlers(plane),
   };
 }

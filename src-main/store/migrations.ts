@@ -97,4 +97,42 @@ export const migrations: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: the gateway — grants, the DPoP replay store, envelope usage, downstream MCP servers.
+  `
+  CREATE TABLE grants (
+    id TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL REFERENCES identities(id),
+    spec TEXT NOT NULL,
+    spec_hash TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('ACTIVE','REVOKED','EXPIRED')),
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    expires_at INTEGER
+  ) STRICT;
+  CREATE INDEX grants_agent_state ON grants(agent_id, state);
+
+  CREATE TABLE dpop_proofs (
+    jkt TEXT NOT NULL,
+    jti TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (jkt, jti)
+  ) STRICT;
+  CREATE INDEX dpop_proofs_expiry ON dpop_proofs(expires_at);
+
+  CREATE TABLE envelope_usage (
+    key TEXT NOT NULL,
+    period_start INTEGER NOT NULL,
+    total_units INTEGER NOT NULL,
+    PRIMARY KEY (key, period_start)
+  ) STRICT;
+
+  CREATE TABLE mcp_servers (
+    name TEXT PRIMARY KEY,
+    config TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

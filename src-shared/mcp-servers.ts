@@ -1,0 +1,34 @@
+// Downstream MCP servers, in the `mcpServers` shape MCP clients already use.
+import { z } from 'zod';
+import { serverNameSchema } from './grant.js';
+
+export const stdioServerSchema = z.strictObject({
+  command: z.string().min(1).max(1024),
+  args: z.array(z.string().max(4096)).max(256).default([]),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(8192)).default({}),
+  cwd: z.string().max(4096).optional(),
+});
+
+export const remoteServerSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  headers: z.record(z.string().max(256), z.string().max(8192)).default({}),
+});
+
+export const serverConfigSchema = z.union([stdioServerSchema, remoteServerSchema]);
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+
+export const SERVER_STATES = ['stopped', 'starting', 'running', 'backoff', 'failed'] as const;
+export type ServerState = (typeof SERVER_STATES)[number];
+
+export interface ServerStatusDto {
+  readonly name: string;
+  readonly config: ServerConfig;
+  readonly state: ServerState;
+  readonly restarts: number;
+  readonly lastError: string | null;
+  readonly toolCount: number | null;
+  readonly startedAt: number | null;
+}
+
+export { serverNameSchema };
