@@ -68,7 +68,8 @@ export class KeyManagement {
   }
 
   bundle(): TrustBundleDto {
-    return trustBundle(this.#d.keyRing.records(), this.#d.clock.now(), this.#d.refreshHintSeconds);
+    // From the store, not the ring's cache: a key another process retired must leave at once.
+    return trustBundle(this.#d.keys.list(), this.#d.clock.now(), this.#d.refreshHintSeconds);
   }
 
   toDto(k: SigningKeyRecord): SigningKeyDto {
