@@ -46,7 +46,8 @@ export class Checkpointer {
     await this.#d.keyRing.refresh();
     const checkpoints = this.#d.repo.checkpoints();
     const verifier = new ChainVerifier(checkpoints.map((c) => c.seq));
-    for (let after = 0; ; ) {
+    // Start below 1: a row forged at seq <= 0 is outside the chain yet listed, so it must be walked too.
+    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
       const page = this.#d.repo.range(after, PAGE);
       for (const record of page) verifier.push(record);
       if (page.length < PAGE) break;

@@ -28,6 +28,7 @@ export class ChainVerifier {
     this.#count++;
     if (this.#firstBad) return;
     const recomputed = hashAuditRecord(record);
+    if (record.seq < 1) return this.#bad(record.seq, 'edited', `record ${record.seq} lies outside the chain (sequence numbers start at 1): it was inserted`);
     if (record.seq < this.#expectedSeq) return this.#bad(record.seq, 'reordered', `record ${record.seq} appears after record ${this.#expectedSeq - 1}`);
     if (recomputed !== record.hash) {
       const original = originalPosition(record);
