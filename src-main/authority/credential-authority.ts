@@ -73,7 +73,8 @@ export class CredentialAuthority {
       });
     }
     const cap = this.#d.ttlCapsMs[identity.environment];
-    const ttl = Math.min(request.ttlSeconds ? request.ttlSeconds * 1000 : cap, cap);
+    // Never past the cap for the environment, nor past the attestation that vouches for the agent.
+    const ttl = Math.min(request.ttlSeconds ? request.ttlSeconds * 1000 : cap, cap, (identity.attestationExpiresAt as number) - now);
     await this.#d.keyRing.refresh();
     for (let attempt = 0; ; attempt++) {
       const key = this.#d.keyRing.activeKey();

@@ -25,6 +25,9 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_JOIN_TOKEN_EXPIRED':
     case 'ERR_SELECTOR_MISMATCH':
     case 'ERR_K8S_TOKEN_INVALID':
+    case 'ERR_DPOP_BOUND_TOKEN_AS_BEARER':
+    case 'ERR_DPOP_PROOF_MISSING':
+    case 'ERR_DPOP_REQUIRED':
       return 401;
     case 'ERR_FORBIDDEN':
     case 'ERR_SCOPE_NOT_ALLOWED':
@@ -32,11 +35,13 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_ATTESTATION_REQUIRED':
     case 'ERR_BAD_ORIGIN':
     case 'ERR_BAD_HOST':
+    case 'ERR_TOOL_NOT_ALLOWED':
       return 403;
     case 'ERR_NOT_FOUND':
     case 'ERR_IDENTITY_NOT_FOUND':
     case 'ERR_CREDENTIAL_NOT_FOUND':
     case 'ERR_KEY_NOT_FOUND':
+    case 'ERR_SESSION_NOT_FOUND':
       return 404;
     case 'ERR_METHOD_NOT_ALLOWED':
       return 405;
