@@ -77,7 +77,8 @@ export class AttestationService {
       throw error;
     }
     return this.#attest(agentId, 'k8s_psat', (identity) => {
-      if (!selectorsSatisfied(identity.selectors, attested)) {
+      // An identity with no selectors would be satisfied by any service account in the cluster.
+      if (identity.selectors.length === 0 || !selectorsSatisfied(identity.selectors, attested)) {
         throw new CharonError('ERR_SELECTOR_MISMATCH', `The service-account token does not carry the selectors registered for ${agentId}`);
       }
       return attested;

@@ -445,6 +445,22 @@ describe('Kubernetes projected service-account token attestation', () => {
     await refused(tp, otherNs, 'ERR_SELECTOR_MISMATCH');
   });
 
+  it('refuses any pod in the cluster claiming an identity registered without selectors: ERR_SELECTOR_MISMATCH', async () => {
+    const c = await cluster();
+    const tp = await k8sPlane(c);
+    await registered(tp, 'unbound', []);
+    const token = await mint(c, { nowMs: tp.clock.now(), sub: 'system:serviceaccount:default:default', k8s: { namespace: 'default', serviceaccount: { name: 'default', uid: 'u' } } });
+    await expect(tp.plane.attestation.attestWithK8sToken('unbound', token)).rejects.toMatchObject({ code: 'ERR_SELECTOR_MISMATCH' });
+    expect((await tp.plane.handlers['identities.get']({ id: 'unbound' })).state).toBe('PROVISIONED');
+    expect(await lastAudit(tp)).toMatchObject({ kind: 'attestation', decision: 'deny', details: { method: 'k8s_psat', code: 'ERR_SELECTOR_MISMATCH' } });
+  });
+
+  it('refuses Kubernetes attestation for an unknown agent with the same answer as a mismatch (no registry oracle)', async () => {
+    const c = await cluster();
+    const tp = await k8sPlane(c);
+    await expect(tp.plane.attestation.attestWithK8sToken('ghost', await mint(c, { nowMs: tp.clock.now() }))).rejects.toMatchObject({ code: 'ERR_SELECTOR_MISMATCH' });
+  });
+
   it('refuses Kubernetes attestation when no cluster is configured: ERR_K8S_NOT_CONFIGURED', async () => {
     const c = await cluster();
     const tp = await plane();
