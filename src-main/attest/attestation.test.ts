@@ -418,6 +418,20 @@ describe('Kubernetes projected service-account token attestation', () => {
     await refused(tp, token, 'ERR_JWT_EXPIRED');
   });
 
+  it.each([
+    ['no aud, no exp', 'ERR_JWT_AUDIENCE_INVALID', false],
+    ['aud but no exp', 'ERR_JWT_CLAIM_INVALID', true],
+  ] as const)('refuses a legacy never-expiring secret-based token (%s): %s', async (_name, code, withAud) => {
+    const c = await cluster();
+    const tp = await k8sPlane(c);
+    const legacy = new SignJWT({ 'kubernetes.io': { namespace: NS, serviceaccount: { name: SA } } })
+      .setProtectedHeader({ alg: 'RS256', kid: c.jwk.kid as string })
+      .setIssuer(ISSUER)
+      .setSubject(`system:serviceaccount:${NS}:${SA}`);
+    if (withAud) legacy.setAudience(AUDIENCE);
+    await refused(tp, await legacy.sign(c.privateKey), code);
+  });
+
   it('refuses a token not valid yet (nbf in the future): ERR_JWT_NOT_YET_VALID', async () => {
     const c = await cluster();
     const tp = await k8sPlane(c);
