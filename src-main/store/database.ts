@@ -53,7 +53,16 @@ export function sqliteTransactor(db: Db): Transactor {
   let onCommit: (() => void)[] = [];
   return {
     transact<T>(fn: () => T): T {
-      if (db.inTransaction) return run(fn) as T;
+      if (db.inTransaction) {
+        // A savepoint that rolls back takes its afterCommit callbacks with it.
+        const mark = onCommit.length;
+        try {
+          return run(fn) as T;
+        } catch (error) {
+          onCommit.length = mark;
+          throw error;
+        }
+      }
       let result: T;
       try {
         result = run.immediate(fn) as T;
@@ -90,7 +99,8 @@ export function groupCommitter(transactor: Transactor): <T>(fn: () => T) => Prom
       transactor.transact(() => {
         for (const item of items) {
           try {
-            outcomes.push({ ok: true, value: item.fn() });
+            // Each caller in its own savepoint: a failing one leaves no partial writes in the group's commit.
+            outcomes.push({ ok: true, value: transactor.transact(item.fn) });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }

@@ -1,0 +1,89 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../test-support/control-plane.js';
+import { openSqliteStore, type Store } from './sqlite-store.js';
+
+let store: Store | undefined;
+let dir: string | undefined;
+afterEach(() => {
+  store?.close();
+  store = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function open(): Store {
+  dir = tempDir('charon-store-');
+  store = openSqliteStore(join(dir, 'charon.db'));
+  return store;
+}
+
+describe('sqliteTransactor', () => {
+  it('runs afterCommit callbacks only once the outermost transaction commits', () => {
+    const s = open();
+    const heard: string[] = [];
+    s.transact(() => {
+      s.afterCommit(() => heard.push('outer'));
+      s.transact(() => s.afterCommit(() => heard.push('inner')));
+      expect(heard).toEqual([]);
+    });
+    expect(heard).toEqual(['outer', 'inner']);
+  });
+
+  it('drops the callbacks of a rolled-back transaction', () => {
+    const s = open();
+    const heard: string[] = [];
+    expect(() =>
+      s.transact(() => {
+        s.afterCommit(() => heard.push('doomed'));
+        throw new Error('no');
+      }),
+    ).toThrow('no');
+    s.transact(() => undefined);
+    expect(heard).toEqual([]);
+  });
+
+  it('refuses phantom notifications: a savepoint that rolls back drops its callbacks while the outer transaction commits', () => {
+    const s = open();
+    const heard: string[] = [];
+    s.transact(() => {
+      s.afterCommit(() => heard.push('kept'));
+      try {
+        s.transact(() => {
+          s.afterCommit(() => heard.push('phantom'));
+          throw new Error('refused');
+        });
+      } catch {
+        // the caller records the refusal and carries on
+      }
+      s.afterCommit(() => heard.push('after'));
+    });
+    expect(heard).toEqual(['kept', 'after']);
+  });
+});
+
+describe('groupCommit', () => {
+  it('commits the work of one tick together and settles each caller after the commit', async () => {
+    const s = open();
+    const results = await Promise.all([s.groupCommit(() => (s.meta.set('a', '1'), 'one')), s.groupCommit(() => (s.meta.set('b', '2'), 'two'))]);
+    expect(results).toEqual(['one', 'two']);
+    expect([s.meta.get('a'), s.meta.get('b')]).toEqual(['1', '2']);
+  });
+
+  it("refuses smuggling a failed caller's partial writes into the group's commit: its writes roll back, the others' commit", async () => {
+    const s = open();
+    const outcomes = await Promise.allSettled([
+      s.groupCommit(() => s.meta.set('good', 'yes')),
+      s.groupCommit(() => {
+        s.meta.set('half-done', 'should not exist');
+        throw new Error('refused midway');
+      }),
+      s.groupCommit(() => s.meta.set('also-good', 'yes')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(s.meta.get('good')).toBe('yes');
+    expect(s.meta.get('also-good')).toBe('yes');
+    expect(s.meta.get('half-done')).toBeNull();
+  });
+});
