@@ -398,6 +398,15 @@ describe('Kubernetes projected service-account token attestation', () => {
     await refused(tp, `${header}.${payload}.`, 'ERR_JOSE_ALG_NOT_ALLOWED');
   });
 
+  it.each([
+    ['garbage', 'not-a-jwt'],
+    ['oversized (parser exhaustion)', `${'a'.repeat(20_000)}.b.c`],
+  ])('refuses a malformed token (%s): ERR_JWT_MALFORMED', async (_name, token) => {
+    const c = await cluster();
+    const tp = await k8sPlane(c);
+    await refused(tp, token, 'ERR_JWT_MALFORMED');
+  });
+
   it("refuses a token from another cluster's issuer: ERR_JWT_ISSUER_INVALID", async () => {
     const c = await cluster();
     const tp = await k8sPlane(c);
