@@ -17,27 +17,29 @@ import type {
   VerifiedCredentialDto,
 } from './dto.js';
 import type { GrantDto } from './grant.js';
-import type { ServerStatusDto } from './mcp-servers.js';
+import type { ServerImportDto, ServerStatusDto } from './mcp-servers.js';
 import {
   createGrantInput,
+  grantRefInput,
+  importServersInput,
+  listGrantsInput,
+  narrowGrantInput,
+  revokeGrantInput,
+  serverRefInput,
+  setServerInput,
+} from './gateway-schemas.js';
+import {
   createJoinTokenInput,
   emptyInput,
-  grantRefInput,
   identityRefInput,
-  importServersInput,
   issueCredentialInput,
   listAuditInput,
   listCredentialsInput,
-  listGrantsInput,
   listIdentitiesInput,
-  narrowGrantInput,
   registerIdentityInput,
   revokeCredentialInput,
-  revokeGrantInput,
   revokeIdentityInput,
   rotateKeysInput,
-  serverRefInput,
-  setServerInput,
   tokenInput,
   transitionInput,
   verifyTokenInput,
@@ -102,7 +104,7 @@ export interface OperatorOutputs {
   'servers.list': ServerStatusDto[];
   'servers.set': ServerStatusDto;
   'servers.remove': { removed: string };
-  'servers.import': ServerStatusDto[];
+  'servers.import': ServerImportDto;
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

@@ -22,7 +22,7 @@ export const scopeTokenSchema = z
 export const environmentSchema = z.enum(ENVIRONMENTS);
 export const lifecycleStateSchema = z.enum(LIFECYCLE_STATES);
 
-const reasonSchema = z.string().max(500).optional();
+export const reasonSchema = z.string().max(500).optional();
 const ttlSchema = z.number().int().positive().max(30 * 24 * 3600).optional();
 const compactJwtSchema = z.string().min(1).max(16_384);
 
@@ -81,18 +81,3 @@ export const emptyInput = z.strictObject({});
 
 export const rotateKeysInput = z.strictObject({ reason: reasonSchema });
 
-// Grants and downstream servers (the schemas live with their models).
-import { grantSpecSchema, serverNameSchema } from './grant.js';
-import { serverConfigSchema } from './mcp-servers.js';
-
-const grantIdSchema = z.string().regex(/^grt_[A-Za-z0-9_-]{10,64}$/, 'must be a grant id (grt_…)');
-
-export const createGrantInput = z.strictObject({ spec: grantSpecSchema });
-export const listGrantsInput = z.strictObject({ agentId: idSchema.optional(), state: z.enum(['ACTIVE', 'REVOKED', 'EXPIRED']).optional() });
-export const grantRefInput = z.strictObject({ id: grantIdSchema });
-export const narrowGrantInput = z.strictObject({ id: grantIdSchema, spec: grantSpecSchema });
-export const revokeGrantInput = z.strictObject({ id: grantIdSchema, reason: reasonSchema });
-
-export const setServerInput = z.strictObject({ name: serverNameSchema, config: serverConfigSchema });
-export const serverRefInput = z.strictObject({ name: serverNameSchema });
-export const importServersInput = z.strictObject({ path: z.string().min(1).max(4096), overwrite: z.boolean().default(false) });

@@ -37,3 +37,16 @@ describe('configuration', () => {
     expect(defaultDataDir({ CHARON_DATA_DIR: '/data' }, 'linux')).toBe('/data');
   });
 });
+
+describe('Kubernetes JWKS source', () => {
+  it('a cluster JWKS over plain HTTP to another host is refused (keys could be swapped in transit)', () => {
+    const dir = tempDir();
+    const kubernetes = { issuer: 'https://k8s', audience: 'charon' };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ kubernetes: { ...kubernetes, jwksUrl: 'http://cluster.example/openid/v1/jwks' } }));
+    expect(() => loadConfig(dir)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ kubernetes: { ...kubernetes, jwksUrl: 'http://127.0.0.1:6443/openid/v1/jwks' } }));
+    expect(loadConfig(dir).kubernetes?.jwksUrl).toBe('http://127.0.0.1:6443/openid/v1/jwks');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ kubernetes: { ...kubernetes, jwksUrl: 'https://cluster.example/openid/v1/jwks' } }));
+    expect(loadConfig(dir).kubernetes?.jwksUrl).toBe('https://cluster.example/openid/v1/jwks');
+  });
+});

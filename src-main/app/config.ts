@@ -23,6 +23,8 @@ export const configFileSchema = z.strictObject({
   kubernetes: z
     .strictObject({ issuer: z.string().min(1), audience: z.string().min(1), jwksFile: z.string().optional(), jwksUrl: z.url().optional() })
     .refine((k) => Boolean(k.jwksFile) !== Boolean(k.jwksUrl), 'set exactly one of jwksFile or jwksUrl')
+    // Keys fetched over plain HTTP could be swapped in transit: only https, or http on loopback.
+    .refine((k) => !k.jwksUrl || /^https:\/\//.test(k.jwksUrl) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(k.jwksUrl), 'jwksUrl must be https (or http on loopback)')
     .optional(),
 });
 

@@ -18,7 +18,8 @@ export function* exportAuditLines(repo: AuditRepository, header: { issuer: strin
   yield JSON.stringify({ type: 'header', format: EXPORT_FORMAT, ...header } satisfies ExportLine);
   const checkpoints = repo.checkpoints();
   let c = 0;
-  for (let after = 0; ; ) {
+  // From the lowest possible seq: a row forged at seq <= 0 is exported too, and fails verification there.
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
     const page = repo.range(after, PAGE);
     for (const record of page) {
       yield JSON.stringify({ type: 'event', ...record } satisfies ExportLine);

@@ -1,0 +1,57 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { createHash, randomUUID, type webcrypto } from 'node:crypto';
+
+type Key = webcrypto.CryptoKey;
+
+/** The agent's proof-of-possession key (ES256). The private half never leaves this process's memory and its key file. */
+export class DpopKey {
+  readonly publicJwk: JWK;
+  readonly thumbprint: string;
+  readonly #privateKey: Key;
+
+  private constructor(privateKey: Key, publicJwk: JWK, thumbprint: string) {
+    this.#privateKey = privateKey;
+    this.publicJwk = publicJwk;
+    this.thumbprint = thumbprint;
+  }
+
+  static async generate(): Promise<DpopKey> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    return DpopKey.#from(privateKey as Key, await exportJWK(publicKey));
+  }
+
+  /** Loads the key from a 0600 file, creating it on first use, so a restarted agent keeps its binding. */
+  static async fromFile(path: string): Promise<DpopKey> {
+    try {
+      const jwk = JSON.parse(await readFile(path, 'utf8')) as JWK;
+      const { d: _d, ...publicJwk } = jwk;
+      return DpopKey.#from((await importJWK(jwk, 'ES256')) as Key, publicJwk);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFile(path, JSON.stringify(await exportJWK(privateKey)), { mode: 0o600, flag: 'wx' });
+    await chmod(path, 0o600);
+    return DpopKey.#from(privateKey as Key, await exportJWK(publicKey));
+  }
+
+  static async #from(privateKey: Key, publicJwk: JWK): Promise<DpopKey> {
+    const pub: JWK = { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y };
+    return new DpopKey(privateKey, pub, await calculateJwkThumbprint(pub, 'sha256'));
+  }
+
+  /** An RFC 9449 proof for one request: `htu` without query or fragment, `ath` when a token is sent. */
+  async proof(method: string, url: string, options: { accessToken?: string; nonce?: string; now?: number } = {}): Promise<string> {
+    const target = new URL(url);
+    const payload: Record<string, unknown> = { jti: randomUUID(), htm: method.toUpperCase(), htu: `${target.origin}${target.pathname}` };
+    if (options.accessToken) payload.ath = createHash('sha256').update(options.accessToken).digest('base64url');
+    if (options.nonce) payload.nonce = options.nonce;
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: this.publicJwk })
+      .setIssuedAt(Math.floor((options.now ?? Date.now()) / 1000))
+      .sign(this.#privateKey);
+  }
+}
