@@ -2,17 +2,22 @@ import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import { AttestationService } from '../attest/attestation-service.js';
 import { K8sPsatAttestor } from '../attest/k8s-psat.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { CheckpointAnchor } from '../audit/checkpoint-anchor.js';
 import { Checkpointer } from '../audit/checkpointer.js';
 import { CredentialAuthority } from '../authority/credential-authority.js';
 import { KeyManagement } from '../authority/key-management.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { fileMasterKeyProvider, type MasterKeyProvider } from '../crypto/master-key.js';
+import { DownstreamManager, type DownstreamOptions } from '../gateway/downstream/downstream-manager.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import { IdentityService } from '../identity/identity-service.js';
 import { openSqliteStore, type Store } from '../store/sqlite-store.js';
 import { AgentApi } from './agent-api.js';
 import { loadConfig, type CharonConfig, type ConfigFile } from './config.js';
 import { operatorHandlers } from './operator-handlers.js';
+import { wireGrants } from './grant-wiring.js';
+import type { GrantService } from '../grants/grant-service.js';
+import type { PolicyEngine } from '../policy/policy-engine.js';
 
 export interface ControlPlaneOptions {
   readonly dataDir: string;
@@ -21,6 +26,8 @@ export interface ControlPlaneOptions {
   readonly clock?: Clock;
   /** Addresses of running listeners, for status. */
   readonly endpoints?: { agentUrl?: string; bridgeUrl?: string };
+  /** Timeouts and backoff for downstream MCP servers (tests shorten them). */
+  readonly downstream?: Partial<DownstreamOptions>;
 }
 
 /** The composition root: the only place that wires store, crypto, audit and features together. */
@@ -36,12 +43,17 @@ export class ControlPlane {
   readonly authority: CredentialAuthority;
   readonly keys: KeyManagement;
   readonly agentApi: AgentApi;
+  /** Grants, and the Cedar policy engine the gateway asks for every call. */
+  readonly grants: GrantService;
+  readonly policy: PolicyEngine;
+  /** Downstream MCP servers: config, on-demand connections, restarts. */
+  readonly downstream: DownstreamManager;
   readonly handlers: OperatorHandlers;
   /** Addresses of the running listeners (set by `serve`), for status. */
   readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
   #appendsSinceCheckpoint = 0;
 
-  private constructor(config: CharonConfig, store: Store, clock: Clock, masterKey: Buffer, endpoints: { agentUrl?: string; bridgeUrl?: string }) {
+  private constructor(config: CharonConfig, store: Store, clock: Clock, masterKey: Buffer, endpoints: { agentUrl?: string; bridgeUrl?: string }, downstream: Partial<DownstreamOptions> = {}) {
     this.config = config;
     this.store = store;
     this.clock = clock;
@@ -49,7 +61,7 @@ export class ControlPlane {
     const tx = store;
     this.audit = new AuditLog({ repo: store.audit, tx, clock });
     this.keyRing = new KeyRing({ keys: store.signingKeys, tx, clock, masterKey, dataVersion: store.dataVersion });
-    this.checkpointer = new Checkpointer({ repo: store.audit, tx, clock, keyRing: this.keyRing, issuer: config.issuer });
+    this.checkpointer = new Checkpointer({ repo: store.audit, tx, clock, keyRing: this.keyRing, issuer: config.issuer, anchor: new CheckpointAnchor(`${config.dataDir}/audit-anchor.json`) });
     this.identities = new IdentityService({ identities: store.identities, credentials: store.credentials, tx, audit: this.audit, clock, trustDomain: config.trustDomain });
     this.attestation = new AttestationService({
       identities: store.identities,
@@ -88,6 +100,8 @@ export class ControlPlane {
       rotationIntervalMs: config.keyRotationDays * 24 * 3600 * 1000,
       refreshHintSeconds: config.bundleRefreshHintSeconds,
     });
+    this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream });
+    ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock));
     this.agentApi = new AgentApi(this);
     this.handlers = operatorHandlers(this);
     // Sign the head every N records, so a deleted or rewritten tail is caught soon after.
@@ -104,7 +118,7 @@ export class ControlPlane {
     const store = openSqliteStore(`${config.dataDir}/charon.db`, { durability: config.durability });
     try {
       const masterKey = await (options.masterKeyProvider ?? fileMasterKeyProvider({ passphrase: process.env.CHARON_PASSPHRASE })).load(config.dataDir);
-      const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {});
+      const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {}, options.downstream);
       await plane.keyRing.init();
       return plane;
     } catch (error) {
@@ -116,6 +130,8 @@ export class ControlPlane {
   /** Signs a final checkpoint so the tail written by this process is anchored, then closes. */
   async close(): Promise<void> {
     try {
+      // Children first: no downstream process may outlive the control plane.
+      await this.downstream.close();
       await this.checkpointer.checkpoint();
     } finally {
       this.store.close();

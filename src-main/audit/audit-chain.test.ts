@@ -216,6 +216,12 @@ describe('audit chain: tampering with the SQLite file is detected and located', 
       return { tp, db, safe, head, fakeHead: prev };
     }
 
+    it('detects it even when the checkpoint rows are deleted too: the anchor file beside the database keeps the newest one', async () => {
+      const { tp, db, head } = await rewriteTail();
+      db.prepare('DELETE FROM audit_checkpoints').run();
+      await expectFirstBad(tp, head, 'edited');
+    });
+
     it('detects it through the signed checkpoint of the old head: edited, located after the last good checkpoint', async () => {
       const { tp, safe, head } = await rewriteTail();
       const result = await expectFirstBad(tp, head, 'edited');

@@ -2,6 +2,7 @@ import type { AuditVerifyDto } from '../../src-shared/dto.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditRepository, Transactor } from '../core/ports.js';
 import type { KeyRing } from '../crypto/key-ring.js';
+import type { CheckpointAnchor } from './checkpoint-anchor.js';
 import { signCheckpoint } from './checkpoint.js';
 import { ChainVerifier } from './verify-chain.js';
 
@@ -13,6 +14,8 @@ export interface CheckpointerDeps {
   readonly clock: Clock;
   readonly keyRing: KeyRing;
   readonly issuer: string;
+  /** A copy of the newest checkpoint outside the database, if any. */
+  readonly anchor?: CheckpointAnchor;
 }
 
 /** Signs the chain head now and then, and verifies the whole chain against those signatures. */
@@ -39,12 +42,19 @@ export class Checkpointer {
     await this.#d.keyRing.refresh();
     const signed = await signCheckpoint(this.#d.keyRing.activeKey(), { iss: this.#d.issuer, seq: head.seq, hash: head.hash, time: this.#d.clock.now() });
     this.#d.tx.transact(() => this.#d.repo.insertCheckpoint(signed));
+    this.#d.anchor?.write(signed);
   }
 
   /** Verifies every record and checkpoint; public keys of retired keys still count here. */
   async verify(): Promise<AuditVerifyDto> {
     await this.#d.keyRing.refresh();
     const checkpoints = this.#d.repo.checkpoints();
+    // The anchor counts even when its row was deleted from the database.
+    const anchored = this.#d.anchor?.read();
+    if (anchored && !checkpoints.some((c) => c.seq === anchored.seq && c.jws === anchored.jws)) {
+      checkpoints.push(anchored);
+      checkpoints.sort((a, b) => a.seq - b.seq);
+    }
     const verifier = new ChainVerifier(checkpoints.map((c) => c.seq));
     // Start below 1: a row forged at seq <= 0 is outside the chain yet listed, so it must be walked too.
     for (let after = Number.MIN_SAFE_INTEGER; ; ) {

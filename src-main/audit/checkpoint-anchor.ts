@@ -1,0 +1,37 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { AuditCheckpointRecord } from '../core/records.js';
+
+/**
+ * The newest signed checkpoint, kept in a file beside the database too. Someone who rewrites
+ * the tail and deletes the checkpoint rows in the database still leaves this one behind.
+ */
+export class CheckpointAnchor {
+  readonly #path: string;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  write(checkpoint: AuditCheckpointRecord): void {
+    const current = this.read();
+    if (current && current.seq >= checkpoint.seq) return;
+    const tmp = `${this.#path}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });
+    renameSync(tmp, this.#path);
+  }
+
+  read(): AuditCheckpointRecord | null {
+    let text: string;
+    try {
+      text = readFileSync(this.#path, 'utf8');
+    } catch {
+      return null;
+    }
+    try {
+      const value = JSON.parse(text) as AuditCheckpointRecord;
+      return typeof value.seq === 'number' && typeof value.jws === 'string' ? value : null;
+    } catch {
+      return null;
+    }
+  }
+}
