@@ -38,6 +38,10 @@ export const ERROR_CODES = [
   'ERR_DPOP_REQUIRED',
   'ERR_SESSION_NOT_FOUND',
   'ERR_TOOL_NOT_ALLOWED',
+  // Grant envelopes (rate limits, time windows, cumulative caps)
+  'ERR_RATE_LIMITED',
+  'ERR_OUTSIDE_TIME_WINDOW',
+  'ERR_CAP_EXCEEDED',
   // Callers and channels
   'ERR_UNAUTHENTICATED',
   'ERR_FORBIDDEN',

@@ -10,6 +10,7 @@ import type {
   JoinTokenRecord,
   SigningKeyRecord,
 } from './records.js';
+import type { RateLimit } from './token-bucket.js';
 
 /** Runs `fn` atomically with the write lock held; a nested call is a savepoint inside the outer transaction. */
 export interface Transactor {
@@ -77,4 +78,39 @@ export interface AuditRepository {
 export interface MetaRepository {
   get(key: string): string | null;
   set(key: string, value: string): void;
+}
+
+/** Adds `units` to the total of `key` in the period starting at `periodStart`, if it stays ≤ `maxUnits`. */
+export interface UsageReservation {
+  readonly key: string;
+  readonly periodStart: number;
+  /** 1/10 000 of the amount; never negative. */
+  readonly units: bigint;
+  readonly maxUnits: bigint;
+}
+
+/**
+ * Cumulative envelope caps (DESIGN.md §7 "envelope store"). Shared by every gateway on the same
+ * data, so check-and-add must be one atomic step in the store itself: reading the total and
+ * writing it back in two steps would let two gateways both see room for one more call.
+ */
+export interface EnvelopeUsageStore {
+  /** All or nothing: adds every reservation if each fits, else none; `failed` is the first that did not. */
+  reserve(items: readonly UsageReservation[]): { ok: true } | { ok: false; failed: number };
+  /** Takes back units reserved earlier for a call that was not made; a total never goes below zero. */
+  release(items: readonly Omit<UsageReservation, 'maxUnits'>[]): void;
+  /** The total so far in one period (0 if none). */
+  used(key: string, periodStart: number): bigint;
+  /** Forgets periods that started before `periodStart`; returns how many rows went. */
+  pruneBefore(periodStart: number): number;
+}
+
+/**
+ * Rate-limit buckets. Each call to `take` must decide and record in one step, so concurrent
+ * calls can never both take the last token.
+ */
+export interface RateLimitStore {
+  take(key: string, limit: RateLimit, now: number): { ok: true } | { ok: false; retryAfterMs: number };
+  /** Returns one token taken by `take` for a call that was then not made. */
+  giveBack(key: string, limit: RateLimit): void;
 }

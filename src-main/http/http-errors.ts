@@ -36,6 +36,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_BAD_ORIGIN':
     case 'ERR_BAD_HOST':
     case 'ERR_TOOL_NOT_ALLOWED':
+    case 'ERR_OUTSIDE_TIME_WINDOW':
+    case 'ERR_CAP_EXCEEDED':
       return 403;
     case 'ERR_NOT_FOUND':
     case 'ERR_IDENTITY_NOT_FOUND':
@@ -53,6 +55,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 413;
     case 'ERR_UNSUPPORTED_MEDIA_TYPE':
       return 415;
+    case 'ERR_RATE_LIMITED':
+      return 429;
     case 'ERR_STORE_BUSY':
     case 'ERR_MASTER_KEY_LOCKED':
       return 503;

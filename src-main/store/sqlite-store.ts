@@ -2,6 +2,7 @@ import type {
   AttestationRepository,
   AuditRepository,
   CredentialRepository,
+  EnvelopeUsageStore,
   IdentityRepository,
   JoinTokenRepository,
   MetaRepository,
@@ -11,6 +12,7 @@ import type {
 import { sqliteAttestationRepository } from './attestation-repository.js';
 import { sqliteAuditRepository } from './audit-repository.js';
 import { sqliteCredentialRepository } from './credential-repository.js';
+import { sqliteEnvelopeUsageRepository } from './envelope-usage-repository.js';
 import { dataVersionReader, groupCommitter, openDatabase, sqliteTransactor, type Db, type OpenOptions } from './database.js';
 import { sqliteIdentityRepository } from './identity-repository.js';
 import { sqliteJoinTokenRepository } from './join-token-repository.js';
@@ -26,6 +28,8 @@ export interface Store extends Transactor {
   readonly signingKeys: SigningKeyRepository;
   readonly audit: AuditRepository;
   readonly meta: MetaRepository;
+  /** Cumulative envelope caps, shared by every process on this database. */
+  readonly envelopeUsage: EnvelopeUsageStore;
   /** Commits `fn` together with other work queued in the same tick; settles after the commit. */
   groupCommit<T>(fn: () => T): Promise<T>;
   /** Changes when another connection commits: lets caches notice writes from the CLI. */
@@ -49,6 +53,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     signingKeys: sqliteSigningKeyRepository(db),
     audit: sqliteAuditRepository(db),
     meta: sqliteMetaRepository(db),
+    envelopeUsage: sqliteEnvelopeUsageRepository(db, transactor),
     dataVersion: dataVersionReader(db),
     close: () => db.close(),
   };
