@@ -139,6 +139,7 @@ export class EnvelopeEnforcer {
         if (settled) return;
         settled = true;
         giveBackTokens();
+        // If the store fails here the units stay counted: the error errs towards the owner's budget.
         if (charges.length > 0) this.#usage.release(charges);
       },
     };
