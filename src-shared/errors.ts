@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'ERR_DPOP_REQUIRED',
   'ERR_SESSION_NOT_FOUND',
   'ERR_TOOL_NOT_ALLOWED',
+  'ERR_ARGUMENT_INVALID',
+  'ERR_PATH_OUTSIDE_ROOT',
   // Grant envelopes (rate limits, time windows, cumulative caps)
   'ERR_RATE_LIMITED',
   'ERR_OUTSIDE_TIME_WINDOW',

@@ -36,6 +36,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_BAD_ORIGIN':
     case 'ERR_BAD_HOST':
     case 'ERR_TOOL_NOT_ALLOWED':
+    case 'ERR_ARGUMENT_INVALID':
+    case 'ERR_PATH_OUTSIDE_ROOT':
     case 'ERR_OUTSIDE_TIME_WINDOW':
     case 'ERR_CAP_EXCEEDED':
       return 403;

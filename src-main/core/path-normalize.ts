@@ -1,0 +1,134 @@
+// Lexical normalization of an untrusted path argument before confinement (DESIGN.md §5.5). Pure:
+// no filesystem access; the gateway resolves symbolic links afterwards (gateway/path-confinement).
+//
+// POSIX semantics only. MCP filesystem servers take plain paths, not URLs, so anything that some
+// layer between the check and the kernel might decode, expand or reinterpret is refused rather
+// than interpreted: a path that means the same to every reader is the only one we can check.
+import { CharonError } from './errors.js';
+
+/** PATH_MAX and NAME_MAX of Linux and macOS: longer input could never be opened anyway. */
+export const MAX_PATH_LENGTH = 4096;
+export const MAX_SEGMENT_BYTES = 255;
+
+/** `%2e`, `%2F`, `%5c`, `%25` (double encoding), `%c0%ae` (overlong UTF-8), `%u002e` (IIS). */
+const PERCENT_ESCAPE = /%(?:[0-9A-Fa-f]{2}|[uU][0-9A-Fa-f]{4})/;
+/**
+ * Invisible characters: zero-width spaces and joiners, bidi embeddings, overrides and isolates
+ * (which make `..` display as something else), BOM, soft hyphen, variation selectors, fillers,
+ * and the line and paragraph separators.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}]/u;
+const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * A combining mark on a dot or a slash (`.\u0338` displays as something that is not a dot), or
+ * opening a relative path: once resolved against the base it would sit on a slash.
+ */
+const MARK_ON_SEPARATOR = /(?:^|[./])\p{M}/u;
+const DRIVE_LETTER = /^[A-Za-z]:/;
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\//;
+
+/**
+ * Characters that look like, or that some layer folds into, `/`, `\`, `.` or `%`. The kernel
+ * treats only ASCII `/` and `.`/`..` specially, so these are no traversal by themselves; they are
+ * refused because a server, a library or a person may fold them (NFKC maps `／` to `/`, `․` to
+ * `.`) after our check. Compatibility forms are caught generically by NFKC below; this list adds
+ * the look-alikes that NFKC leaves alone.
+ */
+const LOOKALIKES = new Set([
+  '\u2215', // DIVISION SLASH
+  '\u2044', // FRACTION SLASH
+  '\u29f8', // BIG SOLIDUS
+  '\u27cb', // MATHEMATICAL RISING DIAGONAL
+  '\u2571', // BOX DRAWINGS LIGHT DIAGONAL UPPER RIGHT TO LOWER LEFT
+  '\u1735', // PHILIPPINE SINGLE PUNCTUATION
+  '\u2216', // SET MINUS
+  '\u29f5', // REVERSE SOLIDUS OPERATOR
+  '\u29f9', // BIG REVERSE SOLIDUS
+  '\u27cd', // MATHEMATICAL FALLING DIAGONAL
+  '\u2572', // BOX DRAWINGS LIGHT DIAGONAL UPPER LEFT TO LOWER RIGHT
+  '\u3002', // IDEOGRAPHIC FULL STOP
+  '\u06d4', // ARABIC FULL STOP
+  '\u0701', // SYRIAC SUPRALINEAR FULL STOP
+  '\u0702', // SYRIAC SUBLINEAR FULL STOP
+  '\ua4f8', // LISU LETTER TONE MYA TI
+  '\u2e31', // WORD SEPARATOR MIDDLE DOT
+]);
+const FOLDS_TO_SPECIAL = /[/\\.%]/;
+
+function refuse(reason: string): CharonError {
+  return new CharonError('ERR_ARGUMENT_INVALID', `path refused: ${reason}`);
+}
+
+/** C0 controls (NUL included), DEL and C1 controls: a loop, as lint rightly distrusts control characters in regexes. */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
+
+function lookalikeIn(text: string): boolean {
+  for (const ch of text) {
+    if (ch.charCodeAt(0) < 0x80) continue;
+    if (LOOKALIKES.has(ch) || FOLDS_TO_SPECIAL.test(ch.normalize('NFKC'))) return true;
+  }
+  return false;
+}
+
+/** Every reason to refuse the text before it is split; the order only picks the message. */
+function checkCharacters(text: string): void {
+  if (text.includes('\0')) throw refuse('contains a NUL byte');
+  if (hasControl(text)) throw refuse('contains a control character');
+  if (INVISIBLE.test(text)) throw refuse('contains an invisible or bidirectional control character');
+  // Also after NFKC: "%２e" becomes "%2e" for any decoder that folds compatibility forms first.
+  if (PERCENT_ESCAPE.test(text) || PERCENT_ESCAPE.test(text.normalize('NFKC'))) throw refuse('contains a percent-encoded sequence (paths are plain, not URL-encoded)');
+  if (text.startsWith('\\\\?\\') || text.startsWith('\\\\.\\') || text.startsWith('//?/') || text.startsWith('//./')) {
+    throw refuse('is a Windows device path');
+  }
+  if (text.startsWith('\\\\') || text.startsWith('//')) throw refuse('is a UNC network path');
+  if (DRIVE_LETTER.test(text)) throw refuse('has a Windows drive letter');
+  if (text.includes('\\')) throw refuse('contains a backslash');
+  if (URL_SCHEME.test(text)) throw refuse('is a URL, not a path');
+  if (text.startsWith('~')) throw refuse('starts with "~" (home directories are not expanded)');
+  if (lookalikeIn(text)) throw refuse('contains a look-alike of "/", "\\", "." or "%"');
+  if (MARK_ON_SEPARATOR.test(text)) throw refuse('has a combining mark on "." or "/", or at the start of a name');
+}
+
+const encoder = new TextEncoder();
+
+/** Apply `.` and `..` to the segments of `text` on top of `stack`; `..` stops at the root. */
+function resolveSegments(stack: string[], text: string): string[] {
+  for (const segment of text.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      stack.pop();
+      continue;
+    }
+    if (encoder.encode(segment).length > MAX_SEGMENT_BYTES) throw refuse(`has a name longer than ${MAX_SEGMENT_BYTES} bytes`);
+    stack.push(segment);
+  }
+  return stack;
+}
+
+/**
+ * The absolute, lexically normalized form of an untrusted path: NFC, no `.`/`..`/empty segments,
+ * no trailing slash (except `/` itself). A relative path is resolved against `base` (the first
+ * root, as filesystem servers do). Idempotent. `..` is applied lexically, like `path.resolve`;
+ * a symbolic link followed by `..` means something else to the kernel, which is why the caller
+ * must forward the path it gets back from confinement, not the raw one.
+ */
+export function normalizePath(raw: string, base: string): string {
+  if (!base.startsWith('/')) throw new TypeError('normalizePath: base must be an absolute path');
+  if (typeof raw !== 'string') throw refuse('must be a string');
+  if (raw === '') throw refuse('is empty');
+  if (raw.length > MAX_PATH_LENGTH) throw refuse(`is longer than ${MAX_PATH_LENGTH} characters`);
+  if (LONE_SURROGATE.test(raw)) throw refuse('is not well-formed Unicode');
+  // NFC first, so that the checks see what is returned; NFC never produces "/", "\" or ".".
+  const text = raw.normalize('NFC');
+  checkCharacters(text);
+  const stack = text.startsWith('/') ? [] : resolveSegments([], base);
+  const result = `/${resolveSegments(stack, text).join('/')}`;
+  if (result.length > MAX_PATH_LENGTH) throw refuse(`is longer than ${MAX_PATH_LENGTH} characters once resolved`);
+  return result;
+}

@@ -1,0 +1,117 @@
+// Where a path really leads, for a path that may not exist yet (write_file, create_directory):
+// the longest existing prefix is resolved by the OS (fs.realpath), the missing remainder is
+// appended as written. A dangling symbolic link at the boundary is followed by hand, since
+// writing through it would create its target, wherever that is.
+import { promises as fs } from 'node:fs';
+import { CharonError } from '../core/errors.js';
+
+/** SYMLOOP_MAX of Linux: more links than this in one resolution is a loop, or an attack on our time. */
+const MAX_LINK_HOPS = 40;
+
+function codeOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}
+
+function refuse(reason: string): CharonError {
+  return new CharonError('ERR_ARGUMENT_INVALID', `path refused: ${reason}`);
+}
+
+/** Errors that say "this prefix does not exist (as a directory)": keep walking up. */
+function isMissing(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** fs errors that are the path's fault become typed refusals; anything else is ours to see. */
+function translate(error: unknown): unknown {
+  switch (codeOf(error)) {
+    case 'ELOOP':
+      return refuse('has a symbolic link loop');
+    case 'ENAMETOOLONG':
+      return refuse('is too long once symbolic links are resolved');
+    case 'EACCES':
+    case 'EPERM':
+      return refuse('goes through a directory that cannot be searched');
+    default:
+      return error;
+  }
+}
+
+async function realpathOrNull(path: string): Promise<string | null> {
+  try {
+    return await fs.realpath(path);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw translate(error);
+  }
+}
+
+/** Apply segments to a real directory: `.` dropped, `..` to the parent (never above `/`). */
+function appendLexically(real: string, segments: readonly string[]): string {
+  const stack = real.split('/').filter((s) => s !== '');
+  for (const segment of segments) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') stack.pop();
+    else stack.push(segment);
+  }
+  return `/${stack.join('/')}`;
+}
+
+/**
+ * The longest prefix of `segments` that exists, with its real path. Existence is monotone along
+ * the prefixes (the OS must traverse a prefix to reach a longer one), so a binary search needs
+ * O(log n) realpath calls even for a very deep path.
+ */
+async function longestExistingPrefix(segments: readonly string[]): Promise<{ length: number; real: string }> {
+  const whole = await realpathOrNull(`/${segments.join('/')}`);
+  if (whole !== null) return { length: segments.length, real: whole };
+  let found = { length: 0, real: '/' };
+  let low = 1;
+  let high = segments.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const real = await realpathOrNull(`/${segments.slice(0, mid).join('/')}`);
+    if (real === null) {
+      high = mid - 1;
+    } else {
+      found = { length: mid, real };
+      low = mid + 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * The real location of an absolute path: symbolic links resolved in the part that exists,
+ * the rest appended. The case of existing components is the one the OS returns, so on a
+ * case-insensitive volume the result compares correctly with a realpath'd root.
+ */
+export async function resolvePhysicalPath(absolute: string): Promise<string> {
+  let path = absolute;
+  for (let hops = 0; ; hops++) {
+    const segments = path.split('/').filter((s) => s !== '' && s !== '.');
+    const { length, real } = await longestExistingPrefix(segments);
+    if (length === segments.length) return real;
+    const next = segments[length] as string;
+    const rest = segments.slice(length + 1);
+    let isLink = false;
+    try {
+      isLink = (await fs.lstat(`${real === '/' ? '' : real}/${next}`)).isSymbolicLink();
+    } catch (error) {
+      if (!isMissing(error)) throw translate(error);
+    }
+    if (!isLink) return appendLexically(real, segments.slice(length));
+    // A link that realpath could not follow: it dangles. Follow it by hand, relative to the real
+    // directory that holds it, with the rest of the path after it; its target may hold `..` and
+    // further links, which the next round resolves physically through realpath again.
+    if (hops >= MAX_LINK_HOPS) throw refuse('has too many symbolic links');
+    let target: string;
+    try {
+      target = await fs.readlink(`${real === '/' ? '' : real}/${next}`);
+    } catch (error) {
+      if (isMissing(error)) return appendLexically(real, segments.slice(length));
+      throw translate(error);
+    }
+    path = `${target.startsWith('/') ? '' : real}/${target}/${rest.join('/')}`;
+  }
+}
