@@ -38,6 +38,9 @@ export const ERROR_CODES = [
   'ERR_DPOP_REQUIRED',
   'ERR_SESSION_NOT_FOUND',
   'ERR_TOOL_NOT_ALLOWED',
+  // Downstream MCP servers
+  'ERR_DOWNSTREAM_UNAVAILABLE',
+  'ERR_DOWNSTREAM_TIMEOUT',
   'ERR_ARGUMENT_INVALID',
   'ERR_PATH_OUTSIDE_ROOT',
   // Grant envelopes (rate limits, time windows, cumulative caps)

@@ -31,4 +31,10 @@ export interface ServerStatusDto {
   readonly startedAt: number | null;
 }
 
+/** What `servers.import` did: the servers it imported, and each entry it skipped with the reason. */
+export interface ServerImportDto {
+  readonly imported: ServerStatusDto[];
+  readonly skipped: { readonly name: string; readonly reason: string }[];
+}
+
 export { serverNameSchema };

@@ -1,6 +1,7 @@
 // Seams (DESIGN.md §7): the domain depends on these interfaces, SQLite implements them
 // today, and another store can implement them tomorrow.
 import type { CredentialState, Environment, LifecycleState } from '../../src-shared/domain.js';
+import type { ServerConfig } from '../../src-shared/mcp-servers.js';
 import type {
   AttestationRecord,
   AuditCheckpointRecord,
@@ -23,6 +24,23 @@ export interface IdentityFilter {
   readonly state?: LifecycleState;
   readonly environment?: Environment;
   readonly owner?: string;
+}
+
+/** A downstream MCP server as the operator configured it (`mcpServers` shape). */
+export interface McpServerRecord {
+  readonly name: string;
+  readonly config: ServerConfig;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface McpServerRepository {
+  list(): McpServerRecord[];
+  get(name: string): McpServerRecord | null;
+  /** Inserts or replaces; `createdAt` survives a replace. */
+  upsert(name: string, config: ServerConfig, at: number): McpServerRecord;
+  /** False if there was no such server. */
+  delete(name: string): boolean;
 }
 
 export interface IdentityRepository {

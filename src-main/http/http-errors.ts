@@ -64,6 +64,10 @@ export function httpStatusOf(code: ErrorCode): number {
       return 503;
     case 'ERR_INTERNAL':
       return 500;
+    case 'ERR_DOWNSTREAM_UNAVAILABLE':
+      return 502;
+    case 'ERR_DOWNSTREAM_TIMEOUT':
+      return 504;
   }
 }
 

@@ -5,6 +5,7 @@ import type {
   EnvelopeUsageStore,
   IdentityRepository,
   JoinTokenRepository,
+  McpServerRepository,
   MetaRepository,
   SigningKeyRepository,
   Transactor,
@@ -16,6 +17,7 @@ import { sqliteEnvelopeUsageRepository } from './envelope-usage-repository.js';
 import { dataVersionReader, groupCommitter, openDatabase, sqliteTransactor, type Db, type OpenOptions } from './database.js';
 import { sqliteIdentityRepository } from './identity-repository.js';
 import { sqliteJoinTokenRepository } from './join-token-repository.js';
+import { sqliteMcpServerRepository } from './mcp-server-repository.js';
 import { sqliteMetaRepository } from './meta-repository.js';
 import { sqliteSigningKeyRepository } from './signing-key-repository.js';
 
@@ -28,6 +30,7 @@ export interface Store extends Transactor {
   readonly signingKeys: SigningKeyRepository;
   readonly audit: AuditRepository;
   readonly meta: MetaRepository;
+  readonly mcpServers: McpServerRepository;
   /** Cumulative envelope caps, shared by every process on this database. */
   readonly envelopeUsage: EnvelopeUsageStore;
   /** Commits `fn` together with other work queued in the same tick; settles after the commit. */
@@ -53,6 +56,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     signingKeys: sqliteSigningKeyRepository(db),
     audit: sqliteAuditRepository(db),
     meta: sqliteMetaRepository(db),
+    mcpServers: sqliteMcpServerRepository(db),
     envelopeUsage: sqliteEnvelopeUsageRepository(db, transactor),
     dataVersion: dataVersionReader(db),
     close: () => db.close(),
