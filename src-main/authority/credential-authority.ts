@@ -65,7 +65,17 @@ export class CredentialAuthority {
     };
 
     // Sign outside the transaction (signing is asynchronous), then re-check and commit.
-    const { identity, now } = auditedChange(this.#d.tx, this.#d.audit, refusal, check);
+    // This first check is one read and needs no write lock: a refusal is still recorded, and the
+    // check that counts runs again inside the commit.
+    let checked: { identity: IdentityRecord; now: number };
+    try {
+      checked = check();
+    } catch (error) {
+      return auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
+        throw error;
+      });
+    }
+    const { identity, now } = checked;
     const scopeTokens = request.scope ?? identity.scopes;
     if (!isScopeSubset(scopeTokens, identity.scopes)) {
       return auditedChange(this.#d.tx, this.#d.audit, refusal, () => {

@@ -1,0 +1,31 @@
+// A real control plane on a real SQLite file in a fresh temp dir, with one ACTIVE, attested agent.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const { ControlPlane } = await import('../../dist/src-main/app/control-plane.js');
+
+const TMPFS_MAGIC = 0x01021994;
+/** Where the databases go: $CHARON_BENCH_DIR or the OS temp dir (on tmpfs fsync costs nothing). */
+export const benchRoot = process.env.CHARON_BENCH_DIR ?? tmpdir();
+export const benchRootIsTmpfs = statfsSync(benchRoot).type === TMPFS_MAGIC;
+
+export async function openBenchPlane({ durability = 'normal', agentId = 'bench-agent' } = {}) {
+  const dataDir = mkdtempSync(join(benchRoot, 'charon-bench-'));
+  const masterKey = randomBytes(32);
+  const plane = await ControlPlane.open({ dataDir, overrides: { durability }, masterKeyProvider: { load: async () => masterKey } });
+  await plane.handlers['identities.register']({ id: agentId, owner: 'bench', environment: 'dev', selectors: [], scopes: ['files:read', 'files:write'] });
+  const { token } = await plane.handlers['joinTokens.create']({ agentId });
+  plane.attestation.attestWithJoinToken(agentId, token);
+  return {
+    plane,
+    agentId,
+    dataDir,
+    issue: () => plane.authority.issue({ agentId }, 'bench'),
+    async close() {
+      await plane.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// npm run bench: every measurement, each as a median ratio against a baseline of the same run.
+// Prints a table and writes bench/results.json. Options: --rounds N, --ms N (per sample), --concurrency N.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureBuilt, repoRoot } from './lib/build.mjs';
+import { table } from './lib/report.mjs';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, ms: { type: 'string', default: '800' }, concurrency: { type: 'string', default: '64' } } });
+const options = { rounds: Number(values.rounds), ms: Number(values.ms), concurrency: Number(values.concurrency) };
+
+console.log(ensureBuilt());
+const { benchRoot, benchRootIsTmpfs } = await import('./lib/plane.mjs');
+const { runCredentials } = await import('./credentials.mjs');
+const { runDurability } = await import('./durability.mjs');
+const { runVerifyBreakdown } = await import('./verify-breakdown.mjs');
+
+const started = Date.now();
+const rows = [...(await runCredentials(options)), ...(await runVerifyBreakdown(options)), ...(await runDurability(options))];
+const seconds = (Date.now() - started) / 1000;
+
+console.log(`\n${table(rows)}\n`);
+console.log(`ratio = median over ${options.rounds} rounds of subject/baseline; in each round baseline and subjects run interleaved in short slices, order alternating;`);
+console.log(`sequential = one awaited at a time (raw baseline: synchronous crypto.sign/verify);`);
+console.log(`concurrent ${options.concurrency} = ${options.concurrency} in flight (raw baseline: callback crypto.sign/verify on the libuv threadpool, as WebCrypto).`);
+console.log(`breakdown rows (+ ...) add the steps of authority.verify one by one to jose alone; durability ratio = 'full' / 'normal' issuance.`);
+console.log(`${os.cpus().length} CPUs, Node ${process.version}, databases in ${benchRoot}${benchRootIsTmpfs ? ' (tmpfs: fsync is free, set CHARON_BENCH_DIR)' : ''}; ${seconds.toFixed(0)} s.`);
+
+let commit = null;
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+} catch {
+  // not a git checkout
+}
+const results = {
+  date: new Date().toISOString(),
+  commit,
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version, platform: `${process.platform} ${os.release()}`, loadavg: os.loadavg(), benchRoot, benchRootIsTmpfs },
+  options,
+  seconds,
+  rows,
+};
+writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote bench/results.json');
