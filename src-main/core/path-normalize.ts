@@ -24,6 +24,12 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * opening a relative path: once resolved against the base it would sit on a slash.
  */
 const MARK_ON_SEPARATOR = /(?:^|[./])\p{M}/u;
+/**
+ * The reference filesystem server trims its input (String.prototype.trim's whitespace) and strips
+ * a surrounding quote: "/data/a " would be checked as one file and opened as "/data/a", which
+ * may be a link elsewhere. The trimmed set is JavaScript's \s.
+ */
+const EDGE_TRIMMED = /^[\s"']|[\s"']$/;
 const DRIVE_LETTER = /^[A-Za-z]:/;
 const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\//;
 
@@ -124,11 +130,13 @@ export function normalizePath(raw: string, base: string): string {
   if (raw === '') throw refuse('is empty');
   if (raw.length > MAX_PATH_LENGTH) throw refuse(`is longer than ${MAX_PATH_LENGTH} characters`);
   if (LONE_SURROGATE.test(raw)) throw refuse('is not well-formed Unicode');
+  if (EDGE_TRIMMED.test(raw)) throw refuse('starts or ends with whitespace or a quote (servers trim them, and would open another file)');
   // NFC first, so that the checks see what is returned; NFC never produces "/", "\" or ".".
   const text = raw.normalize('NFC');
   checkCharacters(text);
   const stack = text.startsWith('/') ? [] : resolveSegments([], base);
   const result = `/${resolveSegments(stack, text).join('/')}`;
   if (result.length > MAX_PATH_LENGTH) throw refuse(`is longer than ${MAX_PATH_LENGTH} characters once resolved`);
+  if (EDGE_TRIMMED.test(result)) throw refuse('ends with whitespace or a quote (servers trim them, and would open another file)');
   return result;
 }

@@ -53,6 +53,11 @@ beforeAll(async () => {
   await link('..', 'parent-link');
   await link('/', 'fs-root');
   await fs.symlink(root, join(tmp, 'alias-root'));
+  // Names that differ only in Unicode normalization: distinct entries on Linux.
+  await fs.mkdir(join(root, 'uni'));
+  await fs.symlink(outside, join(root, 'uni', 'cafe\u0301'));
+  await fs.mkdir(join(root, 'uni', 'nai\u0308ve'));
+  await fs.writeFile(join(root, 'trimmed'), 'x');
 });
 
 afterAll(async () => {
@@ -105,6 +110,10 @@ describe('confinePath: legitimate paths', () => {
     expect(await confinePath('sub/cafe\u0301.txt', [root])).toBe(join(root, 'sub', 'caf\u00e9.txt'));
   });
 
+  it('a missing NFC name with an existing NFD twin resolves to the twin (as a Unicode-aware server would open it)', async () => {
+    expect(await confinePath('uni/na\u00efve/new.txt', [root])).toBe(join(root, 'uni', 'nai\u0308ve', 'new.txt'));
+  });
+
   it('a deep path that does not exist yet is resolved quickly', async () => {
     const deep = 'd/'.repeat(1500);
     const started = Date.now();
@@ -145,6 +154,7 @@ describe('confinePath: path-escape attacks', () => {
     ['symlink whose target uses .. to leave', () => 'target-with-dotdot/secret.txt'],
     ['symlink to the parent directory', () => 'parent-link/outside/secret.txt'],
     ['symlink to the filesystem root', () => 'fs-root/etc/passwd'],
+    ['NFC name whose NFD twin is a symlink outside (Unicode-equivalence lookup)', () => 'uni/caf\u00e9/secret.txt'],
     ['the root symlinked under another name is still only the root (alias does not widen)', () => join(tmp, 'alias-root', '..', 'outside')],
   ];
   it.each(outsideCases)('%s → ERR_PATH_OUTSIDE_ROOT', async (_name, raw) => {
@@ -169,6 +179,8 @@ describe('confinePath: path-escape attacks', () => {
     ['zero-width space inside ..', '.\u200b./outside/secret.txt'],
     ['symlink loop', 'loop-a/x'],
     ['file:// URL', 'file:///etc/passwd'],
+    ['trailing space: checked as one file, opened trimmed as another', 'trimmed '],
+    ['quoted absolute path the server would unquote', '"/etc/passwd"'],
   ];
   it.each(invalidCases)('%s → ERR_ARGUMENT_INVALID', async (_name, raw) => {
     expect(await codeOf(confinePath(raw, [root]))).toBe('ERR_ARGUMENT_INVALID');
@@ -194,7 +206,7 @@ const pathish = fc.oneof(
   fc
     .array(
       fc.oneof(
-        fc.constantFrom('/', '.', '..', '../', 'sub', 'link-out', 'abs-out', 'chain1', 'link-in', 'dangling-out', 'dangling-chain', 'dangling-through-link', 'target-with-dotdot', 'parent-link', 'fs-root', 'loop-a', 'outside', 'root', 'root2', 'secret.txt', 'new', '%2e', '\\', '\uff0f', '\u2024', '~', 'C:', '\u0000', 'e\u0301'),
+        fc.constantFrom('/', '.', '..', '../', 'sub', 'link-out', 'abs-out', 'chain1', 'link-in', 'dangling-out', 'dangling-chain', 'dangling-through-link', 'target-with-dotdot', 'parent-link', 'fs-root', 'loop-a', 'outside', 'root', 'root2', 'secret.txt', 'new', '%2e', '\\', '\uff0f', '\u2024', '~', 'C:', '\u0000', 'e\u0301', 'uni', 'caf\u00e9', 'na\u00efve', ' ', '"'),
         fc.string({ maxLength: 3 }),
       ),
       { maxLength: 10 },

@@ -82,6 +82,25 @@ async function longestExistingPrefix(segments: readonly string[]): Promise<{ len
 }
 
 /**
+ * An existing entry of `dir` that is Unicode-equivalent to the missing `name` (NFC and NFD forms
+ * are different names on Linux). Null when there is none; more than one is ambiguous and refused.
+ */
+async function unicodeTwin(dir: string, name: string): Promise<string | null> {
+  // ASCII is the same in every normalization form: no directory listing needed.
+  if (!/[\u0080-\uffff]/.test(name)) return null;
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return null;
+  }
+  const wanted = name.normalize('NFC');
+  const twins = entries.filter((entry) => entry !== name && entry.normalize('NFC') === wanted);
+  if (twins.length > 1) throw refuse('matches several differently normalized names');
+  return twins[0] ?? null;
+}
+
+/**
  * The real location of an absolute path: symbolic links resolved in the part that exists,
  * the rest appended. The case of existing components is the one the OS returns, so on a
  * case-insensitive volume the result compares correctly with a realpath'd root.
@@ -100,7 +119,15 @@ export async function resolvePhysicalPath(absolute: string): Promise<string> {
     } catch (error) {
       if (!isMissing(error)) throw translate(error);
     }
-    if (!isLink) return appendLexically(real, segments.slice(length));
+    if (!isLink) {
+      const twin = await unicodeTwin(real, next);
+      if (twin === null) return appendLexically(real, segments.slice(length));
+      // Servers that look a missing name up by Unicode equivalence (the reference filesystem
+      // server does) would open this entry instead: resolve through it, as they would.
+      if (hops >= MAX_LINK_HOPS) throw refuse('has too many symbolic links');
+      path = `${real === '/' ? '' : real}/${twin}/${rest.join('/')}`;
+      continue;
+    }
     // A link that realpath could not follow: it dangles. Follow it by hand, relative to the real
     // directory that holds it, with the rest of the path after it; its target may hold `..` and
     // further links, which the next round resolves physically through realpath again.
