@@ -9,6 +9,7 @@ import { installHooks, type DownstreamNotification, type DownstreamRequestHandle
 import { mapRequestError, unavailable } from './downstream-errors.js';
 import { HealthCheck, type HealthCheckOptions } from './health-check.js';
 import { collectPages } from './paginate.js';
+import { deliverProgressBeforeResults } from './progress-order.js';
 import type { TimerHandle, Timers } from './timers.js';
 import { lastLine, openTransport, type OpenedTransport } from './transport.js';
 
@@ -178,6 +179,7 @@ export class DownstreamConnection {
     try {
       await client.connect(opened.transport, { timeout: this.#d.options.connectTimeoutMs });
       if (closedEarly) throw new Error('the connection closed right after initialize');
+      deliverProgressBeforeResults(opened.transport);
     } catch (error) {
       await this.#dispose({ client, opened });
       const why = this.#startFailure(error, opened, badOutput);

@@ -74,6 +74,20 @@ describe('servers start on demand', () => {
     expect(manager.statusOf('paged').toolCount).toBe(7);
   });
 
+  it("a child gets a minimal environment plus its configured env, none of the gateway's secrets", async () => {
+    process.env.CHARON_TEST_SECRET = 'must-not-leak';
+    try {
+      await manager.set('env', { ...everythingServer(), env: { CONFIGURED: 'yes' } });
+      const result = await manager.callTool('env', 'get-env', {});
+      const text = JSON.stringify(result.content);
+      expect(text).toContain('CONFIGURED');
+      expect(text).not.toContain('must-not-leak');
+    } finally {
+      delete process.env.CHARON_TEST_SECRET;
+      await manager.remove('env');
+    }
+  });
+
   it('an unknown server is ERR_NOT_FOUND', async () => {
     await expect(manager.listTools('nope')).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
   });
@@ -83,12 +97,11 @@ describe('server-everything', () => {
   it('progress notifications arrive through onprogress before the result', async () => {
     const progress: { progress: number; total?: number }[] = [];
     const result = await manager.callTool('everything', 'trigger-long-running-operation', { duration: 0.6, steps: 3 }, { onprogress: (p) => progress.push(p) });
-    // The SDK routes a progress notification a tick after it reads it, so the last one, read in
-    // the same chunk as the result, can come after the call settled and is dropped: expect all but it.
-    expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(progress.slice(0, 2).map((p) => [p.progress, p.total])).toEqual([
+    // All of them, the last one too: it arrives right before the result (see progress-order.ts).
+    expect(progress.map((p) => [p.progress, p.total])).toEqual([
       [1, 3],
       [2, 3],
+      [3, 3],
     ]);
     expect(JSON.stringify(result.content)).toContain('Long running operation completed');
   });
