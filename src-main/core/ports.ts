@@ -7,6 +7,7 @@ import type {
   AuditCheckpointRecord,
   AuditRecord,
   CredentialRecord,
+  GrantRecord,
   IdentityRecord,
   JoinTokenRecord,
   SigningKeyRecord,
@@ -131,4 +132,14 @@ export interface RateLimitStore {
   take(key: string, limit: RateLimit, now: number): { ok: true } | { ok: false; retryAfterMs: number };
   /** Returns one token taken by `take` for a call that was then not made. */
   giveBack(key: string, limit: RateLimit): void;
+}
+
+export interface GrantRepository {
+  insert(grant: GrantRecord): void;
+  get(id: string): GrantRecord | null;
+  /** Newest first; `state` filters on the stored state. */
+  list(filter: { agentId?: string; state?: GrantRecord['state'] }): GrantRecord[];
+  /** Replaces the spec of a grant (narrowing keeps the id). */
+  replaceSpec(id: string, spec: GrantRecord['spec'], specHash: string, expiresAt: number | null, at: number): void;
+  setState(id: string, state: GrantRecord['state'], at: number): void;
 }

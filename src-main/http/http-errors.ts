@@ -30,6 +30,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_DPOP_REQUIRED':
       return 401;
     case 'ERR_FORBIDDEN':
+    case 'ERR_GRANT_WIDENS':
     case 'ERR_SCOPE_NOT_ALLOWED':
     case 'ERR_IDENTITY_NOT_ACTIVE':
     case 'ERR_ATTESTATION_REQUIRED':
@@ -42,6 +43,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_CAP_EXCEEDED':
       return 403;
     case 'ERR_NOT_FOUND':
+    case 'ERR_GRANT_NOT_FOUND':
     case 'ERR_IDENTITY_NOT_FOUND':
     case 'ERR_CREDENTIAL_NOT_FOUND':
     case 'ERR_KEY_NOT_FOUND':
@@ -50,6 +52,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_METHOD_NOT_ALLOWED':
       return 405;
     case 'ERR_IDENTITY_EXISTS':
+    case 'ERR_GRANT_NOT_ACTIVE':
     case 'ERR_ILLEGAL_TRANSITION':
     case 'ERR_AUDIT_CHAIN_BROKEN':
       return 409;

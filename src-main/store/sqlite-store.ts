@@ -2,6 +2,7 @@ import type {
   AttestationRepository,
   AuditRepository,
   CredentialRepository,
+  GrantRepository,
   EnvelopeUsageStore,
   IdentityRepository,
   JoinTokenRepository,
@@ -13,6 +14,7 @@ import type {
 import { sqliteAttestationRepository } from './attestation-repository.js';
 import { sqliteAuditRepository } from './audit-repository.js';
 import { sqliteCredentialRepository } from './credential-repository.js';
+import { sqliteGrantRepository } from './grant-repository.js';
 import { sqliteEnvelopeUsageRepository } from './envelope-usage-repository.js';
 import { dataVersionReader, groupCommitter, openDatabase, sqliteTransactor, type Db, type OpenOptions } from './database.js';
 import { sqliteIdentityRepository } from './identity-repository.js';
@@ -30,6 +32,7 @@ export interface Store extends Transactor {
   readonly signingKeys: SigningKeyRepository;
   readonly audit: AuditRepository;
   readonly meta: MetaRepository;
+  readonly grants: GrantRepository;
   readonly mcpServers: McpServerRepository;
   /** Cumulative envelope caps, shared by every process on this database. */
   readonly envelopeUsage: EnvelopeUsageStore;
@@ -56,6 +59,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     signingKeys: sqliteSigningKeyRepository(db),
     audit: sqliteAuditRepository(db),
     meta: sqliteMetaRepository(db),
+    grants: sqliteGrantRepository(db),
     mcpServers: sqliteMcpServerRepository(db),
     envelopeUsage: sqliteEnvelopeUsageRepository(db, transactor),
     dataVersion: dataVersionReader(db),

@@ -1,0 +1,80 @@
+// The DPoP replay store (RFC 9449 §11.1) in SQLite: a spent proof stays spent across a gateway
+// restart and across processes, and expired entries can be purged.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../test-support/control-plane.js';
+import { openSqliteStore, type Store } from './sqlite-store.js';
+
+const NOW = Date.UTC(2026, 10, 23, 9, 0, 0);
+const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+
+const opened: Store[] = [];
+let dir: string | undefined;
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function open(path?: string): Store {
+  if (!path) {
+    dir = tempDir('charon-dpop-');
+    path = join(dir, 'charon.db');
+  }
+  const store = openSqliteStore(path);
+  opened.push(store);
+  return store;
+}
+
+describe('sqliteDpopReplayRepository', () => {
+  it('refuses a replayed proof: the second remember of one (jkt, jti) is false', () => {
+    const { dpopReplay } = open();
+    expect(dpopReplay.remember(JKT, 'jti-1', NOW + 60_000)).toBe(true);
+    expect(dpopReplay.remember(JKT, 'jti-1', NOW + 60_000)).toBe(false);
+  });
+
+  it('refuses a proof replayed after a gateway restart (a new store on the same file)', () => {
+    const first = open();
+    const path = first.db.name;
+    expect(first.dpopReplay.remember(JKT, 'jti-1', NOW + 60_000)).toBe(true);
+    first.close();
+    opened.splice(opened.indexOf(first), 1);
+    expect(open(path).dpopReplay.remember(JKT, 'jti-1', NOW + 60_000)).toBe(false);
+  });
+
+  it('refuses a proof replayed at a second gateway process on the same data', () => {
+    const first = open();
+    const second = open(first.db.name);
+    expect(first.dpopReplay.remember(JKT, 'jti-1', NOW + 60_000)).toBe(true);
+    expect(second.dpopReplay.remember(JKT, 'jti-1', NOW + 60_000)).toBe(false);
+  });
+
+  it('keeps the jti of one key from spending the same jti of another key', () => {
+    const { dpopReplay } = open();
+    expect(dpopReplay.remember('thief-jkt', 'jti-1', NOW + 60_000)).toBe(true);
+    expect(dpopReplay.remember(JKT, 'jti-1', NOW + 60_000)).toBe(true);
+  });
+
+  it('purges only entries whose acceptance window has ended', () => {
+    const { dpopReplay } = open();
+    dpopReplay.remember(JKT, 'old', NOW - 1);
+    dpopReplay.remember(JKT, 'ending-now', NOW);
+    dpopReplay.remember(JKT, 'live', NOW + 60_000);
+    expect(dpopReplay.purgeExpired(NOW)).toBe(1);
+    expect(dpopReplay.remember(JKT, 'ending-now', NOW)).toBe(false);
+    expect(dpopReplay.remember(JKT, 'live', NOW + 60_000)).toBe(false);
+    expect(dpopReplay.remember(JKT, 'old', NOW + 60_000)).toBe(true);
+  });
+
+  it('records inside an outer transaction and forgets on its rollback', () => {
+    const store = open();
+    expect(() =>
+      store.transact(() => {
+        expect(store.dpopReplay.remember(JKT, 'rolled-back', NOW)).toBe(true);
+        throw new Error('request failed later');
+      }),
+    ).toThrow('request failed later');
+    expect(store.dpopReplay.remember(JKT, 'rolled-back', NOW)).toBe(true);
+  });
+});
