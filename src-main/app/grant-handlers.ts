@@ -1,13 +1,32 @@
+import type { GrantDto } from '../../src-shared/grant.js';
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
-import { CharonError } from '../core/errors.js';
+import type { GrantView } from '../grants/grant-service.js';
 import type { ControlPlane } from './control-plane.js';
 
 type GrantMethods = 'grants.create' | 'grants.list' | 'grants.get' | 'grants.narrow' | 'grants.revoke';
 
-// PLACEHOLDER — being implemented now (GrantService); must be replaced before this lands.
-export function grantHandlers(_plane: ControlPlane): Pick<OperatorHandlers, GrantMethods> {
-  const pending = async (): Promise<never> => {
-    throw new CharonError('ERR_INTERNAL', 'grants are not wired yet');
+/** The operator actor in the audit chain (same as operator-handlers.ts; not imported to avoid a cycle). */
+const OPERATOR = 'operator';
+
+export const grantDto = (g: GrantView): GrantDto => ({
+  id: g.id,
+  spec: g.spec,
+  state: g.state,
+  specHash: g.specHash,
+  createdAt: g.createdAt,
+  createdBy: g.createdBy,
+  updatedAt: g.updatedAt,
+  revokedAt: g.revokedAt,
+});
+
+/** Grants over the operator contract; inputs arrive validated (grantSpecSchema). */
+export function grantHandlers(plane: ControlPlane): Pick<OperatorHandlers, GrantMethods> {
+  const { grants } = plane;
+  return {
+    'grants.create': async ({ spec }) => grantDto(grants.create(spec, OPERATOR)),
+    'grants.list': async (filter) => grants.list(filter).map(grantDto),
+    'grants.get': async ({ id }) => grantDto(grants.get(id)),
+    'grants.narrow': async ({ id, spec }) => grantDto(grants.narrow(id, spec, OPERATOR)),
+    'grants.revoke': async ({ id, reason }) => grantDto(grants.revoke(id, OPERATOR, reason)),
   };
-  return { 'grants.create': pending, 'grants.list': pending, 'grants.get': pending, 'grants.narrow': pending, 'grants.revoke': pending };
 }

@@ -24,6 +24,9 @@ const options = {
   audience: { type: 'string' },
   emergency: { type: 'boolean' },
   live: { type: 'boolean' },
+  // grants
+  agent: { type: 'string' },
+  tool: { type: 'string', multiple: true },
   // audit
   out: { type: 'string' },
   file: { type: 'string' },

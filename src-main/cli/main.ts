@@ -6,6 +6,7 @@ import { toErrorPayload } from '../core/errors.js';
 import { intOption, parseCli, type ParsedArgs } from './args.js';
 import { agentCommand, joinTokenCommand } from './commands-agents.js';
 import { auditCommand, keysCommand } from './commands-keys-audit.js';
+import { grantCommand } from './commands-grants.js';
 import { tokenCommand } from './commands-tokens.js';
 import { serve } from './serve.js';
 import { USAGE } from './usage.js';
@@ -24,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || args.values.help ? 0 : 2;
   }
-  const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit'];
+  const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit', 'grant'];
   if (!known.includes(command)) {
     process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -54,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
           return keysCommand(plane, sub, args);
         case 'audit':
           return auditCommand(plane, sub, args);
+        case 'grant':
+          return grantCommand(plane, sub, args);
       }
     });
   } finally {

@@ -21,6 +21,11 @@ Usage: charon <command> [options]
   audit verify [--file EXPORT.jsonl --bundle BUNDLE.json]
   audit export [--out FILE]
   audit list [--limit N]
+  grant create --file GRANT.json | --agent ID --env E --tool SERVER__TOOL [--tool ...] [--ttl SECONDS]
+  grant list [--agent ID] [--state ACTIVE|REVOKED|EXPIRED]
+  grant show <id>
+  grant revoke <id> [--reason R]
+  grant narrow <id> --file SPEC.json     replace by a spec that allows no more (wider is refused)
 
 Options for every command:
   --data-dir DIR          data directory (default: the desktop app's; env CHARON_DATA_DIR)

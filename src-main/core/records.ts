@@ -1,4 +1,5 @@
 import type { AuditDecision, CredentialState, Environment, LifecycleState } from '../../src-shared/domain.js';
+import type { GrantSpec } from '../../src-shared/grant.js';
 
 // Records as the domain sees them; times are epoch milliseconds.
 
@@ -84,4 +85,18 @@ export interface AuditCheckpointRecord {
   readonly time: number;
   readonly kid: string;
   readonly jws: string;
+}
+
+/** A grant as stored; `state` is the stored one (an ACTIVE grant past `expiresAt` reads as EXPIRED). */
+export interface GrantRecord {
+  readonly id: string;
+  readonly agentId: string;
+  readonly spec: GrantSpec;
+  readonly specHash: string;
+  readonly state: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly updatedAt: number;
+  readonly revokedAt: number | null;
+  readonly expiresAt: number | null;
 }

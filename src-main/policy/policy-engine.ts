@@ -1,0 +1,183 @@
+// The gateway's authorization point (DESIGN.md §5, invariant 4): every tools/call, resource
+// read and prompt get is decided here against the agent's grants, compiled to Cedar.
+//
+// Parsing a policy set costs about a millisecond, so each agent's set is parsed once into
+// the Cedar module's cache (preparsePolicySet) and evaluated by id (statefulIsAuthorized).
+// It is parsed again only when that agent's grants change: told by the grant service in
+// this process, or noticed through the store's data version when another process (the CLI)
+// changed them. A set that failed to parse is never evaluated: the agent is denied until
+// its grants compile again (the Cedar cache would otherwise still hold the previous set).
+import { preparsePolicySet, statefulIsAuthorized, type DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
+import type { ArgConstraint } from '../../src-shared/grant.js';
+import type { Environment } from '../../src-shared/domain.js';
+import { splitToolName } from '../core/grant-validation.js';
+import { actionUid, agentUid, DECIDED_ACTIONS, resourceEntity, resourceUid, type DecidedAction } from './cedar-model.js';
+import { compileGrant, type CompiledPolicy, type PolicyGrant } from './compile-grant.js';
+import { constrainedArgs } from './constrained-args.js';
+import { argsContext, type ArgValue } from './decision-context.js';
+
+export interface PolicyEngineDeps {
+  /** The agent's ACTIVE grants (an expired one may be included: its policies carry the expiry). */
+  readonly loadGrants: (agentId: string) => readonly PolicyGrant[];
+  /** Changes when another connection commits; lets grant changes made by another process be noticed. */
+  readonly dataVersion?: () => number;
+}
+
+export interface DecisionRequest {
+  readonly agentId: string;
+  /** The environment of the presented credential. */
+  readonly environment: Environment;
+  readonly action: DecidedAction;
+  /** `server__tool` for tools/call, the URI for resources/read, `server__prompt` for prompts/get. */
+  readonly resourceName: string;
+  /** For resources/read: the downstream server the URI is read from (a resource glob belongs to one server). */
+  readonly server?: string;
+  /** The constrained arguments, normalized, keyed by arg path (see constrainedArgs). */
+  readonly args: Readonly<Record<string, ArgValue>>;
+  /** Epoch milliseconds. */
+  readonly now: number;
+}
+
+export interface Decision {
+  readonly allow: boolean;
+  /** The grants whose policies allowed the request (empty on deny). */
+  readonly grantIds: string[];
+  readonly reason: string;
+  readonly diagnostics: { readonly policyIds: string[]; readonly errors: string[] };
+}
+
+interface AgentPolicySet {
+  readonly grants: readonly PolicyGrant[];
+  /** The whole compiled text: equal text means nothing to re-parse. */
+  readonly fingerprint: string;
+  readonly policies: readonly CompiledPolicy[];
+  readonly grantOf: ReadonlyMap<string, string>;
+  /** Null when the set parsed; otherwise why not (and the agent is denied). */
+  readonly parseError: string | null;
+}
+
+const errorText = (errors: readonly DetailedError[]): string => errors.map((e) => e.message).join('; ') || 'unknown error';
+
+let engines = 0;
+
+export class PolicyEngine {
+  readonly #deps: PolicyEngineDeps;
+  readonly #agents = new Map<string, AgentPolicySet>();
+  /** Cedar's cache is per module, shared by every engine in the process: ids carry the engine. */
+  readonly #prefix = `charon-${++engines}-${globalThis.crypto.randomUUID()}`;
+  /** Agents whose cached set predates the last change seen through the data version. */
+  #stale = new Set<string>();
+  #seenVersion: number | undefined;
+  #parses = 0;
+
+  constructor(deps: PolicyEngineDeps) {
+    this.#deps = deps;
+    this.#seenVersion = deps.dataVersion?.();
+  }
+
+  /** How many policy sets were parsed so far (tests use it to prove calls do not re-parse). */
+  get parseCount(): number {
+    return this.#parses;
+  }
+
+  /** The agent's grants changed in this process: re-read and, if the text changed, re-parse. */
+  refresh(agentId: string): void {
+    this.#load(agentId);
+  }
+
+  decide(request: DecisionRequest): Decision {
+    assertRequest(request);
+    const set = this.#current(request.agentId);
+    if (set.parseError !== null) return deny(`the policies of ${request.agentId} do not parse: ${set.parseError}`);
+    if (set.policies.length === 0) return deny(`${request.agentId} has no active grant`);
+
+    const [server, tool] = request.action === 'tools/call' ? splitToolName(request.resourceName) : ['', ''];
+    const args = argsContext(request.args, request.action === 'tools/call' ? constrainedArgs(set.grants, server, tool) : new Map());
+    if (!args.ok) return deny(args.reason);
+
+    const answer = statefulIsAuthorized({
+      principal: agentUid(request.agentId),
+      action: actionUid(request.action),
+      resource: resourceUid(request.action, request.resourceName),
+      context: { environment: request.environment, now: request.now, args: args.value },
+      entities: request.action === 'resources/read' ? [resourceEntity(request.resourceName, request.server as string)] : [],
+      preparsedPolicySetId: this.#psetId(request.agentId),
+    });
+    if (answer.type === 'failure') return deny(`evaluation failed: ${errorText(answer.errors)}`);
+    const { decision, diagnostics } = answer.response;
+    const errors = diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`);
+    const grantIds = [...new Set(diagnostics.reason.map((id) => set.grantOf.get(id)).filter((id): id is string => id !== undefined))];
+    if (decision === 'allow' && grantIds.length > 0) {
+      return { allow: true, grantIds, reason: `allowed by ${grantIds.join(', ')}`, diagnostics: { policyIds: diagnostics.reason, errors } };
+    }
+    const what = `${request.action} of ${request.resourceName}`;
+    return { allow: false, grantIds: [], reason: errors.length > 0 ? `no grant allows ${what} (${errors.length} policy error(s))` : `no grant allows ${what}`, diagnostics: { policyIds: [], errors } };
+  }
+
+  /** The constraints the agent's grants put on `server`'s `tool`, per arg path (see constrainedArgs). */
+  constrainedArgsFor(agentId: string, server: string, tool: string): Map<string, ArgConstraint[]> {
+    return constrainedArgs(this.#current(agentId).grants, server, tool);
+  }
+
+  /** The grants the engine currently evaluates for the agent. */
+  grantsOf(agentId: string): readonly PolicyGrant[] {
+    return this.#current(agentId).grants;
+  }
+
+  #psetId(agentId: string): string {
+    return `${this.#prefix}/${agentId}`;
+  }
+
+  #current(agentId: string): AgentPolicySet {
+    const version = this.#deps.dataVersion?.();
+    if (version !== this.#seenVersion) {
+      // Another process committed something: re-read every agent lazily (re-parsing only changed ones).
+      this.#seenVersion = version;
+      this.#stale = new Set(this.#agents.keys());
+    }
+    const cached = this.#agents.get(agentId);
+    if (cached && !this.#stale.has(agentId)) return cached;
+    return this.#load(agentId);
+  }
+
+  #load(agentId: string): AgentPolicySet {
+    this.#stale.delete(agentId);
+    const grants = this.#deps.loadGrants(agentId);
+    let policies: CompiledPolicy[];
+    try {
+      policies = grants.flatMap(compileGrant);
+    } catch (error) {
+      return this.#remember(agentId, { grants, fingerprint: '', policies: [], grantOf: new Map(), parseError: error instanceof Error ? error.message : String(error) });
+    }
+    const fingerprint = policies.map((p) => `${p.policyId}\n${p.text}`).join('\n');
+    const cached = this.#agents.get(agentId);
+    if (cached && cached.fingerprint === fingerprint && cached.parseError === null) return this.#remember(agentId, { ...cached, grants });
+    const grantOf = new Map(policies.map((p) => [p.policyId, p.grantId]));
+    let parseError: string | null = null;
+    if (policies.length > 0) {
+      this.#parses++;
+      const parsed = preparsePolicySet(this.#psetId(agentId), { staticPolicies: Object.fromEntries(policies.map((p) => [p.policyId, p.text])) });
+      if (parsed.type === 'failure') parseError = errorText(parsed.errors);
+    }
+    return this.#remember(agentId, { grants, fingerprint, policies, grantOf, parseError });
+  }
+
+  #remember(agentId: string, set: AgentPolicySet): AgentPolicySet {
+    this.#agents.set(agentId, set);
+    return set;
+  }
+}
+
+function deny(reason: string): Decision {
+  return { allow: false, grantIds: [], reason, diagnostics: { policyIds: [], errors: [] } };
+}
+
+/** A malformed request is the caller's bug, not an agent's input: TypeError. */
+function assertRequest(r: DecisionRequest): void {
+  if (!(DECIDED_ACTIONS as readonly string[]).includes(r.action)) throw new TypeError(`decide: unknown action ${String(r.action)}`);
+  if (typeof r.agentId !== 'string' || r.agentId === '') throw new TypeError('decide: agentId is required');
+  if (typeof r.resourceName !== 'string') throw new TypeError('decide: resourceName must be a string');
+  if (!Number.isSafeInteger(r.now)) throw new TypeError('decide: now must be epoch milliseconds');
+  if (typeof r.args !== 'object' || r.args === null || Array.isArray(r.args)) throw new TypeError('decide: args must be an object');
+  if (r.action === 'resources/read' && (typeof r.server !== 'string' || r.server === '')) throw new TypeError('decide: resources/read needs the server the URI is read from');
+}
