@@ -115,7 +115,10 @@ export class DownstreamConnection {
       if (this.#restart.delayMs <= this.#d.options.connectTimeoutMs) return this.#restart.done;
       throw unavailable(this.name, `it crashed (${this.#lastError ?? 'unknown reason'}); next restart in up to ${this.#restart.delayMs} ms`);
     }
-    return (await this.#startOnce()).client;
+    const live = await this.#startOnce();
+    // Someone asked for it and it came up: a fresh restart budget, even after `failed`.
+    this.#backoff.reset();
+    return live.client;
   }
 
   /** Runs one request on the live client with a timeout, mapping failures to typed errors. */

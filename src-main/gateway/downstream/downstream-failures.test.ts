@@ -1,6 +1,6 @@
 // How the downstream side fails: a child killed mid-call, a hung server, a server that prints
 // garbage, a command that does not exist, an unhealthy server; restarts with backoff; no orphans.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -96,6 +96,29 @@ describe('restart backoff (injected timers)', () => {
     process.kill(manager.pidOf('hung') ?? -1, 'SIGKILL');
     await eventually(() => manager.statusOf('hung').state === 'backoff');
     expect(timers.pending().filter(isRestart)).toEqual([250]);
+  });
+
+  it('gives up after maxAttempts failed restarts (failed), and the next use starts it again', async () => {
+    const timers = new ManualTimers();
+    const manager = open({ backoff: { initialMs: 250, maxMs: 1000, stableMs: 60_000, maxAttempts: 2 } }, timers);
+    // Starts once; while the marker file exists every later start fails at once.
+    const marker = join(dir, 'broken');
+    const script = `const fs = require('node:fs'); if (fs.existsSync(${JSON.stringify(marker)})) { console.error('broken on purpose'); process.exit(1); } import(${JSON.stringify(hungServer().args[0])});`;
+    await manager.set('flaky', { command: process.execPath, args: ['-e', script], env: {} });
+    await manager.listTools('flaky');
+    writeFileSync(marker, '');
+    process.kill(manager.pidOf('flaky') ?? -1, 'SIGKILL');
+    const isRestart = (ms: number) => ms <= 1000;
+    await eventually(() => manager.statusOf('flaky').state === 'backoff');
+    for (const delay of [250, 500]) {
+      expect(timers.pending().filter(isRestart)).toEqual([delay]);
+      timers.fire(isRestart);
+      await eventually(() => ['backoff', 'failed'].includes(manager.statusOf('flaky').state));
+    }
+    expect(manager.statusOf('flaky')).toMatchObject({ state: 'failed', restarts: 2, lastError: expect.stringContaining('broken on purpose') });
+    rmSync(marker);
+    expect(await manager.listTools('flaky')).toHaveLength(1);
+    expect(manager.statusOf('flaky')).toMatchObject({ state: 'running', restarts: 2 });
   });
 
   it('a call during a long backoff fails fast instead of waiting', async () => {
