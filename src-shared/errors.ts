@@ -40,6 +40,12 @@ export const ERROR_CODES = [
   'ERR_DPOP_BOUND_TOKEN_AS_BEARER',
   'ERR_DPOP_PROOF_MISSING',
   'ERR_DPOP_REQUIRED',
+  // DPoP proofs (RFC 9449), checked by src-main/crypto/dpop.ts; which check gives which code is listed there
+  'ERR_DPOP_PROOF_INVALID',
+  'ERR_DPOP_PROOF_MISMATCH',
+  'ERR_DPOP_PROOF_STALE',
+  'ERR_DPOP_PROOF_REPLAYED',
+  'ERR_DPOP_NONCE_REQUIRED',
   'ERR_SESSION_NOT_FOUND',
   'ERR_TOOL_NOT_ALLOWED',
   // Downstream MCP servers

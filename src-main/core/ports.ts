@@ -143,3 +143,16 @@ export interface GrantRepository {
   replaceSpec(id: string, spec: GrantRecord['spec'], specHash: string, expiresAt: number | null, at: number): void;
   setState(id: string, state: GrantRecord['state'], at: number): void;
 }
+
+/**
+ * DPoP proof replay detection (RFC 9449 §11.1). `remember` checks and records in one step, so
+ * two requests carrying the same proof (even in two gateway processes on the same data) can
+ * never both pass. Keyed by the proof key's thumbprint too: jti values are chosen by clients,
+ * and one client must not be able to burn another's.
+ */
+export interface DpopReplayStore {
+  /** Records the proof until `expiresAt` (epoch ms); false if this (jkt, jti) was seen before. */
+  remember(jkt: string, jti: string, expiresAt: number): boolean;
+  /** Forgets proofs whose acceptance window ended before `now`; returns how many rows went. */
+  purgeExpired(now: number): number;
+}

@@ -28,6 +28,11 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_DPOP_BOUND_TOKEN_AS_BEARER':
     case 'ERR_DPOP_PROOF_MISSING':
     case 'ERR_DPOP_REQUIRED':
+    case 'ERR_DPOP_PROOF_INVALID':
+    case 'ERR_DPOP_PROOF_MISMATCH':
+    case 'ERR_DPOP_PROOF_STALE':
+    case 'ERR_DPOP_PROOF_REPLAYED':
+    case 'ERR_DPOP_NONCE_REQUIRED':
       return 401;
     case 'ERR_FORBIDDEN':
     case 'ERR_GRANT_WIDENS':

@@ -2,6 +2,7 @@ import type {
   AttestationRepository,
   AuditRepository,
   CredentialRepository,
+  DpopReplayStore,
   GrantRepository,
   EnvelopeUsageStore,
   IdentityRepository,
@@ -14,6 +15,7 @@ import type {
 import { sqliteAttestationRepository } from './attestation-repository.js';
 import { sqliteAuditRepository } from './audit-repository.js';
 import { sqliteCredentialRepository } from './credential-repository.js';
+import { sqliteDpopReplayRepository } from './dpop-replay-repository.js';
 import { sqliteGrantRepository } from './grant-repository.js';
 import { sqliteEnvelopeUsageRepository } from './envelope-usage-repository.js';
 import { dataVersionReader, groupCommitter, openDatabase, sqliteTransactor, type Db, type OpenOptions } from './database.js';
@@ -34,6 +36,8 @@ export interface Store extends Transactor {
   readonly meta: MetaRepository;
   readonly grants: GrantRepository;
   readonly mcpServers: McpServerRepository;
+  /** Spent DPoP proofs (jkt, jti), shared by every gateway process on this database. */
+  readonly dpopReplay: DpopReplayStore;
   /** Cumulative envelope caps, shared by every process on this database. */
   readonly envelopeUsage: EnvelopeUsageStore;
   /** Commits `fn` together with other work queued in the same tick; settles after the commit. */
@@ -61,6 +65,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     meta: sqliteMetaRepository(db),
     grants: sqliteGrantRepository(db),
     mcpServers: sqliteMcpServerRepository(db),
+    dpopReplay: sqliteDpopReplayRepository(db),
     envelopeUsage: sqliteEnvelopeUsageRepository(db, transactor),
     dataVersion: dataVersionReader(db),
     close: () => db.close(),
