@@ -18,6 +18,7 @@ const { runDurability } = await import('./durability.mjs');
 const { runVerifyBreakdown } = await import('./verify-breakdown.mjs');
 
 const started = Date.now();
+const loadBefore = os.loadavg();
 const rows = [...(await runCredentials(options)), ...(await runVerifyBreakdown(options)), ...(await runDurability(options))];
 const seconds = (Date.now() - started) / 1000;
 
@@ -26,7 +27,7 @@ console.log(`ratio = median over ${options.rounds} rounds of subject/baseline; i
 console.log(`sequential = one awaited at a time (raw baseline: synchronous crypto.sign/verify);`);
 console.log(`concurrent ${options.concurrency} = ${options.concurrency} in flight (raw baseline: callback crypto.sign/verify on the libuv threadpool, as WebCrypto).`);
 console.log(`breakdown rows (+ ...) add the steps of authority.verify one by one to jose alone; durability ratio = 'full' / 'normal' issuance.`);
-console.log(`${os.cpus().length} CPUs, Node ${process.version}, databases in ${benchRoot}${benchRootIsTmpfs ? ' (tmpfs: fsync is free, set CHARON_BENCH_DIR)' : ''}; ${seconds.toFixed(0)} s.`);
+console.log(`${os.cpus().length} CPUs, Node ${process.version}, databases in ${benchRoot}${benchRootIsTmpfs ? ' (tmpfs: fsync is free, set CHARON_BENCH_DIR)' : ''}; ${seconds.toFixed(0)} s; load average ${loadBefore[0].toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after.`);
 
 let commit = null;
 try {
@@ -37,7 +38,7 @@ try {
 const results = {
   date: new Date().toISOString(),
   commit,
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version, platform: `${process.platform} ${os.release()}`, loadavg: os.loadavg(), benchRoot, benchRootIsTmpfs },
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version, platform: `${process.platform} ${os.release()}`, loadavg: { before: loadBefore, after: os.loadavg() }, benchRoot, benchRootIsTmpfs },
   options,
   seconds,
   rows,
