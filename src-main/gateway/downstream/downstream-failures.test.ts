@@ -8,7 +8,7 @@ import { ManualClock } from '../../core/clock.js';
 import { isCharonError } from '../../core/errors.js';
 import { openSqliteStore, type Store } from '../../store/sqlite-store.js';
 import { DownstreamManager, type DownstreamOptions } from './downstream-manager.js';
-import { eventually, everythingServer, garbageServer, hungServer, isRunning, ManualTimers } from './test-fixtures/servers.js';
+import { eventually, everythingServer, garbageServer, hungServer, hungServerScript, isRunning, ManualTimers } from './test-fixtures/servers.js';
 import type { Timers } from './timers.js';
 
 let dir: string;
@@ -103,7 +103,7 @@ describe('restart backoff (injected timers)', () => {
     const manager = open({ backoff: { initialMs: 250, maxMs: 1000, stableMs: 60_000, maxAttempts: 2 } }, timers);
     // Starts once; while the marker file exists every later start fails at once.
     const marker = join(dir, 'broken');
-    const script = `const fs = require('node:fs'); if (fs.existsSync(${JSON.stringify(marker)})) { console.error('broken on purpose'); process.exit(1); } import(${JSON.stringify(hungServer().args[0])});`;
+    const script = `const fs = require('node:fs'); if (fs.existsSync(${JSON.stringify(marker)})) { console.error('broken on purpose'); process.exit(1); } import(${JSON.stringify(hungServerScript)});`;
     await manager.set('flaky', { command: process.execPath, args: ['-e', script], env: {} });
     await manager.listTools('flaky');
     writeFileSync(marker, '');

@@ -11,7 +11,8 @@ const node = (args: string[], env: Record<string, string> = {}): ServerConfig =>
 export const memoryServer = (memoryFile: string) => node([moduleDir('server-memory')], { MEMORY_FILE_PATH: memoryFile });
 export const filesystemServer = (root: string) => node([moduleDir('server-filesystem'), root]);
 export const everythingServer = () => node([moduleDir('server-everything'), 'stdio']);
-export const hungServer = () => node([fixture('hung-server.mjs')]);
+export const hungServerScript = fixture('hung-server.mjs');
+export const hungServer = () => node([hungServerScript]);
 export const garbageServer = () => node([fixture('garbage-server.mjs')]);
 export const pagedServer = () => node([fixture('paged-server.mjs')]);
 
