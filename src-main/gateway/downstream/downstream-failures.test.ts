@@ -1,6 +1,6 @@
 // How the downstream side fails: a child killed mid-call, a hung server, a server that prints
 // garbage, a command that does not exist, an unhealthy server; restarts with backoff; no orphans.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -218,6 +218,16 @@ describe('servers that cannot start', () => {
 });
 
 describe('lifecycle', () => {
+  it('concurrent first uses share one start: one process, one connection', async () => {
+    const manager = open();
+    const starts = join(dir, 'starts.log');
+    const script = `require('node:fs').appendFileSync(${JSON.stringify(starts)}, 'x'); import(${JSON.stringify(hungServerScript)});`;
+    await manager.set('shared', { command: process.execPath, args: ['-e', script], env: {} });
+    const lists = await Promise.all(Array.from({ length: 5 }, () => manager.listTools('shared')));
+    expect(lists.every((tools) => tools.length === 1)).toBe(true);
+    expect(readFileSync(starts, 'utf8')).toBe('x');
+  });
+
   it('close() kills every child; later use is refused', async () => {
     const manager = open();
     await manager.set('a', hungServer());
