@@ -16,6 +16,9 @@ import { collectPages } from './paginate.js';
 import { systemTimers, type Timers } from './timers.js';
 
 export type DownstreamOptions = ConnectionOptions;
+// What the agent-facing side needs, from one place.
+export type { CallOptions } from './downstream-connection.js';
+export type { DownstreamNotification, DownstreamNotificationListener, DownstreamRequest, DownstreamRequestExtra, DownstreamRequestHandler } from './client-hooks.js';
 
 export const DEFAULT_DOWNSTREAM_OPTIONS: DownstreamOptions = {
   connectTimeoutMs: 30_000,
