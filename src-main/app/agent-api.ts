@@ -30,14 +30,15 @@ export class AgentApi {
     return verified;
   }
 
-  async attestJoinToken(input: { agentId: string; token: string; selectors?: readonly string[] }): Promise<SvidResponse> {
+  /** `dpopJkt`: the key a DPoP proof sent with the request proved; the credential is bound to it. */
+  async attestJoinToken(input: { agentId: string; token: string; selectors?: readonly string[]; dpopJkt?: string | null }): Promise<SvidResponse> {
     const result = this.#plane.attestation.attestWithJoinToken(input.agentId, input.token, input.selectors);
-    return this.#issueAfterAttestation(result.identity.id, result.identity.spiffeId);
+    return this.#issueAfterAttestation(result.identity.id, result.identity.spiffeId, input.dpopJkt ?? null);
   }
 
-  async attestK8s(input: { agentId: string; token: string }): Promise<SvidResponse> {
+  async attestK8s(input: { agentId: string; token: string; dpopJkt?: string | null }): Promise<SvidResponse> {
     const result = await this.#plane.attestation.attestWithK8sToken(input.agentId, input.token);
-    return this.#issueAfterAttestation(result.identity.id, result.identity.spiffeId);
+    return this.#issueAfterAttestation(result.identity.id, result.identity.spiffeId, input.dpopJkt ?? null);
   }
 
   /** Another credential for the caller itself (a narrower scope, another audience). */
@@ -74,8 +75,8 @@ export class AgentApi {
     }
   }
 
-  async #issueAfterAttestation(agentId: string, spiffeId: string): Promise<SvidResponse> {
-    const { token, credential } = await this.#plane.authority.issue({ agentId }, spiffeId);
+  async #issueAfterAttestation(agentId: string, spiffeId: string, dpopJkt: string | null): Promise<SvidResponse> {
+    const { token, credential } = await this.#plane.authority.issue({ agentId, dpopJkt }, spiffeId);
     return this.#response(spiffeId, token, credential.jti, credential.expiresAt);
   }
 

@@ -19,6 +19,10 @@ export const configFileSchema = z.strictObject({
   checkpointEvery: z.number().int().positive().optional(),
   checkpointIntervalSeconds: ttl.optional(),
   durability: z.enum(['normal', 'full']).optional(),
+  /** Environments whose credentials must be DPoP-bound at the gateway (prod by default). */
+  dpopRequired: z.array(z.enum(['dev', 'test', 'prod'])).optional(),
+  /** Require RFC 9449 server nonces in DPoP proofs. */
+  dpopNonce: z.boolean().optional(),
   bundleRefreshHintSeconds: ttl.optional(),
   kubernetes: z
     .strictObject({ issuer: z.string().min(1), audience: z.string().min(1), jwksFile: z.string().optional(), jwksUrl: z.url().optional() })
@@ -45,6 +49,8 @@ export interface CharonConfig {
   readonly checkpointEvery: number;
   readonly checkpointIntervalSeconds: number;
   readonly durability: 'normal' | 'full';
+  readonly dpopRequired: readonly ('dev' | 'test' | 'prod')[];
+  readonly dpopNonce: boolean;
   readonly bundleRefreshHintSeconds: number;
   readonly kubernetes: ConfigFile['kubernetes'] | null;
 }
@@ -93,6 +99,8 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     checkpointEvery: merged.checkpointEvery ?? DEFAULTS.checkpointEvery,
     checkpointIntervalSeconds: merged.checkpointIntervalSeconds ?? DEFAULTS.checkpointIntervalSeconds,
     durability: merged.durability ?? DEFAULTS.durability,
+    dpopRequired: merged.dpopRequired ?? ['prod'],
+    dpopNonce: merged.dpopNonce ?? false,
     bundleRefreshHintSeconds: merged.bundleRefreshHintSeconds ?? DEFAULTS.bundleRefreshHintSeconds,
     kubernetes: merged.kubernetes ?? null,
   };

@@ -15,9 +15,13 @@ import { openSqliteStore, type Store } from '../store/sqlite-store.js';
 import { AgentApi } from './agent-api.js';
 import { loadConfig, type CharonConfig, type ConfigFile } from './config.js';
 import { operatorHandlers } from './operator-handlers.js';
+import { wireGateway, type GatewayStack } from './gateway-wiring.js';
 import { wireGrants } from './grant-wiring.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
+
+/** Reported to MCP clients as the gateway's version. */
+export const CHARON_VERSION = '0.1.0';
 
 export interface ControlPlaneOptions {
   readonly dataDir: string;
@@ -48,6 +52,8 @@ export class ControlPlane {
   readonly policy: PolicyEngine;
   /** Downstream MCP servers: config, on-demand connections, restarts. */
   readonly downstream: DownstreamManager;
+  /** The MCP gateway and the request authentication it shares with the agent listener. */
+  readonly gateway: GatewayStack;
   readonly handlers: OperatorHandlers;
   /** Addresses of the running listeners (set by `serve`), for status. */
   readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
@@ -102,6 +108,7 @@ export class ControlPlane {
     });
     this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream });
     ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock));
+    this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION });
     this.agentApi = new AgentApi(this);
     this.handlers = operatorHandlers(this);
     // Sign the head every N records, so a deleted or rewritten tail is caught soon after.
@@ -130,7 +137,8 @@ export class ControlPlane {
   /** Signs a final checkpoint so the tail written by this process is anchored, then closes. */
   async close(): Promise<void> {
     try {
-      // Children first: no downstream process may outlive the control plane.
+      // Sessions, then children: no downstream process may outlive the control plane.
+      await this.gateway.gateway.close();
       await this.downstream.close();
       await this.checkpointer.checkpoint();
     } finally {

@@ -38,7 +38,6 @@ export interface IssueRequest {
 
 export interface VerifiedCredential extends VerifiedSvid {
   readonly credential: CredentialRecord;
-  readonly identity: IdentityRecord;
 }
 
 /** Issues, rotates, revokes and verifies JWT-SVIDs; every issuance commits with its audit record. */
@@ -116,7 +115,7 @@ export class CredentialAuthority {
       const committed = await this.#d.groupCommit(() => auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
         check();
         // A rotation by another process may have retired this key since we signed: sign again.
-        if (!this.#d.signingKeys.list().some((k) => k.kid === key.record.kid && k.state === 'ACTIVE')) return false;
+        if (!this.#d.signingKeys.isActive(key.record.kid)) return false;
         if (rotates) {
           const current = this.#d.credentials.get(rotates.jti);
           if (current?.state !== 'ACTIVE') throw new CharonError(current?.state === 'ROTATED' ? 'ERR_CREDENTIAL_ROTATED' : 'ERR_CREDENTIAL_REVOKED', 'The credential being rotated is no longer active');
@@ -148,16 +147,16 @@ export class CredentialAuthority {
       now: this.#d.clock.now(),
       keyFor: (kid) => this.#d.keyRing.verificationKey(kid),
     });
-    const credential = this.#d.credentials.get(svid.jti);
-    if (!credential || credential.spiffeId !== svid.spiffeId || credential.kid !== svid.kid) {
+    const found = this.#d.credentials.getWithIdentityState(svid.jti);
+    const credential = found?.credential;
+    if (!found || !credential || credential.spiffeId !== svid.spiffeId || credential.kid !== svid.kid) {
       throw new CharonError('ERR_CREDENTIAL_UNKNOWN', 'This credential was not issued here');
     }
     if (credential.state === 'REVOKED') throw new CharonError('ERR_CREDENTIAL_REVOKED', 'This credential has been revoked');
     if (credential.state === 'ROTATED') throw new CharonError('ERR_CREDENTIAL_ROTATED', 'This credential has been replaced by a newer one');
     if (credential.state === 'EXPIRED') throw new CharonError('ERR_JWT_EXPIRED', 'Token has expired');
-    const identity = this.#d.identities.get(credential.agentId);
-    if (identity?.state !== 'ACTIVE') throw new CharonError('ERR_IDENTITY_NOT_ACTIVE', `Identity ${credential.agentId} is not ACTIVE`);
-    return { ...svid, credential, identity };
+    if (found.identityState !== 'ACTIVE') throw new CharonError('ERR_IDENTITY_NOT_ACTIVE', `Identity ${credential.agentId} is not ACTIVE`);
+    return { ...svid, credential };
   }
 
   /** A new credential with the same terms; the presented one becomes ROTATED. */

@@ -69,6 +69,8 @@ export interface AttestationRepository {
 export interface CredentialRepository {
   insert(credential: CredentialRecord): void;
   get(jti: string): CredentialRecord | null;
+  /** The credential and its identity's lifecycle state in one read (the verify hot path). */
+  getWithIdentityState(jti: string): { credential: CredentialRecord; identityState: LifecycleState } | null;
   list(filter: { agentId?: string; liveAt?: number }): CredentialRecord[];
   setState(jti: string, state: CredentialState, at: number, extra?: { rotatedTo?: string; reason?: string }): void;
   /** Revokes every ACTIVE credential of the agent; returns how many. */
@@ -81,6 +83,7 @@ export interface SigningKeyRepository {
   insert(key: SigningKeyRecord): void;
   list(): SigningKeyRecord[];
   retire(kid: string, at: number, leavesBundleAt: number): void;
+  isActive(kid: string): boolean;
 }
 
 export interface AuditRepository {

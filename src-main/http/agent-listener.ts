@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ControlPlane } from '../app/control-plane.js';
 import { CharonError } from '../core/errors.js';
+import { McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js';
 import { issueBody, joinTokenAttestBody, k8sAttestBody, parseBody, scopeTokens } from './agent-schemas.js';
 import { checkHostAndOrigin, loopbackOrigins, readForm, readJson, sendError, sendJson } from './http-io.js';
 
@@ -31,36 +32,52 @@ export async function startAgentListener(plane: ControlPlane, options: { port: n
   };
 }
 
+/** MCP messages carry tool arguments (file contents, for one): a larger limit than the /v1 endpoints. */
+const MCP_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 async function handle(plane: ControlPlane, port: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
   checkHostAndOrigin(req, port, loopbackOrigins(port));
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const route = `${req.method ?? 'GET'} ${path}`;
   const api = plane.agentApi;
+  const url = `http://${req.headers.host ?? `127.0.0.1:${port}`}${path}`;
+  if (McpGateway.handles(path)) {
+    const body = req.method === 'POST' ? await readJson(req, MCP_MAX_BODY_BYTES) : undefined;
+    return plane.gateway.gateway.handle(req, res, path, body);
+  }
+  if (req.method === 'GET' && path.startsWith('/.well-known/oauth-protected-resource')) {
+    const resource = path.slice('/.well-known/oauth-protected-resource'.length) || '/mcp';
+    if (!McpGateway.handles(resource)) throw new CharonError('ERR_NOT_FOUND', 'Not found');
+    const origin = `http://${req.headers.host ?? `127.0.0.1:${port}`}`;
+    return sendJson(res, 200, protectedResourceMetadata(`${origin}${resource}`, origin, []));
+  }
   switch (route) {
     case 'GET /.well-known/jwks.json':
     case 'GET /.well-known/spiffe-bundle':
       await plane.keyRing.refresh();
       return sendJson(res, 200, plane.keys.bundle(), { 'cache-control': `public, max-age=${Math.min(60, plane.config.bundleRefreshHintSeconds)}` });
     case 'POST /v1/attest/join-token': {
+      const dpopJkt = await plane.gateway.proofKeyFor(req, url);
       const body = parseBody(joinTokenAttestBody, await readJson(req));
-      return sendJson(res, 200, await api.attestJoinToken({ agentId: body.agent_id, token: body.token, selectors: body.selectors }));
+      return sendJson(res, 200, await api.attestJoinToken({ agentId: body.agent_id, token: body.token, selectors: body.selectors, dpopJkt }));
     }
     case 'POST /v1/attest/k8s': {
+      const dpopJkt = await plane.gateway.proofKeyFor(req, url);
       const body = parseBody(k8sAttestBody, await readJson(req));
-      return sendJson(res, 200, await api.attestK8s({ agentId: body.agent_id, token: body.token }));
+      return sendJson(res, 200, await api.attestK8s({ agentId: body.agent_id, token: body.token, dpopJkt }));
     }
     case 'POST /v1/credentials': {
-      const caller = await api.authenticate(bearer(req));
+      const caller = await authenticated(plane, req, url);
       const body = parseBody(issueBody, await readJson(req));
       return sendJson(res, 200, await api.issueForSelf(caller, { audience: body.audience, scope: scopeTokens(body.scope), ttlSeconds: body.ttl_seconds }));
     }
     case 'POST /v1/credentials/rotate': {
-      const caller = await api.authenticate(bearer(req));
+      const caller = await authenticated(plane, req, url);
       return sendJson(res, 200, await api.rotate(caller));
     }
     case 'POST /v1/introspect': {
       // RFC 7662 §2.1: the caller authenticates; here with its own credential.
-      await api.authenticate(bearer(req));
+      await authenticated(plane, req, url);
       const token = (await readForm(req)).get('token');
       if (!token) throw new CharonError('ERR_INVALID_INPUT', 'token is required');
       return sendJson(res, 200, await api.introspect(token));
@@ -73,11 +90,11 @@ async function handle(plane: ControlPlane, port: number, req: IncomingMessage, r
   }
 }
 
-function bearer(req: IncomingMessage): string {
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/.exec(header);
-  if (!match?.[1]) throw new CharonError('ERR_UNAUTHENTICATED', 'Authorization: Bearer <JWT-SVID> is required');
-  return match[1];
+/** The same check as the gateway's (scheme, DPoP proof, revocation, identity ACTIVE), then the caller's credential. */
+async function authenticated(plane: ControlPlane, req: IncomingMessage, url: string) {
+  await plane.gateway.authenticateRequest(req, url);
+  const token = /^(?:Bearer|DPoP) (\S+)$/i.exec(req.headers.authorization ?? '')?.[1] as string;
+  return plane.agentApi.authenticate(token);
 }
 
 export function listen(server: Server, port: number, host: string): Promise<void> {

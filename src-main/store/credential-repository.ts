@@ -1,4 +1,4 @@
-import type { CredentialState, Environment } from '../../src-shared/domain.js';
+import type { CredentialState, Environment, LifecycleState } from '../../src-shared/domain.js';
 import type { CredentialRepository } from '../core/ports.js';
 import type { CredentialRecord } from '../core/records.js';
 import type { Db } from './database.js';
@@ -38,6 +38,9 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
   const insert = db.prepare(`INSERT INTO credentials (jti, agent_id, spiffe_id, audience, scope, environment, kid, issued_at, expires_at, state, dpop_jkt, rotated_to)
     VALUES (@jti, @agentId, @spiffeId, @audience, @scope, @environment, @kid, @issuedAt, @expiresAt, @state, @dpopJkt, @rotatedTo)`);
   const get = db.prepare<[string], Row>('SELECT * FROM credentials WHERE jti = ?');
+  const getWithState = db.prepare<[string], Row & { identity_state: LifecycleState }>(
+    'SELECT c.*, i.state AS identity_state FROM credentials c JOIN identities i ON i.id = c.agent_id WHERE c.jti = ?',
+  );
   const setState = db.prepare('UPDATE credentials SET state = ?, changed_at = ?, rotated_to = coalesce(?, rotated_to), reason = ? WHERE jti = ?');
   const activeForAgent = db.prepare<[string], { jti: string }>("SELECT jti FROM credentials WHERE agent_id = ? AND state = 'ACTIVE'");
   const revokeForAgent = db.prepare("UPDATE credentials SET state = 'REVOKED', changed_at = ?, reason = ? WHERE agent_id = ? AND state = 'ACTIVE'");
@@ -52,6 +55,10 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
     get(jti) {
       const r = get.get(jti);
       return r ? fromRow(r) : null;
+    },
+    getWithIdentityState(jti) {
+      const r = getWithState.get(jti);
+      return r ? { credential: fromRow(r), identityState: r.identity_state } : null;
     },
     list(filter) {
       const where = whereClause([

@@ -18,6 +18,7 @@ export function sqliteSigningKeyRepository(db: Db): SigningKeyRepository {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const list = db.prepare<[], Row>('SELECT * FROM signing_keys ORDER BY created_at, kid');
   const retire = db.prepare("UPDATE signing_keys SET state = 'RETIRED', retired_at = ?, leaves_bundle_at = ? WHERE kid = ?");
+  const isActive = db.prepare<[string], number>("SELECT 1 FROM signing_keys WHERE kid = ? AND state = 'ACTIVE'").pluck();
   return {
     insert(k: SigningKeyRecord) {
       insert.run(k.kid, k.alg, JSON.stringify(k.publicJwk), Buffer.from(k.sealedPrivateKey), k.state, k.createdAt, k.retiredAt, k.leavesBundleAt);
@@ -36,6 +37,9 @@ export function sqliteSigningKeyRepository(db: Db): SigningKeyRepository {
     },
     retire(kid, at, leavesBundleAt) {
       retire.run(at, leavesBundleAt, kid);
+    },
+    isActive(kid) {
+      return isActive.get(kid) !== undefined;
     },
   };
 }

@@ -1,0 +1,3 @@
+// What the HTTP adapter needs of the gateway, reached through the composition root.
+export { McpGateway } from '../gateway/mcp-gateway.js';
+export { protectedResourceMetadata } from '../gateway/protected-resource.js';

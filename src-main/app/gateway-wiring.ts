@@ -1,0 +1,85 @@
+import { createHmac } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Environment } from '../../src-shared/domain.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { CredentialAuthority } from '../authority/credential-authority.js';
+import type { Clock } from '../core/clock.js';
+import { checkAndRememberDpop } from '../crypto/dpop.js';
+import { createDpopNonceSource, type DpopNonceSource } from '../crypto/dpop-nonce.js';
+import type { AgentContext } from '../gateway/agent-context.js';
+import { authenticate } from '../gateway/authenticate.js';
+import type { DownstreamManager } from '../gateway/downstream/downstream-manager.js';
+import { EnvelopeEnforcer } from '../gateway/envelope.js';
+import { PolicyGatewayBackend } from '../gateway/gateway-backend.js';
+import { McpGateway } from '../gateway/mcp-gateway.js';
+import type { PolicyEngine } from '../policy/policy-engine.js';
+import type { Store } from '../store/sqlite-store.js';
+import type { CharonConfig } from './config.js';
+
+export interface GatewayStack {
+  readonly gateway: McpGateway;
+  readonly envelope: EnvelopeEnforcer;
+  readonly nonces: DpopNonceSource;
+  /** The gateway's per-request check (without the DPoP-required rule), for the agent listener's own endpoints. */
+  readonly authenticateRequest: (req: IncomingMessage, requestUrl: string) => Promise<AgentContext>;
+  /** Verifies a DPoP proof sent without a token (attestation): the key the new credential is bound to. */
+  readonly proofKeyFor: (req: IncomingMessage, requestUrl: string) => Promise<string | null>;
+}
+
+export interface GatewayWiringDeps {
+  readonly config: CharonConfig;
+  readonly store: Store;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly authority: CredentialAuthority;
+  readonly policy: PolicyEngine;
+  readonly downstream: DownstreamManager;
+  readonly masterKey: Uint8Array;
+  readonly version: string;
+}
+
+/** Builds the gateway: per-request authentication (Bearer/DPoP), the policy backend, the envelope. */
+export function wireGateway(d: GatewayWiringDeps): GatewayStack {
+  const nonces = createDpopNonceSource(d.clock);
+  const nonce = d.config.dpopNonce ? nonces : null;
+  const envelope = new EnvelopeEnforcer({ usage: d.store.envelopeUsage });
+  const authDeps = {
+    dpopRequired: new Set<Environment>(d.config.dpopRequired),
+    verifyCredential: async (token: string) => {
+      const v = await d.authority.verify(token);
+      d.store.identities.touch(v.credential.agentId, d.clock.now());
+      return { jti: v.jti, spiffeId: v.spiffeId, scope: v.scope, env: v.env, dpopJkt: v.dpopJkt, expiresAt: v.expiresAt, agentId: v.credential.agentId };
+    },
+    verifyDpopProof: async (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }) => {
+      await checkAndRememberDpop(proof, { ...expect, now: d.clock.now(), nonce }, { replay: d.store.dpopReplay });
+    },
+  };
+  // The agent listener's own endpoints (renewal, introspection) accept an unbound token in every
+  // environment, so an agent can always renew; the gateway enforces the DPoP requirement.
+  const listenerAuthDeps = { ...authDeps, dpopRequired: new Set<Environment>() };
+  const authenticateRequest = (req: IncomingMessage, requestUrl: string): Promise<AgentContext> => authenticate(req, requestUrl, listenerAuthDeps);
+  const backend = new PolicyGatewayBackend({
+    policy: d.policy,
+    downstream: d.downstream,
+    envelope,
+    audit: d.audit,
+    groupCommit: d.store.groupCommit,
+    clock: d.clock,
+    digestKey: createHmac('sha256', d.masterKey).update('charon/audit-argument-digest').digest(),
+  });
+  const gateway = new McpGateway({
+    backend,
+    authenticate: (req, requestUrl) => authenticate(req, requestUrl, authDeps),
+    knownServer: (name) => d.downstream.has(name),
+    clock: d.clock,
+    dpopNonce: () => nonces.current(),
+    version: d.version,
+  });
+  const proofKeyFor = async (req: IncomingMessage, requestUrl: string): Promise<string | null> => {
+    const proof = req.headers.dpop;
+    if (proof === undefined) return null;
+    const verified = await checkAndRememberDpop(String(proof), { method: req.method ?? 'POST', url: requestUrl, now: d.clock.now(), nonce }, { replay: d.store.dpopReplay });
+    return verified.jkt;
+  };
+  return { gateway, envelope, nonces, authenticateRequest, proofKeyFor };
+}

@@ -1,0 +1,239 @@
+import { createHmac } from 'node:crypto';
+import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ErrorCode } from '../../src-shared/errors.js';
+import { TOOL_SEPARATOR, type GrantSpec } from '../../src-shared/grant.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import type { Clock } from '../core/clock.js';
+import { CharonError } from '../core/errors.js';
+import type { PolicyEngine } from '../policy/policy-engine.js';
+import type { AgentContext } from './agent-context.js';
+import type { Decision, DecidedMethod, ForwardOptions, GatewayBackend, SessionScope } from './backend.js';
+import { normalizeConstrainedArgs, type NormalizedArgs } from './constrained-args.js';
+import type { DownstreamManager } from './downstream/downstream-manager.js';
+import type { EnvelopeEnforcer } from './envelope.js';
+
+export interface GatewayBackendDeps {
+  readonly policy: Pick<PolicyEngine, 'decide' | 'constrainedArgsFor' | 'grantsOf'>;
+  readonly downstream: Pick<DownstreamManager, 'has' | 'listTools' | 'callTool' | 'listResources' | 'listResourceTemplates' | 'readResource' | 'listPrompts' | 'getPrompt'>;
+  readonly envelope: EnvelopeEnforcer;
+  readonly audit: AuditLog;
+  /** Commits the decision record with others of the same tick, before the call is forwarded. */
+  readonly groupCommit: <T>(fn: () => T) => Promise<T>;
+  readonly clock: Clock;
+  /** Keys the digest of call arguments in the audit chain, so low-entropy secrets cannot be guessed from it. */
+  readonly digestKey: Uint8Array;
+}
+
+interface Target {
+  readonly server: string;
+  readonly name: string;
+}
+
+type Refused = { readonly code: ErrorCode; readonly message: string; readonly rule: string };
+
+/**
+ * The authorization pipeline behind the gateway: resolve the target, normalize the constrained
+ * arguments, let Cedar decide, admit through the envelope, record the decision, then forward.
+ */
+export class PolicyGatewayBackend implements GatewayBackend {
+  readonly #d: GatewayBackendDeps;
+
+  constructor(deps: GatewayBackendDeps) {
+    this.#d = deps;
+  }
+
+  async decide(ctx: AgentContext, scope: SessionScope, method: DecidedMethod, params: Readonly<Record<string, unknown>>): Promise<Decision> {
+    const now = this.#d.clock.now();
+    let target: Target | null = null;
+    let normalized: NormalizedArgs | null = null;
+    let refused: Refused;
+    try {
+      if (method === 'resources/read') return await this.#decideResource(ctx, scope, params, now);
+      target = this.#target(scope, params.name);
+      const args = argumentsOf(method, params);
+      const constraints = method === 'tools/call' ? this.#d.policy.constrainedArgsFor(ctx.agentId, target.server, target.name) : new Map();
+      normalized = await normalizeConstrainedArgs(args, constraints);
+      const policy = this.#d.policy.decide({
+        agentId: ctx.agentId,
+        environment: ctx.environment,
+        action: method,
+        resourceName: `${target.server}${TOOL_SEPARATOR}${target.name}`,
+        args: normalized.context,
+        now,
+      });
+      if (!policy.allow) {
+        refused = { code: 'ERR_TOOL_NOT_ALLOWED', message: `Not allowed: ${policy.reason}`, rule: 'policy' };
+      } else {
+        const grantId = policy.grantIds[0] as string;
+        const spec = this.#grant(ctx.agentId, grantId);
+        const admission = this.#d.envelope.admit({ agentId: ctx.agentId, grantId, envelope: spec.envelope, tool: `${target.server}${TOOL_SEPARATOR}${target.name}`, amounts: normalized.amounts, now });
+        if (!admission.ok) {
+          refused = { code: admission.code, message: admission.message, rule: admission.rule };
+        } else {
+          let auditSeq: number;
+          try {
+            auditSeq = await this.#record(ctx, method, target, 'allow', { grantIds: policy.grantIds, rule: 'policy', normalized, args });
+          } catch (error) {
+            admission.release();
+            throw error;
+          }
+          return { allow: true, server: target.server, target: target.name, args: normalized.forwarded, auditSeq, commit: admission.commit, release: admission.release };
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof CharonError) || error.code === 'ERR_STORE_BUSY') throw error;
+      refused = { code: error.code, message: error.message, rule: 'input' };
+    }
+    const auditSeq = await this.#record(ctx, method, target, 'deny', { ...refused, normalized, args: argumentsOf(method, params, true) });
+    return { allow: false, ...refused, auditSeq };
+  }
+
+  async listTools(ctx: AgentContext, scope: SessionScope): Promise<Tool[]> {
+    return this.#perServer(ctx, scope, async (server, spec) => {
+      const granted = new Set(spec.flatMap((g) => Object.keys(g.servers[server]?.tools ?? {})));
+      const tools = await this.#d.downstream.listTools(server);
+      return tools.filter((t) => granted.has(t.name)).map((t) => (scope.kind === 'all' ? { ...t, name: `${server}${TOOL_SEPARATOR}${t.name}` } : t));
+    });
+  }
+
+  async listPrompts(ctx: AgentContext, scope: SessionScope): Promise<Prompt[]> {
+    return this.#perServer(ctx, scope, async (server) => {
+      const prompts = await this.#d.downstream.listPrompts(server);
+      return prompts
+        .filter((p) => this.#allowed(ctx, 'prompts/get', `${server}${TOOL_SEPARATOR}${p.name}`))
+        .map((p) => (scope.kind === 'all' ? { ...p, name: `${server}${TOOL_SEPARATOR}${p.name}` } : p));
+    });
+  }
+
+  async listResources(ctx: AgentContext, scope: SessionScope): Promise<Resource[]> {
+    return this.#perServer(ctx, scope, async (server) => {
+      const resources = await this.#d.downstream.listResources(server);
+      return resources.filter((r) => this.#allowed(ctx, 'resources/read', r.uri, server));
+    });
+  }
+
+  async listResourceTemplates(ctx: AgentContext, scope: SessionScope): Promise<ResourceTemplate[]> {
+    // A template is shown when the agent may read some resources of that server; each read is still decided on its URI.
+    return this.#perServer(ctx, scope, async (server, specs) => (specs.some((g) => (g.servers[server]?.resources.length ?? 0) > 0) ? this.#d.downstream.listResourceTemplates(server) : []));
+  }
+
+  async callTool(decision: Decision & { allow: true }, options: ForwardOptions): Promise<CallToolResult> {
+    return this.#d.downstream.callTool(decision.server, decision.target, { ...decision.args }, options);
+  }
+
+  async readResource(decision: Decision & { allow: true }, options: ForwardOptions): Promise<ReadResourceResult> {
+    return this.#d.downstream.readResource(decision.server, decision.target, options);
+  }
+
+  async getPrompt(decision: Decision & { allow: true }, options: ForwardOptions): Promise<GetPromptResult> {
+    const args = Object.fromEntries(Object.entries(decision.args).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    return this.#d.downstream.getPrompt(decision.server, decision.target, args, options);
+  }
+
+  async #decideResource(ctx: AgentContext, scope: SessionScope, params: Readonly<Record<string, unknown>>, now: number): Promise<Decision> {
+    const uri = params.uri;
+    if (typeof uri !== 'string' || uri.length === 0 || uri.length > 2048) {
+      const refused = { code: 'ERR_INVALID_INPUT' as const, message: 'resources/read needs a uri', rule: 'input' };
+      return { allow: false, ...refused, auditSeq: await this.#record(ctx, 'resources/read', null, 'deny', refused) };
+    }
+    const servers = scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx);
+    for (const server of servers) {
+      const policy = this.#d.policy.decide({ agentId: ctx.agentId, environment: ctx.environment, action: 'resources/read', resourceName: uri, server, args: {}, now });
+      if (policy.allow) {
+        const auditSeq = await this.#record(ctx, 'resources/read', { server, name: uri }, 'allow', { grantIds: policy.grantIds, rule: 'policy' });
+        return { allow: true, server, target: uri, args: {}, auditSeq, commit: () => undefined, release: () => undefined };
+      }
+    }
+    const refused = { code: 'ERR_TOOL_NOT_ALLOWED' as const, message: 'Not allowed: no grant allows reading this resource', rule: 'policy' };
+    return { allow: false, ...refused, auditSeq: await this.#record(ctx, 'resources/read', { server: servers.length === 1 ? (servers[0] as string) : '*', name: uri }, 'deny', refused) };
+  }
+
+  #target(scope: SessionScope, name: unknown): Target {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 300) throw new CharonError('ERR_INVALID_INPUT', 'A tool or prompt name is required');
+    if (scope.kind === 'one') return { server: scope.server, name };
+    const at = name.indexOf(TOOL_SEPARATOR);
+    const server = at > 0 ? name.slice(0, at) : '';
+    // Unknown servers are refused like ungranted tools: the agent learns nothing about what exists.
+    if (!server || !this.#d.downstream.has(server)) throw new CharonError('ERR_TOOL_NOT_ALLOWED', `Not allowed: no grant allows ${name}`);
+    return { server, name: name.slice(at + TOOL_SEPARATOR.length) };
+  }
+
+  #grant(agentId: string, grantId: string): GrantSpec {
+    const grant = this.#d.policy.grantsOf(agentId).find((g) => g.id === grantId);
+    if (!grant) throw new CharonError('ERR_TOOL_NOT_ALLOWED', 'The grant that allowed this call is no longer active');
+    return grant.spec;
+  }
+
+  /** Active, unexpired grants of the agent for the credential's environment. */
+  #specs(ctx: AgentContext): GrantSpec[] {
+    const now = this.#d.clock.now();
+    return this.#d.policy
+      .grantsOf(ctx.agentId)
+      .map((g) => g.spec)
+      .filter((s) => s.environment === ctx.environment && (s.expiresAt === null || s.expiresAt > now));
+  }
+
+  #grantedServers(ctx: AgentContext): string[] {
+    return [...new Set(this.#specs(ctx).flatMap((s) => Object.keys(s.servers)))].filter((s) => this.#d.downstream.has(s)).sort();
+  }
+
+  /** Runs `list` for each server the session may see; in the aggregated view a server that is down is left out rather than failing the list. */
+  async #perServer<T>(ctx: AgentContext, scope: SessionScope, list: (server: string, specs: GrantSpec[]) => Promise<T[]>): Promise<T[]> {
+    const specs = this.#specs(ctx);
+    if (scope.kind === 'one') return specs.some((s) => scope.server in s.servers) ? list(scope.server, specs) : [];
+    const results = await Promise.allSettled(this.#grantedServers(ctx).map((server) => list(server, specs)));
+    return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  }
+
+  #allowed(ctx: AgentContext, action: 'prompts/get' | 'resources/read', resourceName: string, server?: string): boolean {
+    return this.#d.policy.decide({ agentId: ctx.agentId, environment: ctx.environment, action, resourceName, server, args: {}, now: this.#d.clock.now() }).allow;
+  }
+
+  /**
+   * Appends the decision to the audit chain and waits for its commit. Argument values are never
+   * stored: only the normalized constrained values the policy saw, and a keyed digest of the rest.
+   */
+  async #record(
+    ctx: AgentContext,
+    method: DecidedMethod,
+    target: Target | null,
+    decision: 'allow' | 'deny',
+    extra: { grantIds?: string[]; rule: string; code?: ErrorCode; message?: string; normalized?: NormalizedArgs | null; args?: unknown },
+  ): Promise<number> {
+    const details: Record<string, unknown> = {
+      method,
+      jti: ctx.jti,
+      rule: extra.rule,
+      ...(extra.grantIds ? { grantIds: extra.grantIds } : {}),
+      ...(extra.code ? { code: extra.code, message: extra.message } : {}),
+      ...(extra.normalized ? { constrained: serializable(extra.normalized.context) } : {}),
+      ...(extra.args !== undefined ? { argsDigest: this.#digest(extra.args) } : {}),
+    };
+    const subject = target ? (method === 'resources/read' ? `${target.server}:${target.name}` : `${target.server}${TOOL_SEPARATOR}${target.name}`) : '-';
+    const record = await this.#d.groupCommit(() => this.#d.audit.append({ actor: ctx.spiffeId, kind: 'gateway.decision', subject, decision, details }));
+    return record.seq;
+  }
+
+  #digest(args: unknown): string {
+    let text: string;
+    try {
+      text = canonicalJson(args);
+    } catch {
+      text = String(args);
+    }
+    return createHmac('sha256', this.#d.digestKey).update(text).digest('base64url');
+  }
+}
+
+function argumentsOf(method: DecidedMethod, params: Readonly<Record<string, unknown>>, lenient = false): Record<string, unknown> {
+  const args = params.arguments;
+  if (args === undefined) return {};
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    if (lenient) return {};
+    throw new CharonError('ERR_INVALID_INPUT', `${method}: "arguments" must be an object`);
+  }
+  return args as Record<string, unknown>;
+}
+
+const serializable = (context: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(context)) as Record<string, unknown>;

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { serverNameSchema } from '../../src-shared/grant.js';
+import type { Clock } from '../core/clock.js';
+import { CharonError, toErrorPayload } from '../core/errors.js';
+import type { AgentContext } from './agent-context.js';
+import type { DecidedMethod, GatewayBackend, SessionScope } from './backend.js';
+import { writeRefusal } from './http-response.js';
+import { metadataPathFor } from './protected-resource.js';
+import { sessionServer, type RequestAuth } from './session-server.js';
+import { SessionRegistry } from './sessions.js';
+import { challenges } from './www-authenticate.js';
+
+const DECIDED: ReadonlySet<string> = new Set<DecidedMethod>(['tools/call', 'resources/read', 'prompts/get']);
+const IDLE_SESSION_MS = 30 * 60 * 1000;
+
+export interface McpGatewayDeps {
+  readonly backend: GatewayBackend;
+  /** Full credential check (and DPoP proof) on every request. */
+  readonly authenticate: (req: IncomingMessage, requestUrl: string) => Promise<AgentContext>;
+  readonly knownServer: (name: string) => boolean;
+  readonly clock: Clock;
+  /** A fresh DPoP nonce (RFC 9449 §8) to send when a proof lacked the current one. */
+  readonly dpopNonce?: () => string;
+  readonly version: string;
+}
+
+/**
+ * The MCP gateway over Streamable HTTP: `/mcp` serves every server the agent may use (tools
+ * prefixed `server__tool`), `/mcp/<server>` one server with its own names. Each request is
+ * authenticated afresh; each tools/call, resources/read and prompts/get is decided, and the
+ * decision recorded, before anything is forwarded.
+ */
+export class McpGateway {
+  readonly #d: McpGatewayDeps;
+  readonly sessions = new SessionRegistry();
+
+  constructor(deps: McpGatewayDeps) {
+    this.#d = deps;
+  }
+
+  static handles(path: string): boolean {
+    return path === '/mcp' || path.startsWith('/mcp/');
+  }
+
+  /** `body` is the parsed JSON of a POST (the listener reads it with its size limits). */
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, body: unknown): Promise<void> {
+    // The listener already checked that Host names this loopback listener.
+    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const resourceMetadata = `${origin}${metadataPathFor(path)}`;
+    const refuse = (status: number, error: unknown, id: string | number | null = null): void => {
+      const payload = toErrorPayload(error);
+      const headers: Record<string, string> = {};
+      if (status === 401 || payload.code === 'ERR_TOOL_NOT_ALLOWED') {
+        const noCredential = payload.code === 'ERR_UNAUTHENTICATED' && !req.headers.authorization;
+        headers['www-authenticate'] = challenges(noCredential ? 'missing' : payload.code, resourceMetadata, payload.message).join(', ');
+      }
+      if (payload.code === 'ERR_DPOP_NONCE_REQUIRED' && this.#d.dpopNonce) headers['dpop-nonce'] = this.#d.dpopNonce();
+      writeRefusal(res, status, payload, headers, id);
+    };
+
+    const scope = this.#scopeOf(path);
+    if (!scope) return refuse(404, new CharonError('ERR_NOT_FOUND', 'No such MCP server'));
+
+    let ctx: AgentContext;
+    try {
+      ctx = await this.#d.authenticate(req, `${origin}${path}`);
+    } catch (error) {
+      return refuse(error instanceof CharonError && error.code !== 'ERR_STORE_BUSY' && error.code !== 'ERR_INTERNAL' ? 401 : 503, error);
+    }
+
+    const sessionId = req.headers['mcp-session-id'];
+    const message = req.method === 'POST' ? jsonRpcMessage(body) : null;
+    if (req.method === 'POST' && !message) {
+      return refuse(400, new CharonError('ERR_INVALID_INPUT', 'The body must be one JSON-RPC message (batches are not part of MCP since 2025-06-18)'));
+    }
+    if (typeof sessionId === 'string' && sessionId.length > 128) return refuse(400, new CharonError('ERR_INVALID_INPUT', 'Malformed Mcp-Session-Id'));
+
+    let transport: StreamableHTTPServerTransport;
+    if (typeof sessionId === 'string') {
+      const session = this.sessions.find(sessionId, ctx.agentId, scope);
+      // Another agent's session is reported as unknown: no oracle for session ids.
+      if (!session) return refuse(404, new CharonError('ERR_SESSION_NOT_FOUND', 'Unknown or expired MCP session; initialize a new one'));
+      session.lastUsedAt = this.#d.clock.now();
+      transport = session.transport;
+    } else if (message?.method === 'initialize') {
+      transport = await this.#newSession(ctx, scope);
+    } else {
+      return refuse(400, new CharonError('ERR_INVALID_INPUT', 'Mcp-Session-Id is required after initialize'));
+    }
+
+    let auth: RequestAuth = { ctx };
+    if (message && typeof message.method === 'string' && DECIDED.has(message.method) && message.id !== undefined) {
+      const decision = await this.#d.backend.decide(ctx, scope, message.method as DecidedMethod, paramsOf(message));
+      if (!decision.allow) return refuse(403, new CharonError(decision.code, decision.message), message.id);
+      auth = { ctx, decision };
+    }
+
+    if (auth.decision?.allow) auth.decision.commit();
+    const withAuth = Object.assign(req, {
+      auth: { token: ctx.jti, clientId: ctx.spiffeId, scopes: ctx.scope.split(' ').filter(Boolean), expiresAt: Math.floor(ctx.expiresAt / 1000), extra: auth as unknown as Record<string, unknown> },
+    });
+    await transport.handleRequest(withAuth, res, body);
+  }
+
+  /** Ends every session of an agent (revoked or killed): its next request must start over, and is refused. */
+  async closeSessionsOf(agentId: string): Promise<void> {
+    await Promise.all(this.sessions.ofAgent(agentId).map((s) => s.transport.close()));
+  }
+
+  /** Drops sessions idle for half an hour, so abandoned clients do not hold memory. */
+  async reapIdle(): Promise<void> {
+    await Promise.all(this.sessions.idleSince(this.#d.clock.now() - IDLE_SESSION_MS).map((s) => s.transport.close()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sessions.all().map((s) => s.transport.close()));
+  }
+
+  #scopeOf(path: string): SessionScope | null {
+    if (path === '/mcp') return { kind: 'all' };
+    const name = path.slice('/mcp/'.length);
+    return serverNameSchema.safeParse(name).success && this.#d.knownServer(name) ? { kind: 'one', server: name } : null;
+  }
+
+  async #newSession(ctx: AgentContext, scope: SessionScope): Promise<StreamableHTTPServerTransport> {
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => this.sessions.add({ id, agentId: ctx.agentId, scope, transport, lastUsedAt: this.#d.clock.now() }),
+      onsessionclosed: (id) => this.sessions.remove(id),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.remove(transport.sessionId);
+    };
+    await sessionServer(this.#d.backend, scope, this.#d.version).connect(transport);
+    return transport;
+  }
+}
+
+interface JsonRpcMessage {
+  readonly jsonrpc?: unknown;
+  readonly method?: unknown;
+  readonly id?: string | number;
+  readonly params?: unknown;
+}
+
+function jsonRpcMessage(body: unknown): JsonRpcMessage | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const m = body as JsonRpcMessage;
+  if (m.id !== undefined && typeof m.id !== 'string' && typeof m.id !== 'number') return null;
+  return m;
+}
+
+function paramsOf(message: JsonRpcMessage): Readonly<Record<string, unknown>> {
+  return typeof message.params === 'object' && message.params !== null && !Array.isArray(message.params) ? (message.params as Record<string, unknown>) : {};
+}
