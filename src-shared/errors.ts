@@ -48,15 +48,15 @@ export const ERROR_CODES = [
   'ERR_DPOP_NONCE_REQUIRED',
   'ERR_SESSION_NOT_FOUND',
   'ERR_TOOL_NOT_ALLOWED',
-  // Downstream MCP servers
-  'ERR_DOWNSTREAM_UNAVAILABLE',
-  'ERR_DOWNSTREAM_TIMEOUT',
   'ERR_ARGUMENT_INVALID',
   'ERR_PATH_OUTSIDE_ROOT',
   // Grant envelopes (rate limits, time windows, cumulative caps)
   'ERR_RATE_LIMITED',
   'ERR_OUTSIDE_TIME_WINDOW',
   'ERR_CAP_EXCEEDED',
+  // Downstream MCP servers
+  'ERR_DOWNSTREAM_UNAVAILABLE',
+  'ERR_DOWNSTREAM_TIMEOUT',
   // Callers and channels
   'ERR_UNAUTHENTICATED',
   'ERR_FORBIDDEN',

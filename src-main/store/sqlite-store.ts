@@ -35,11 +35,11 @@ export interface Store extends Transactor {
   readonly audit: AuditRepository;
   readonly meta: MetaRepository;
   readonly grants: GrantRepository;
+  /** Cumulative envelope caps, shared by every process on this database. */
+  readonly envelopeUsage: EnvelopeUsageStore;
   readonly mcpServers: McpServerRepository;
   /** Spent DPoP proofs (jkt, jti), shared by every gateway process on this database. */
   readonly dpopReplay: DpopReplayStore;
-  /** Cumulative envelope caps, shared by every process on this database. */
-  readonly envelopeUsage: EnvelopeUsageStore;
   /** Commits `fn` together with other work queued in the same tick; settles after the commit. */
   groupCommit<T>(fn: () => T): Promise<T>;
   /** Changes when another connection commits: lets caches notice writes from the CLI. */
@@ -64,9 +64,9 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     audit: sqliteAuditRepository(db),
     meta: sqliteMetaRepository(db),
     grants: sqliteGrantRepository(db),
+    envelopeUsage: sqliteEnvelopeUsageRepository(db, transactor),
     mcpServers: sqliteMcpServerRepository(db),
     dpopReplay: sqliteDpopReplayRepository(db),
-    envelopeUsage: sqliteEnvelopeUsageRepository(db, transactor),
     dataVersion: dataVersionReader(db),
     close: () => db.close(),
   };
