@@ -14,14 +14,22 @@ export const serverNameSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-
 export const toolNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be 1-128 characters of A-Z, a-z, 0-9, "_", "." or "-"');
 
 /** A dotted path into nested arguments: `path`, `options.target`. */
-export const argPathSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}(?:\.[A-Za-z0-9_-]{1,64}){0,7}$/, 'must be dotted segments of A-Z, a-z, 0-9, "_" or "-"');
+export const argPathSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}(?:\.[A-Za-z0-9_-]{1,64}){0,7}$/, 'must be dotted segments of A-Z, a-z, 0-9, "_" or "-"')
+  // Names JavaScript resolves through the prototype chain can never be constrained reliably.
+  .refine((p) => !p.split('.').some((s) => s === '__proto__' || s === 'constructor' || s === 'prototype'), 'must not name __proto__, constructor or prototype');
 
 /** A decimal amount, written exactly: digits, optional fraction up to 4 places (Cedar's decimal). */
-export const decimalSchema = z.string().regex(/^(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,4})?$/, 'must be a non-negative decimal with at most 4 fraction digits, e.g. "100.00"');
+export const decimalSchema = z
+  .string()
+  .regex(/^(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,4})?$/, 'must be a non-negative decimal with at most 4 fraction digits, e.g. "100.00"')
+  // Cedar's decimal holds at most 922337203685477.5807; a larger cap could not be evaluated.
+  .refine((d) => Number(d.split('.')[0]) <= 922_337_203_685_476, 'must be at most 922337203685476');
 
 export const argConstraintSchema = z.union([
   /** The argument is a filesystem path that must resolve inside one of these absolute roots. */
-  z.strictObject({ path: z.strictObject({ roots: z.array(z.string().min(1).max(4096)).min(1).max(16) }) }),
+  z.strictObject({ path: z.strictObject({ roots: z.array(z.string().min(1).max(4096).regex(/^\//, 'must be an absolute path')).min(1).max(16) }) }),
   /** The argument is an amount within [min, max]. */
   z.strictObject({ amount: z.strictObject({ min: decimalSchema.optional(), max: decimalSchema.optional() }) }),
   /** The argument is one of these values. */

@@ -73,12 +73,16 @@ describe('GrantService through the operator handlers', () => {
     db.close();
   });
 
-  it('refuses specs that cannot be enforced as written: relative roots, fractional values, already expired, min above max', async () => {
+  it('refuses a relative path root at the boundary, before it reaches the service', () => {
+    const spec = readSpec({ servers: { files: { tools: { read_file: { args: { path: { path: { roots: ['data'] } } } } } } } });
+    expect(validateOperatorCall('grants.create', { spec })).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_INPUT' } });
+  });
+
+  it('refuses specs that cannot be enforced as written: fractional values, already expired, min above max', async () => {
     const tp = await plane();
     await tp.activeAgent('builder');
     const h = tp.plane.handlers;
     const bad = [
-      readSpec({ servers: { files: { tools: { read_file: { args: { path: { path: { roots: ['data'] } } } } } } } }),
       readSpec({ servers: { files: { tools: { read_file: { args: { n: { oneOf: [0.5] } } } } } } }),
       readSpec({ expiresAt: tp.clock.now() }),
       readSpec({ servers: { pay: { tools: { send: { args: { amount: { amount: { min: '10', max: '1' } } } } } } } }),
