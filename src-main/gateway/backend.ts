@@ -21,7 +21,7 @@ export type Decision =
       /** The call will not be forwarded after all: give reservations back. */
       release(): void;
     }
-  | { readonly allow: false; readonly code: ErrorCode; readonly message: string; readonly rule: string; readonly auditSeq: number };
+  | { readonly allow: false; readonly code: ErrorCode; readonly message: string; readonly rule: string; readonly auditSeq: number; readonly retryAfterMs?: number };
 
 export interface ForwardOptions {
   readonly signal: AbortSignal;

@@ -30,7 +30,7 @@ interface Target {
   readonly name: string;
 }
 
-type Refused = { readonly code: ErrorCode; readonly message: string; readonly rule: string };
+type Refused = { readonly code: ErrorCode; readonly message: string; readonly rule: string; readonly retryAfterMs?: number };
 
 /**
  * The authorization pipeline behind the gateway: resolve the target, normalize the constrained
@@ -69,7 +69,7 @@ export class PolicyGatewayBackend implements GatewayBackend {
         const spec = this.#grant(ctx.agentId, grantId);
         const admission = this.#d.envelope.admit({ agentId: ctx.agentId, grantId, envelope: spec.envelope, tool: `${target.server}${TOOL_SEPARATOR}${target.name}`, amounts: normalized.amounts, now });
         if (!admission.ok) {
-          refused = { code: admission.code, message: admission.message, rule: admission.rule };
+          refused = { code: admission.code, message: admission.message, rule: admission.rule, ...(admission.retryAfterMs !== undefined ? { retryAfterMs: admission.retryAfterMs } : {}) };
         } else {
           let auditSeq: number;
           try {

@@ -49,9 +49,9 @@ export class McpGateway {
     // The listener already checked that Host names this loopback listener.
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
     const resourceMetadata = `${origin}${metadataPathFor(path)}`;
-    const refuse = (status: number, error: unknown, id: string | number | null = null): void => {
+    const refuse = (status: number, error: unknown, id: string | number | null = null, extraHeaders: Record<string, string> = {}): void => {
       const payload = toErrorPayload(error);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...extraHeaders };
       if (status === 401 || payload.code === 'ERR_TOOL_NOT_ALLOWED') {
         const noCredential = payload.code === 'ERR_UNAUTHENTICATED' && !req.headers.authorization;
         headers['www-authenticate'] = challenges(noCredential ? 'missing' : payload.code, resourceMetadata, payload.message).join(', ');
@@ -93,7 +93,11 @@ export class McpGateway {
     let auth: RequestAuth = { ctx };
     if (message && typeof message.method === 'string' && DECIDED.has(message.method) && message.id !== undefined) {
       const decision = await this.#d.backend.decide(ctx, scope, message.method as DecidedMethod, paramsOf(message));
-      if (!decision.allow) return refuse(403, new CharonError(decision.code, decision.message), message.id);
+      if (!decision.allow) {
+        // A rate refusal is 429 with Retry-After (RFC 6585); every other refusal is 403.
+        if (decision.code === 'ERR_RATE_LIMITED') return refuse(429, new CharonError(decision.code, decision.message), message.id, { 'retry-after': String(Math.max(1, Math.ceil((decision.retryAfterMs ?? 1000) / 1000))) });
+        return refuse(403, new CharonError(decision.code, decision.message), message.id);
+      }
       auth = { ctx, decision };
     }
 

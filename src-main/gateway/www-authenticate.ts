@@ -14,7 +14,8 @@ export function challenges(code: ErrorCode | 'missing', resourceMetadata: string
   if (code === 'ERR_DPOP_NONCE_REQUIRED') {
     return [`DPoP error="use_dpop_nonce", error_description=${quote(description)}, algs=${quote(DPOP_ALGS)}, ${meta}`];
   }
-  const error = code === 'ERR_TOOL_NOT_ALLOWED' ? 'insufficient_scope' : 'invalid_token';
+  // RFC 9449 §7.1: a bad proof is invalid_dpop_proof; a bad token invalid_token (RFC 6750 §3.1).
+  const error = code === 'ERR_TOOL_NOT_ALLOWED' ? 'insufficient_scope' : code.startsWith('ERR_DPOP_PROOF') ? 'invalid_dpop_proof' : 'invalid_token';
   const params = `error="${error}", error_description=${quote(description)}, ${meta}`;
   return [`Bearer ${params}`, `DPoP ${params}, algs=${quote(DPOP_ALGS)}`];
 }
