@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const mainOnlyPackages = ['better-sqlite3', 'jose', '@modelcontextprotocol/*', '@cedar-policy/*', 'electron'];
+const mainOnlyPackages = ['better-sqlite3', 'jose', '@modelcontextprotocol/*', '@cedar-policy/*', '@simplewebauthn/server', 'electron'];
 
 // Folders of src-main, lowest layer first. Each may import the folders it lists.
 const mainLayers = {
@@ -40,7 +40,7 @@ const mainPackageAllowance = {
   authority: ['jose'],
   audit: ['jose'],
   delegation: ['jose'],
-  approvals: ['jose'],
+  approvals: ['jose', '@simplewebauthn/server'],
   gateway: ['jose', '@modelcontextprotocol/*'],
   'agent-client': ['jose', '@modelcontextprotocol/*'],
   electron: ['electron'],
