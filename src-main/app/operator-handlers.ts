@@ -1,7 +1,5 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
-import type { AuditRecord } from '../core/records.js';
 import type { ControlPlane } from './control-plane.js';
-import { credentialDto, identityDto } from './dto.js';
 import { grantHandlers } from './grant-handlers.js';
 import { serverHandlers } from './server-handlers.js';
 
@@ -11,7 +9,6 @@ export const OPERATOR = 'operator';
 /** Every operator method, over the control plane; inputs arrive validated. */
 export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
   const { identities, attestation, authority, keys, checkpointer, store, config } = plane;
-  const auditDto = (r: AuditRecord) => ({ ...r });
   return {
     'status.get': async () => ({
       trustDomain: config.trustDomain,
@@ -24,22 +21,22 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
       counts: store.identities.countByState(),
       auditHeadSeq: store.audit.head()?.seq ?? 0,
     }),
-    'identities.register': async (input) => identityDto(identities.register(input, OPERATOR)),
-    'identities.list': async (input) => identities.list(input).map(identityDto),
-    'identities.get': async ({ id }) => identityDto(identities.get(id)),
-    'identities.transition': async ({ id, to, reason }) => identityDto(identities.transition(id, to, OPERATOR, reason)),
-    'identities.revoke': async ({ id, reason }) => identityDto(identities.transition(id, 'REVOKED', OPERATOR, reason)),
+    'identities.register': async (input) => identities.register(input, OPERATOR),
+    'identities.list': async (input) => identities.list(input),
+    'identities.get': async ({ id }) => identities.get(id),
+    'identities.transition': async ({ id, to, reason }) => identities.transition(id, to, OPERATOR, reason),
+    'identities.revoke': async ({ id, reason }) => identities.transition(id, 'REVOKED', OPERATOR, reason),
     'identities.kill': async ({ id, reason }) => {
       const { identity, revokedCredentials } = identities.kill(id, OPERATOR, reason);
-      return { identity: identityDto(identity), revokedCredentials };
+      return { identity: identity, revokedCredentials };
     },
     'joinTokens.create': async ({ agentId, selectors, ttlSeconds }) => attestation.createJoinToken(agentId, selectors, ttlSeconds, OPERATOR),
     'credentials.issue': async (input) => {
       const { token, credential } = await authority.issue(input, OPERATOR);
-      return { token, credential: credentialDto(credential) };
+      return { token, credential: credential };
     },
-    'credentials.list': async (input) => authority.list(input).map(credentialDto),
-    'credentials.revoke': async ({ jti, reason }) => credentialDto(authority.revoke(jti, OPERATOR, reason)),
+    'credentials.list': async (input) => authority.list(input),
+    'credentials.revoke': async ({ jti, reason }) => authority.revoke(jti, OPERATOR, reason),
     'credentials.introspect': async ({ token }) => plane.agentApi.introspect(token),
     'credentials.verify': async ({ token, audience }) => {
       const v = await authority.verify(token, audience);
@@ -49,7 +46,7 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     'keys.rotate': async ({ reason }) => (await keys.rotate(OPERATOR, reason)).key,
     'keys.emergencyRotate': async ({ reason }) => keys.rotate(OPERATOR, reason, true),
     'trustBundle.get': async () => keys.bundle(),
-    'audit.list': async (input) => store.audit.list(input).map(auditDto),
+    'audit.list': async (input) => store.audit.list(input),
     'audit.verify': async () => checkpointer.verify(),
     ...grantHandlers(plane),
     ...serverHandlers(plane),

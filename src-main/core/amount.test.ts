@@ -2,15 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_AMOUNT_UNITS, cedarDecimalLiteral, compareAmounts, formatAmount, isAmountWithin, parseAmount } from './amount.js';
 import { CharonError } from './errors.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof CharonError ? error.code : `not a CharonError: ${String(error)}`;
-  }
-  return undefined;
-}
+import { codeOf } from '../test-support/error-code.js';
 
 const STRICT = /^(0|[1-9][0-9]*)(\.[0-9]{1,4})?$/;
 

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getArg } from './arg-path.js';
-import { CharonError } from './errors.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof CharonError ? error.code : `not a CharonError: ${String(error)}`;
-  }
-  return undefined;
-}
+import { codeOf } from '../test-support/error-code.js';
 
 describe('getArg', () => {
   it('reads top-level and nested own properties', () => {

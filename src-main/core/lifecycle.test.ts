@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIFECYCLE_STATES, type LifecycleState } from '../../src-shared/domain.js';
-import { CharonError } from './errors.js';
 import { assertTransition, canTransition, isLive, needsAttestation, revokesCredentials } from './lifecycle.js';
+import { codeOf } from '../test-support/error-code.js';
 
 // DESIGN.md §4: PROVISIONED → ACTIVE ⇄ IDLE; any live state → REVOKED; REVOKED → DECOMMISSIONED (final).
 const LEGAL: ReadonlySet<string> = new Set([
@@ -17,15 +17,6 @@ const LEGAL: ReadonlySet<string> = new Set([
 const ALL_PAIRS: [LifecycleState, LifecycleState][] = LIFECYCLE_STATES.flatMap((from) => LIFECYCLE_STATES.map((to): [LifecycleState, LifecycleState] => [from, to]));
 const legalPairs = ALL_PAIRS.filter(([from, to]) => LEGAL.has(`${from}→${to}`));
 const illegalPairs = ALL_PAIRS.filter(([from, to]) => !LEGAL.has(`${from}→${to}`));
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof CharonError ? error.code : `not a CharonError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 describe('lifecycle state machine', () => {
   it('covers all 25 pairs: 7 legal, 18 illegal', () => {

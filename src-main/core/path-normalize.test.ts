@@ -2,15 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CharonError } from './errors.js';
 import { MAX_PATH_LENGTH, normalizePath } from './path-normalize.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof CharonError ? error.code : `not a CharonError: ${String(error)}`;
-  }
-  return undefined;
-}
+import { codeOf } from '../test-support/error-code.js';
 
 const BASE = '/srv/data';
 

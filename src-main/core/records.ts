@@ -1,23 +1,11 @@
-import type { AuditDecision, CredentialState, Environment, LifecycleState } from '../../src-shared/domain.js';
+import type { AuditDecision } from '../../src-shared/domain.js';
+import type { CredentialDto, IdentityDto } from '../../src-shared/dto.js';
 import type { GrantSpec } from '../../src-shared/grant.js';
 
 // Records as the domain sees them; times are epoch milliseconds.
 
-export interface IdentityRecord {
-  readonly id: string;
-  readonly spiffeId: string;
-  readonly displayName: string;
-  readonly owner: string;
-  readonly environment: Environment;
-  readonly selectors: readonly string[];
-  readonly scopes: readonly string[];
-  readonly state: LifecycleState;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly lastAttestedAt: number | null;
-  readonly attestationExpiresAt: number | null;
-  readonly lastSeenAt: number | null;
-}
+// The operator contract shows identities and credentials exactly as the domain holds them.
+export type IdentityRecord = IdentityDto;
 
 export interface JoinTokenRecord {
   readonly tokenHash: string;
@@ -38,20 +26,7 @@ export interface AttestationRecord {
   readonly expiresAt: number;
 }
 
-export interface CredentialRecord {
-  readonly jti: string;
-  readonly agentId: string;
-  readonly spiffeId: string;
-  readonly audience: string;
-  readonly scope: string;
-  readonly environment: Environment;
-  readonly kid: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-  readonly state: CredentialState;
-  readonly dpopJkt: string | null;
-  readonly rotatedTo: string | null;
-}
+export type CredentialRecord = CredentialDto;
 
 export interface SigningKeyRecord {
   readonly kid: string;

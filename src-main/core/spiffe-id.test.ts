@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CharonError } from './errors.js';
 import { agentIdOf, agentSpiffeId, formatSpiffeId, isValidTrustDomain, ownerSpiffeId, parseSpiffeId } from './spiffe-id.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof CharonError ? error.code : `not a CharonError: ${String(error)}`;
-  }
-  return undefined;
-}
+import { codeOf } from '../test-support/error-code.js';
 
 describe('parseSpiffeId', () => {
   it('parses a well-formed agent id', () => {
