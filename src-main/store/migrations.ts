@@ -135,4 +135,68 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 3: passkeys, grant requests and the approval evidence (the WebAuthn assertion over the grant).
+  `
+  CREATE TABLE passkeys (
+    id TEXT PRIMARY KEY,
+    public_key BLOB NOT NULL,
+    counter INTEGER NOT NULL,
+    transports TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    removed_at INTEGER
+  ) STRICT;
+
+  CREATE TABLE grant_requests (
+    id TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL REFERENCES identities(id),
+    spec TEXT NOT NULL,
+    spec_hash TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('PENDING','APPROVED','DENIED','EXPIRED','WITHDRAWN')),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    decided_at INTEGER,
+    decided_by TEXT,
+    reason TEXT,
+    grant_id TEXT
+  ) STRICT;
+  CREATE INDEX grant_requests_agent_state ON grant_requests(agent_id, state);
+  CREATE INDEX grant_requests_state ON grant_requests(state, created_at);
+
+  CREATE TABLE grant_approvals (
+    grant_id TEXT PRIMARY KEY REFERENCES grants(id),
+    request_id TEXT NOT NULL UNIQUE REFERENCES grant_requests(id),
+    method TEXT NOT NULL CHECK (method IN ('passkey','auto')),
+    spec TEXT NOT NULL,
+    spec_hash TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    challenge TEXT NOT NULL,
+    credential_id TEXT,
+    authenticator_data TEXT,
+    client_data_json TEXT,
+    signature TEXT,
+    user_handle TEXT,
+    origin TEXT,
+    rp_id TEXT,
+    assertion_digest TEXT,
+    rule TEXT,
+    approved_at INTEGER NOT NULL
+  ) STRICT;
+  `,
+  // 4: the reaper — owners (the orphan rule), and the audit log by kind over a time window,
+  // covering what the rules group by, so each rule reads only its window's index entries.
+  `
+  CREATE TABLE owners (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('ACTIVE','DEPARTED','DISABLED')),
+    auto_suspend INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_kind_time ON audit_events(kind, time, decision, actor, subject);
+  CREATE INDEX credentials_expiry ON credentials(expires_at);
+  CREATE INDEX attestations_expiry ON attestations(expires_at);
+  CREATE INDEX join_tokens_expiry ON join_tokens(expires_at);
+  `,
 ];
