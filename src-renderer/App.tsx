@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTransportKind } from './api/client-context.js';
 import { Nav, type ViewId } from './components/Nav.js';
+import { ApprovalsView, usePendingCount } from './views/approvals/ApprovalsView.js';
+import { PasskeyBanner } from './views/approvals/PasskeyBanner.js';
 import { AuditView } from './views/audit/AuditView.js';
 import { IdentitiesView } from './views/identities/IdentitiesView.js';
 import { OverviewView } from './views/overview/OverviewView.js';
@@ -9,6 +11,7 @@ export function App() {
   const [view, setView] = useState<ViewId>('overview');
   const kind = useTransportKind();
   const shown = useRef(view);
+  const pendingApprovals = usePendingCount();
 
   useEffect(() => {
     // After a switch (not on first load), keyboard and screen-reader users land on the new view's heading.
@@ -26,11 +29,13 @@ export function App() {
         <span className="brand">Charon</span>
         <span className="muted">{kind === 'desktop' ? 'desktop' : 'headless console'}</span>
       </header>
-      <Nav current={view} onSelect={setView} />
+      <Nav current={view} onSelect={setView} badges={{ approvals: pendingApprovals }} />
       <main id="main" tabIndex={-1}>
+        {view !== 'approvals' && <PasskeyBanner onOpen={() => setView('approvals')} />}
         {view === 'overview' && <OverviewView />}
         {view === 'identities' && <IdentitiesView />}
         {view === 'audit' && <AuditView />}
+        {view === 'approvals' && <ApprovalsView />}
       </main>
     </div>
   );

@@ -17,6 +17,18 @@ import type {
   VerifiedCredentialDto,
 } from './dto.js';
 import type { GrantDto } from './grant.js';
+import type { ApprovalChallengeDto, ApprovalItemDto, GrantRequestDto, GrantVerifyDto, PasskeyCeremonyDto, PasskeyDto } from './approvals.js';
+import {
+  beginApprovalInput,
+  completeApprovalInput,
+  denyApprovalInput,
+  listApprovalsInput,
+  passkeyRegisterBeginInput,
+  passkeyRegisterCompleteInput,
+  passkeyRemoveBeginInput,
+  passkeyRemoveInput,
+  verifyGrantInput,
+} from './approvals.js';
 import type { ServerImportDto, ServerStatusDto } from './mcp-servers.js';
 import {
   createGrantInput,
@@ -74,6 +86,16 @@ export const operatorInputs = {
   'servers.set': setServerInput,
   'servers.remove': serverRefInput,
   'servers.import': importServersInput,
+  'grants.verify': verifyGrantInput,
+  'passkeys.list': emptyInput,
+  'passkeys.registerBegin': passkeyRegisterBeginInput,
+  'passkeys.registerComplete': passkeyRegisterCompleteInput,
+  'passkeys.removeBegin': passkeyRemoveBeginInput,
+  'passkeys.remove': passkeyRemoveInput,
+  'approvals.list': listApprovalsInput,
+  'approvals.begin': beginApprovalInput,
+  'approvals.complete': completeApprovalInput,
+  'approvals.deny': denyApprovalInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -105,6 +127,16 @@ export interface OperatorOutputs {
   'servers.set': ServerStatusDto;
   'servers.remove': { removed: string };
   'servers.import': ServerImportDto;
+  'grants.verify': GrantVerifyDto;
+  'passkeys.list': PasskeyDto[];
+  'passkeys.registerBegin': PasskeyCeremonyDto;
+  'passkeys.registerComplete': PasskeyDto;
+  'passkeys.removeBegin': PasskeyCeremonyDto;
+  'passkeys.remove': { removed: string };
+  'approvals.list': ApprovalItemDto[];
+  'approvals.begin': ApprovalChallengeDto;
+  'approvals.complete': { request: GrantRequestDto; grant: GrantDto };
+  'approvals.deny': GrantRequestDto;
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

@@ -28,6 +28,16 @@ export const OPERATOR_METHODS = [
   'servers.set',
   'servers.remove',
   'servers.import',
+  'grants.verify',
+  'passkeys.list',
+  'passkeys.registerBegin',
+  'passkeys.registerComplete',
+  'passkeys.removeBegin',
+  'passkeys.remove',
+  'approvals.list',
+  'approvals.begin',
+  'approvals.complete',
+  'approvals.deny',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

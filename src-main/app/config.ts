@@ -24,6 +24,20 @@ export const configFileSchema = z.strictObject({
   /** Require RFC 9449 server nonces in DPoP proofs. */
   dpopNonce: z.boolean().optional(),
   bundleRefreshHintSeconds: ttl.optional(),
+  /** Dev/test grant requests granted without the owner (each audited as an auto-approval); never prod. */
+  autoApprove: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+        environments: z.array(z.enum(['dev', 'test'])).min(1),
+        maxRisk: z.enum(['read', 'write', 'transact']).default('read'),
+        servers: z.array(z.string().max(32)).max(64).optional(),
+      }),
+    )
+    .max(32)
+    .optional(),
+  /** Extra origins the console may approve from with a passkey (the bridge's own is always allowed). */
+  passkeyOrigins: z.array(z.url()).max(8).optional(),
   kubernetes: z
     .strictObject({ issuer: z.string().min(1), audience: z.string().min(1), jwksFile: z.string().optional(), jwksUrl: z.url().optional() })
     .refine((k) => Boolean(k.jwksFile) !== Boolean(k.jwksUrl), 'set exactly one of jwksFile or jwksUrl')
@@ -53,6 +67,8 @@ export interface CharonConfig {
   readonly dpopNonce: boolean;
   readonly bundleRefreshHintSeconds: number;
   readonly kubernetes: ConfigFile['kubernetes'] | null;
+  readonly autoApprove: NonNullable<ConfigFile['autoApprove']>;
+  readonly passkeyOrigins: readonly string[];
 }
 
 export const DEFAULTS = {
@@ -103,6 +119,8 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     dpopNonce: merged.dpopNonce ?? false,
     bundleRefreshHintSeconds: merged.bundleRefreshHintSeconds ?? DEFAULTS.bundleRefreshHintSeconds,
     kubernetes: merged.kubernetes ?? null,
+    autoApprove: merged.autoApprove ?? [],
+    passkeyOrigins: merged.passkeyOrigins ?? [],
   };
 }
 

@@ -17,6 +17,7 @@ import { loadConfig, type CharonConfig, type ConfigFile } from './config.js';
 import { operatorHandlers } from './operator-handlers.js';
 import { wireGateway, type GatewayStack } from './gateway-wiring.js';
 import { wireGrants } from './grant-wiring.js';
+import { wireApprovals, type ApprovalStack } from './approval-wiring.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
 
@@ -50,6 +51,8 @@ export class ControlPlane {
   /** Grants, and the Cedar policy engine the gateway asks for every call. */
   readonly grants: GrantService;
   readonly policy: PolicyEngine;
+  /** Passkeys, grant requests and their approvals. */
+  readonly approvals: ApprovalStack;
   /** Downstream MCP servers: config, on-demand connections, restarts. */
   readonly downstream: DownstreamManager;
   /** The MCP gateway and the request authentication it shares with the agent listener. */
@@ -108,6 +111,14 @@ export class ControlPlane {
     });
     this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream });
     ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock));
+    this.approvals = wireApprovals({
+      store,
+      audit: this.audit,
+      clock,
+      grants: this.grants,
+      autoApprove: config.autoApprove,
+      origins: () => [...(this.endpoints.bridgeUrl ? [new URL(this.endpoints.bridgeUrl).origin] : []), ...config.passkeyOrigins],
+    });
     this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION });
     this.agentApi = new AgentApi(this);
     this.handlers = operatorHandlers(this);

@@ -1,6 +1,7 @@
 import type { GrantDto } from '../../src-shared/grant.js';
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { GrantView } from '../grants/grant-service.js';
+import { CharonError } from '../core/errors.js';
 import type { ControlPlane } from './control-plane.js';
 
 type GrantMethods = 'grants.create' | 'grants.list' | 'grants.get' | 'grants.narrow' | 'grants.revoke';
@@ -23,7 +24,12 @@ export const grantDto = (g: GrantView): GrantDto => ({
 export function grantHandlers(plane: ControlPlane): Pick<OperatorHandlers, GrantMethods> {
   const { grants } = plane;
   return {
-    'grants.create': async ({ spec }) => grantDto(grants.create(spec, OPERATOR)),
+    'grants.create': async ({ spec }) => {
+      // Prod grants exist only through a passkey approval (approvals.begin / approvals.complete).
+      // (A spec that does not match its identity's environment is refused below, as before.)
+      if (spec.environment === 'prod' && plane.store.identities.get(spec.agentId)?.environment === 'prod') throw new CharonError('ERR_APPROVAL_REQUIRED', 'Prod grants need the owner\'s passkey: the agent requests it and the owner approves it in the console');
+      return grantDto(grants.create(spec, OPERATOR));
+    },
     'grants.list': async (filter) => grants.list(filter).map(grantDto),
     'grants.get': async ({ id }) => grantDto(grants.get(id)),
     'grants.narrow': async ({ id, spec }) => grantDto(grants.narrow(id, spec, OPERATOR)),

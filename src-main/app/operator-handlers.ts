@@ -1,5 +1,6 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { ControlPlane } from './control-plane.js';
+import { approvalHandlers } from './approval-handlers.js';
 import { grantHandlers } from './grant-handlers.js';
 import { serverHandlers } from './server-handlers.js';
 
@@ -50,5 +51,6 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     'audit.verify': async () => checkpointer.verify(),
     ...grantHandlers(plane),
     ...serverHandlers(plane),
+    ...approvalHandlers(plane),
   };
 }

@@ -53,7 +53,7 @@ function specFromFlags(plane: ControlPlane, args: ParsedArgs): GrantSpecInput {
   };
 }
 
-export async function grantCommand(plane: ControlPlane, sub: string | undefined, args: ParsedArgs): Promise<void> {
+export async function grantCommand(plane: ControlPlane, sub: string | undefined, args: ParsedArgs): Promise<unknown> {
   const id = args.positionals[2];
   const v = args.values;
   const json = v.json ?? false;
@@ -81,7 +81,17 @@ export async function grantCommand(plane: ControlPlane, sub: string | undefined,
       const grant = await call(plane, 'grants.narrow', { id: required(id, '<id>'), spec: specFromFile(required(v.file, '--file spec.json')) });
       return print(json, grant, () => `narrowed ${grant.id}\nspec sha256 ${grant.specHash}`);
     }
+    case 'verify': {
+      const result = await call(plane, 'grants.verify', { id: required(id, '<id>') });
+      print(json, result, () =>
+        result.ok
+          ? `${result.grantId}: verified — ${result.message}\n  request ${result.requestId ?? '-'}  passkey ${result.credentialId ?? '-'}  approved ${time(result.approvedAt)}\n  spec sha256 ${result.specHash}`
+          : `${result.grantId}: NOT verified (${result.problem ?? 'unknown'}) — ${result.message}\n  spec sha256 ${result.specHash}  approved sha256 ${result.approvedSpecHash ?? '-'}`,
+      );
+      // A grant that does not verify is a failed check: exit 1.
+      return result.ok ? undefined : false;
+    }
     default:
-      throw new CharonError('ERR_INVALID_INPUT', `unknown grant command ${sub ?? ''} (create, list, show, revoke, narrow)`);
+      throw new CharonError('ERR_INVALID_INPUT', `unknown grant command ${sub ?? ''} (create, list, show, revoke, narrow, verify)`);
   }
 }

@@ -25,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || args.values.help ? 0 : 2;
   }
-  const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit', 'grant'];
+  const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit', 'grant', 'grants'];
   if (!known.includes(command)) {
     process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -56,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
         case 'audit':
           return auditCommand(plane, sub, args);
         case 'grant':
+        case 'grants':
           return grantCommand(plane, sub, args);
       }
     });

@@ -26,6 +26,7 @@ Usage: charon <command> [options]
   grant show <id>
   grant revoke <id> [--reason R]
   grant narrow <id> --file SPEC.json     replace by a spec that allows no more (wider is refused)
+  grant verify <id>                     re-verify offline that the owner's passkey approved exactly this grant
 
 Options for every command:
   --data-dir DIR          data directory (default: the desktop app's; env CHARON_DATA_DIR)

@@ -4,6 +4,7 @@ import type { ControlPlane } from '../app/control-plane.js';
 import { CharonError } from '../core/errors.js';
 import { McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js';
 import { issueBody, joinTokenAttestBody, k8sAttestBody, parseBody, scopeTokens } from './agent-schemas.js';
+import { grantRequestRoute } from './grant-request-routes.js';
 import { checkHostAndOrigin, loopbackOrigins, readForm, readJson, sendError, sendJson } from './http-io.js';
 
 export interface AgentListener {
@@ -50,6 +51,9 @@ async function handle(plane: ControlPlane, port: number, req: IncomingMessage, r
     if (!McpGateway.handles(resource)) throw new CharonError('ERR_NOT_FOUND', 'Not found');
     const origin = `http://${req.headers.host ?? `127.0.0.1:${port}`}`;
     return sendJson(res, 200, protectedResourceMetadata(`${origin}${resource}`, origin, []));
+  }
+  if (path === '/v1/grant-requests' || path.startsWith('/v1/grant-requests/')) {
+    return grantRequestRoute(plane, req, res, path, () => authenticated(plane, req, url));
   }
   switch (route) {
     case 'GET /.well-known/jwks.json':

@@ -46,6 +46,12 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_PATH_OUTSIDE_ROOT':
     case 'ERR_OUTSIDE_TIME_WINDOW':
     case 'ERR_CAP_EXCEEDED':
+    case 'ERR_PASSKEY_REQUIRED':
+    case 'ERR_ASSERTION_INVALID':
+    case 'ERR_USER_VERIFICATION_REQUIRED':
+    case 'ERR_CHALLENGE_INVALID':
+    case 'ERR_CHALLENGE_EXPIRED':
+    case 'ERR_APPROVAL_REQUIRED':
       return 403;
     case 'ERR_NOT_FOUND':
     case 'ERR_GRANT_NOT_FOUND':
@@ -53,6 +59,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_CREDENTIAL_NOT_FOUND':
     case 'ERR_KEY_NOT_FOUND':
     case 'ERR_SESSION_NOT_FOUND':
+    case 'ERR_PASSKEY_NOT_FOUND':
+    case 'ERR_GRANT_REQUEST_NOT_FOUND':
       return 404;
     case 'ERR_METHOD_NOT_ALLOWED':
       return 405;
@@ -60,12 +68,16 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_GRANT_NOT_ACTIVE':
     case 'ERR_ILLEGAL_TRANSITION':
     case 'ERR_AUDIT_CHAIN_BROKEN':
+    case 'ERR_GRANT_REQUEST_NOT_PENDING':
+    case 'ERR_GRANT_REQUEST_EXPIRED':
       return 409;
     case 'ERR_PAYLOAD_TOO_LARGE':
       return 413;
     case 'ERR_UNSUPPORTED_MEDIA_TYPE':
       return 415;
     case 'ERR_RATE_LIMITED':
+    case 'ERR_GRANT_REQUEST_LIMIT':
+    case 'ERR_GRANT_REQUEST_BACKOFF':
       return 429;
     case 'ERR_STORE_BUSY':
     case 'ERR_MASTER_KEY_LOCKED':

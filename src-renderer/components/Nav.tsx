@@ -2,11 +2,12 @@ export const VIEWS = [
   { id: 'overview', label: 'Overview' },
   { id: 'identities', label: 'Identities' },
   { id: 'audit', label: 'Audit log' },
+  { id: 'approvals', label: 'Approvals' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];
 
-export function Nav({ current, onSelect }: { current: ViewId; onSelect: (view: ViewId) => void }) {
+export function Nav({ current, onSelect, badges = {} }: { current: ViewId; onSelect: (view: ViewId) => void; badges?: Partial<Record<ViewId, number>> }) {
   return (
     <nav aria-label="Console">
       <ul>
@@ -14,6 +15,13 @@ export function Nav({ current, onSelect }: { current: ViewId; onSelect: (view: V
           <li key={view.id}>
             <button type="button" aria-current={view.id === current ? 'page' : undefined} onClick={() => onSelect(view.id)}>
               {view.label}
+              {(badges[view.id] ?? 0) > 0 && (
+                <span className="badge" data-testid={`badge-${view.id}`}>
+                  {' '}
+                  {badges[view.id]}
+                  <span className="visually-hidden"> pending</span>
+                </span>
+              )}
             </button>
           </li>
         ))}

@@ -1,0 +1,45 @@
+// Passkeys and grant approvals, wired: SQLite repositories over the store's connection, the
+// grant service behind a port (approvals does not import grants), the console's origin.
+import { ApprovalService, type AutoApproveRule } from '../approvals/approval-service.js';
+import { PasskeyService } from '../approvals/passkeys.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../core/clock.js';
+import type { GrantService } from '../grants/grant-service.js';
+import { sqliteApprovalRepository, sqliteGrantRequestRepository, sqlitePasskeyRepository } from '../store/approval-repository.js';
+import type { Store } from '../store/sqlite-store.js';
+
+export interface ApprovalStack {
+  readonly passkeys: PasskeyService;
+  readonly approvals: ApprovalService;
+}
+
+export function wireApprovals(deps: {
+  store: Store;
+  audit: AuditLog;
+  clock: Clock;
+  grants: GrantService;
+  autoApprove: readonly AutoApproveRule[];
+  /** The console's origins (the bridge's `http://localhost:<port>`, configured extras). */
+  origins: () => readonly string[];
+}): ApprovalStack {
+  const { store, audit, clock, grants } = deps;
+  const passkeyRecords = sqlitePasskeyRepository(store.db);
+  const passkeys = new PasskeyService({ passkeys: passkeyRecords, meta: store.meta, tx: store, audit, clock, origins: deps.origins });
+  const approvals = new ApprovalService({
+    requests: sqliteGrantRequestRepository(store.db),
+    approvals: sqliteApprovalRepository(store.db),
+    passkeyRecords,
+    passkeys,
+    identities: store.identities,
+    grants: {
+      create: (spec, actor) => grants.create(spec, actor),
+      get: (id) => grants.get(id),
+      active: (agentId) => grants.activeGrantsFor(agentId, clock.now()),
+    },
+    tx: store,
+    audit,
+    clock,
+    autoApprove: deps.autoApprove,
+  });
+  return { passkeys, approvals };
+}

@@ -1,0 +1,379 @@
+// Grant requests and their approval (DESIGN.md §2, §4): an agent asks for a grant for itself;
+// the owner approves exactly what the console shows — possibly narrowed — with a fresh passkey
+// assertion whose challenge commits to SHA-256 of the canonical spec, the request id and a
+// nonce. The grant and the evidence are stored in one transaction and audited with the
+// assertion's digest; `verify` re-checks a stored grant against its evidence offline.
+import { randomBytes } from 'node:crypto';
+import type {
+  ApprovalChallengeDto,
+  ApprovalItemDto,
+  AuthenticationResponseInput,
+  GrantRequestDto,
+  GrantRequestState,
+  GrantVerifyDto,
+  GrantVerifyProblem,
+  RiskLevel,
+} from '../../src-shared/approvals.js';
+import type { GrantSpec } from '../../src-shared/grant.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ApprovalRecord, ApprovalRepository, GrantRequestRecord, GrantRequestRepository, PasskeyRepository } from '../core/approval-records.js';
+import type { Clock } from '../core/clock.js';
+import { CharonError } from '../core/errors.js';
+import { isNarrowerOrEqual } from '../core/grant-attenuation.js';
+import type { IdentityRepository, Transactor } from '../core/ports.js';
+import { CHALLENGE_TTL_MS, type PasskeyService } from './passkeys.js';
+import { riskAtMost, specRisk, toolsOf } from './risk.js';
+import { approvalChallenge, assertionDigest, authenticationOptions, clientDataOf, sha256Canonical, verifyAssertion } from './webauthn.js';
+
+/** The grants feature, as approvals needs it (injected by app: approvals does not import grants). */
+export interface GrantPort {
+  create(spec: GrantSpec, actor: string): { id: string; specHash: string };
+  get(id: string): { id: string; spec: GrantSpec; specHash: string };
+  active(agentId: string): { id: string; spec: GrantSpec }[];
+}
+
+/** A dev/test rule under which a request is granted without the owner (never prod). */
+export interface AutoApproveRule {
+  readonly name: string;
+  readonly environments: readonly ('dev' | 'test')[];
+  readonly maxRisk: RiskLevel;
+  /** Only these downstream servers (any, if absent). */
+  readonly servers?: readonly string[];
+}
+
+export interface ApprovalServiceDeps {
+  readonly requests: GrantRequestRepository;
+  readonly approvals: ApprovalRepository;
+  readonly passkeyRecords: PasskeyRepository;
+  readonly passkeys: PasskeyService;
+  readonly identities: IdentityRepository;
+  readonly grants: GrantPort;
+  readonly tx: Transactor;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly autoApprove: readonly AutoApproveRule[];
+  readonly requestTtlMs?: number;
+  readonly maxPendingPerAgent?: number;
+}
+
+const DEFAULT_REQUEST_TTL_MS = 24 * 3600 * 1000;
+const DEFAULT_MAX_PENDING = 5;
+/** After a denial the agent waits 1 min, doubling per further denial in the last day, up to 1 h. */
+const BACKOFF_BASE_MS = 60 * 1000;
+const BACKOFF_MAX_MS = 3600 * 1000;
+
+interface PendingApproval {
+  readonly requestId: string;
+  readonly spec: GrantSpec;
+  readonly specHash: string;
+  readonly nonce: string;
+  readonly challenge: string;
+  readonly expiresAt: number;
+}
+
+export const requestDto = (r: GrantRequestRecord, now: number): GrantRequestDto => ({
+  id: r.id,
+  agentId: r.agentId,
+  spec: r.spec,
+  specHash: r.specHash,
+  purpose: r.purpose,
+  state: effectiveRequestState(r, now),
+  createdAt: r.createdAt,
+  expiresAt: r.expiresAt,
+  decidedAt: r.decidedAt,
+  decidedBy: r.decidedBy,
+  reason: r.reason,
+  grantId: r.grantId,
+});
+
+export function effectiveRequestState(r: GrantRequestRecord, now: number): GrantRequestState {
+  return r.state === 'PENDING' && r.expiresAt <= now ? 'EXPIRED' : r.state;
+}
+
+type Refusal = { actor: string; kind: string; subject: string; details: Record<string, unknown> };
+
+export class ApprovalService {
+  readonly #d: ApprovalServiceDeps;
+  /** One open approval ceremony per request: a new begin replaces the old one. */
+  readonly #pending = new Map<string, PendingApproval>();
+
+  constructor(deps: ApprovalServiceDeps) {
+    this.#d = deps;
+  }
+
+  // --- the agent's side -------------------------------------------------------------------
+
+  /** An agent asks for a grant for itself; dev/test requests matching an auto-approve rule are granted at once. */
+  request(callerAgentId: string, actor: string, spec: GrantSpec, purpose: string): GrantRequestDto {
+    const id = `grq_${randomBytes(16).toString('base64url')}`;
+    const specHash = sha256Canonical(spec);
+    return this.#audited({ actor, kind: 'grant.request', subject: id, details: { agentId: callerAgentId, specHash } }, () => {
+      if (spec.agentId !== callerAgentId) throw new CharonError('ERR_FORBIDDEN', 'An agent may request grants only for itself');
+      const identity = this.#d.identities.get(callerAgentId);
+      if (!identity) throw new CharonError('ERR_IDENTITY_NOT_FOUND', `No identity ${callerAgentId}`);
+      if (identity.environment !== spec.environment) throw new CharonError('ERR_INVALID_INPUT', `The request is for ${spec.environment} but ${callerAgentId} is a ${identity.environment} identity`);
+      const now = this.#d.clock.now();
+      if (spec.expiresAt !== null && spec.expiresAt <= now) throw new CharonError('ERR_INVALID_INPUT', 'The requested grant would already be expired');
+      const pending = this.#d.requests.list({ agentId: callerAgentId, state: 'PENDING' }).filter((r) => effectiveRequestState(r, now) === 'PENDING');
+      const max = this.#d.maxPendingPerAgent ?? DEFAULT_MAX_PENDING;
+      if (pending.length >= max) throw new CharonError('ERR_GRANT_REQUEST_LIMIT', `${callerAgentId} already has ${pending.length} pending requests (at most ${max}); withdraw one or wait`);
+      const retryAt = this.#backoffUntil(callerAgentId, now);
+      if (retryAt > now) throw new CharonError('ERR_GRANT_REQUEST_BACKOFF', `Requests of ${callerAgentId} were denied recently; retry in ${Math.ceil((retryAt - now) / 1000)} s`);
+      const record: GrantRequestRecord = { id, agentId: callerAgentId, spec, specHash, purpose, state: 'PENDING', createdAt: now, expiresAt: now + (this.#d.requestTtlMs ?? DEFAULT_REQUEST_TTL_MS), decidedAt: null, decidedBy: null, reason: null, grantId: null };
+      this.#d.requests.insert(record);
+      const risk = specRisk(spec);
+      this.#d.audit.append({ actor, kind: 'grant.request', subject: id, decision: 'allow', details: { agentId: callerAgentId, specHash, environment: spec.environment, risk, purpose } });
+      const rule = this.#autoRule(spec, risk);
+      if (rule) this.#autoApprove(record, rule);
+      return requestDto(this.#d.requests.get(id) as GrantRequestRecord, now);
+    });
+  }
+
+  /** The caller's own request; another agent's reads as not found. */
+  getForAgent(callerAgentId: string, id: string): GrantRequestDto {
+    const r = this.#d.requests.get(id);
+    if (!r || r.agentId !== callerAgentId) throw new CharonError('ERR_GRANT_REQUEST_NOT_FOUND', `No grant request ${id}`);
+    return requestDto(r, this.#d.clock.now());
+  }
+
+  withdraw(callerAgentId: string, actor: string, id: string): GrantRequestDto {
+    return this.#audited({ actor, kind: 'grant.request.withdraw', subject: id, details: {} }, () => {
+      const r = this.#d.requests.get(id);
+      if (!r || r.agentId !== callerAgentId) throw new CharonError('ERR_GRANT_REQUEST_NOT_FOUND', `No grant request ${id}`);
+      this.#assertPending(r);
+      const now = this.#d.clock.now();
+      this.#d.requests.decide(id, 'WITHDRAWN', now, actor, null, null);
+      this.#pending.delete(id);
+      this.#d.audit.append({ actor, kind: 'grant.request.withdraw', subject: id, decision: 'allow', details: { agentId: r.agentId } });
+      return requestDto(this.#d.requests.get(id) as GrantRequestRecord, now);
+    });
+  }
+
+  // --- the owner's side -------------------------------------------------------------------
+
+  /** The inbox: requests (pending by default) with their risk and what they add to the agent's grants. */
+  list(state: GrantRequestState = 'PENDING'): ApprovalItemDto[] {
+    const now = this.#d.clock.now();
+    const rows = state === 'EXPIRED' ? [...this.#d.requests.list({ state: 'EXPIRED' }), ...this.#d.requests.list({ state: 'PENDING' })] : this.#d.requests.list({ state });
+    return rows.filter((r) => effectiveRequestState(r, now) === state).map((r) => this.#item(r, now));
+  }
+
+  /**
+   * Opens an approval of `spec` (the request's spec or a narrower one, exactly as the console
+   * shows it): WebAuthn options whose challenge commits to the spec's hash, the request and a nonce.
+   */
+  async begin(requestId: string, spec: GrantSpec, actor: string): Promise<ApprovalChallengeDto> {
+    const refusal: Refusal = { actor, kind: 'grant.approve', subject: requestId, details: { phase: 'begin' } };
+    const prepared = this.#audited(refusal, () => {
+      const r = this.#requestRecord(requestId);
+      this.#assertPending(r);
+      if (spec.agentId !== r.agentId || spec.environment !== r.spec.environment) throw new CharonError('ERR_GRANT_WIDENS', 'The approved spec must be for the requesting agent and environment');
+      const verdict = isNarrowerOrEqual(spec, r.spec);
+      if (!verdict.ok) throw new CharonError('ERR_GRANT_WIDENS', `The approved spec would allow more than was requested: ${verdict.reason}`);
+      const passkeys = this.#d.passkeys.active();
+      if (passkeys.length === 0) throw new CharonError('ERR_PASSKEY_REQUIRED', 'Enroll a passkey first: approvals need one');
+      const specHash = sha256Canonical(spec);
+      const nonce = randomBytes(32).toString('base64url');
+      const pending: PendingApproval = { requestId, spec, specHash, nonce, challenge: approvalChallenge(requestId, specHash, nonce), expiresAt: this.#d.clock.now() + CHALLENGE_TTL_MS };
+      this.#pending.set(requestId, pending);
+      return pending;
+    });
+    return { requestId, specHash: prepared.specHash, nonce: prepared.nonce, expiresAt: prepared.expiresAt, options: await authenticationOptions(prepared.challenge, this.#d.passkeys.active()) };
+  }
+
+  /** Verifies the assertion against the open approval, then creates the grant and stores the evidence together. */
+  async complete(requestId: string, response: AuthenticationResponseInput, actor: string): Promise<{ request: GrantRequestDto; grant: { id: string; specHash: string } }> {
+    const refusal: Refusal = { actor, kind: 'grant.approve', subject: requestId, details: { phase: 'complete', credentialId: response.id, assertionDigest: safeDigest(response) } };
+    const pending = this.#pending.get(requestId);
+    // Single use: whatever happens next, this challenge cannot be answered again.
+    this.#pending.delete(requestId);
+    let origin: string;
+    try {
+      if (!pending) throw new CharonError('ERR_CHALLENGE_INVALID', 'No open approval for this request (never begun, already used, or replaced)');
+      if (pending.expiresAt <= this.#d.clock.now()) throw new CharonError('ERR_CHALLENGE_EXPIRED', 'The approval challenge expired; begin again');
+      this.#assertPending(this.#requestRecord(requestId));
+      // The challenge is recomputed from what was shown, never taken from the response.
+      const challenge = approvalChallenge(pending.requestId, sha256Canonical(pending.spec), pending.nonce);
+      ({ origin } = await this.#d.passkeys.assert(response, challenge));
+    } catch (error) {
+      this.#refuse(error, refusal);
+      throw error;
+    }
+    return this.#audited(refusal, () => {
+      const r = this.#requestRecord(requestId);
+      this.#assertPending(r);
+      const now = this.#d.clock.now();
+      const grant = this.#d.grants.create(pending.spec, actor);
+      const digest = assertionDigest(response);
+      const approval: ApprovalRecord = {
+        grantId: grant.id,
+        requestId,
+        method: 'passkey',
+        spec: pending.spec,
+        specHash: pending.specHash,
+        nonce: pending.nonce,
+        challenge: pending.challenge,
+        credentialId: response.id,
+        authenticatorData: response.response.authenticatorData,
+        clientDataJson: response.response.clientDataJSON,
+        signature: response.response.signature,
+        userHandle: response.response.userHandle ?? null,
+        origin,
+        rpId: 'localhost',
+        assertionDigest: digest,
+        rule: null,
+        approvedAt: now,
+      };
+      this.#d.approvals.insert(approval);
+      if (!this.#d.requests.decide(requestId, 'APPROVED', now, actor, null, grant.id)) throw new CharonError('ERR_GRANT_REQUEST_NOT_PENDING', `Grant request ${requestId} was decided meanwhile`);
+      const narrowed = pending.specHash !== r.specHash;
+      this.#d.audit.append({
+        actor,
+        kind: 'grant.approve',
+        subject: requestId,
+        decision: 'allow',
+        details: { method: 'passkey', agentId: r.agentId, grantId: grant.id, specHash: pending.specHash, requestedSpecHash: r.specHash, narrowed, nonce: pending.nonce, challenge: pending.challenge, credentialId: response.id, assertionDigest: digest },
+      });
+      return { request: requestDto(this.#d.requests.get(requestId) as GrantRequestRecord, now), grant };
+    });
+  }
+
+  deny(requestId: string, actor: string, reason?: string): GrantRequestDto {
+    return this.#audited({ actor, kind: 'grant.deny', subject: requestId, details: { reason } }, () => {
+      const r = this.#requestRecord(requestId);
+      this.#assertPending(r);
+      const now = this.#d.clock.now();
+      this.#d.requests.decide(requestId, 'DENIED', now, actor, reason ?? null, null);
+      this.#pending.delete(requestId);
+      this.#d.audit.append({ actor, kind: 'grant.deny', subject: requestId, decision: 'allow', details: { agentId: r.agentId, specHash: r.specHash, reason } });
+      return requestDto(this.#d.requests.get(requestId) as GrantRequestRecord, now);
+    });
+  }
+
+  /**
+   * Re-verifies offline that the owner's passkey approved exactly this grant: the spec hash
+   * recomputed from the stored grant, the challenge recomputed from it, the client data, and
+   * the signature over authenticatorData ‖ SHA-256(clientDataJSON) with the stored public key.
+   */
+  async verify(grantId: string): Promise<GrantVerifyDto> {
+    const grant = this.#d.grants.get(grantId);
+    const specHash = sha256Canonical(grant.spec);
+    const approval = this.#d.approvals.get(grantId);
+    const result = (ok: boolean, problem: GrantVerifyProblem | null, message: string): GrantVerifyDto => ({
+      grantId,
+      ok,
+      method: approval?.method ?? null,
+      problem,
+      message,
+      requestId: approval?.requestId ?? null,
+      specHash,
+      approvedSpecHash: approval?.specHash ?? null,
+      credentialId: approval?.credentialId ?? null,
+      approvedAt: approval?.approvedAt ?? null,
+    });
+    if (!approval) return result(false, 'no-approval', 'No approval is on record for this grant (created directly by the operator)');
+    if (approval.method === 'auto') return result(false, 'auto-approved', `Auto-approved under rule ${approval.rule ?? '?'}; no passkey signed it`);
+    if (specHash !== approval.specHash) return result(false, 'spec-changed', 'The stored grant is not the spec the owner approved');
+    const challenge = approvalChallenge(approval.requestId, specHash, approval.nonce);
+    const client = clientDataOf(approval.clientDataJson ?? '');
+    if (client.challenge !== challenge || approval.challenge !== challenge) return result(false, 'challenge-mismatch', 'The assertion does not sign this grant');
+    if (client.type !== 'webauthn.get' || typeof client.origin !== 'string' || client.origin !== approval.origin) return result(false, 'client-data-mismatch', 'The client data is not a WebAuthn assertion from the recorded origin');
+    const passkey = approval.credentialId ? this.#d.passkeyRecords.get(approval.credentialId) : null;
+    if (!passkey) return result(false, 'passkey-unknown', 'The passkey that signed is not on record');
+    try {
+      await verifyAssertion(
+        {
+          id: passkey.id,
+          rawId: passkey.id,
+          type: 'public-key',
+          response: { authenticatorData: approval.authenticatorData ?? '', clientDataJSON: approval.clientDataJson ?? '', signature: approval.signature ?? '', userHandle: approval.userHandle ?? undefined },
+          clientExtensionResults: {},
+        },
+        { ...passkey, counter: 0 },
+        challenge,
+        [client.origin],
+      );
+    } catch (error) {
+      return result(false, 'signature-invalid', error instanceof Error ? error.message : 'The signature does not verify');
+    }
+    return result(true, null, `Approved with passkey ${passkey.label}${passkey.removedAt ? ' (since removed)' : ''}: the signature covers exactly this grant`);
+  }
+
+  // --- internals --------------------------------------------------------------------------
+
+  #item(r: GrantRequestRecord, now: number): ApprovalItemDto {
+    const current = this.#d.grants.active(r.agentId);
+    const granted = new Set(current.flatMap((g) => toolsOf(g.spec).map((t) => t.name)));
+    const tools = toolsOf(r.spec).map((t) => ({ ...t, alreadyGranted: granted.has(t.name) }));
+    return {
+      request: requestDto(r, now),
+      risk: specRisk(r.spec),
+      tools,
+      diff: { added: tools.filter((t) => !t.alreadyGranted).map((t) => t.name), unchanged: tools.filter((t) => t.alreadyGranted).map((t) => t.name), currentGrantIds: current.map((g) => g.id) },
+      agentEnvironment: this.#d.identities.get(r.agentId)?.environment ?? null,
+    };
+  }
+
+  #autoRule(spec: GrantSpec, risk: RiskLevel): AutoApproveRule | null {
+    // Prod grants always need the owner's passkey, whatever the configuration says.
+    if (spec.environment === 'prod') return null;
+    const env = spec.environment;
+    return (
+      this.#d.autoApprove.find(
+        (rule) => rule.environments.includes(env) && riskAtMost(risk, rule.maxRisk) && (!rule.servers || Object.keys(spec.servers).every((s) => rule.servers?.includes(s))),
+      ) ?? null
+    );
+  }
+
+  #autoApprove(r: GrantRequestRecord, rule: AutoApproveRule): void {
+    const actor = `auto-approve:${rule.name}`;
+    const now = this.#d.clock.now();
+    const grant = this.#d.grants.create(r.spec, actor);
+    this.#d.approvals.insert({ grantId: grant.id, requestId: r.id, method: 'auto', spec: r.spec, specHash: r.specHash, nonce: '', challenge: '', credentialId: null, authenticatorData: null, clientDataJson: null, signature: null, userHandle: null, origin: null, rpId: null, assertionDigest: null, rule: rule.name, approvedAt: now });
+    this.#d.requests.decide(r.id, 'APPROVED', now, actor, null, grant.id);
+    this.#d.audit.append({ actor, kind: 'grant.auto-approve', subject: r.id, decision: 'allow', details: { method: 'auto', rule: rule.name, agentId: r.agentId, grantId: grant.id, specHash: r.specHash, environment: r.spec.environment, risk: specRisk(r.spec) } });
+  }
+
+  #backoffUntil(agentId: string, now: number): number {
+    const denials = this.#d.requests.denialsSince(agentId, now - 24 * 3600 * 1000);
+    const latest = denials[0];
+    if (!latest?.decidedAt) return 0;
+    return latest.decidedAt + Math.min(BACKOFF_BASE_MS * 2 ** (denials.length - 1), BACKOFF_MAX_MS);
+  }
+
+  #requestRecord(id: string): GrantRequestRecord {
+    const r = this.#d.requests.get(id);
+    if (!r) throw new CharonError('ERR_GRANT_REQUEST_NOT_FOUND', `No grant request ${id}`);
+    return r;
+  }
+
+  #assertPending(r: GrantRequestRecord): void {
+    const state = effectiveRequestState(r, this.#d.clock.now());
+    if (state === 'EXPIRED') throw new CharonError('ERR_GRANT_REQUEST_EXPIRED', `Grant request ${r.id} expired at ${new Date(r.expiresAt).toISOString()}`);
+    if (state !== 'PENDING') throw new CharonError('ERR_GRANT_REQUEST_NOT_PENDING', `Grant request ${r.id} is ${state}`);
+  }
+
+  /** One transaction; a typed refusal rolls it back and is itself recorded. */
+  #audited<T>(refusal: Refusal, change: () => T): T {
+    try {
+      return this.#d.tx.transact(change);
+    } catch (error) {
+      this.#refuse(error, refusal);
+      throw error;
+    }
+  }
+
+  #refuse(error: unknown, refusal: Refusal): void {
+    if (error instanceof CharonError && error.code !== 'ERR_STORE_BUSY') {
+      this.#d.audit.append({ ...refusal, decision: 'deny', details: { ...refusal.details, code: error.code, message: error.message } });
+    }
+  }
+}
+
+function safeDigest(response: AuthenticationResponseInput): string | null {
+  try {
+    return assertionDigest(response);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,184 @@
+// The owner's passkeys: enrolment on first run, more added only with an assertion from an
+// existing one, removal only with a fresh assertion. Challenges are generated here, held in
+// memory, single use and short-lived.
+import { randomBytes } from 'node:crypto';
+import type { AuthenticationResponseInput, PasskeyCeremonyDto, PasskeyDto, RegistrationResponseInput } from '../../src-shared/approvals.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { PasskeyRecord, PasskeyRepository } from '../core/approval-records.js';
+import type { Clock } from '../core/clock.js';
+import { CharonError } from '../core/errors.js';
+import type { MetaRepository, Transactor } from '../core/ports.js';
+import { authenticationOptions, registrationOptions, verifyAssertion, verifyRegistration } from './webauthn.js';
+
+export const CHALLENGE_TTL_MS = 2 * 60 * 1000;
+const MAX_OPEN_CEREMONIES = 64;
+
+export interface PasskeyServiceDeps {
+  readonly passkeys: PasskeyRepository;
+  readonly meta: MetaRepository;
+  readonly tx: Transactor;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  /** Origins WebAuthn responses may come from (the console's), read at each check. */
+  readonly origins: () => readonly string[];
+}
+
+interface Ceremony {
+  readonly kind: 'register' | 'remove';
+  readonly registrationChallenge: string | null;
+  readonly authenticationChallenge: string | null;
+  readonly passkeyId: string | null;
+  readonly label: string;
+  readonly expiresAt: number;
+}
+
+export const passkeyDto = (p: PasskeyRecord): PasskeyDto => ({ id: p.id, label: p.label, transports: p.transports, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt });
+
+export const newChallenge = (): string => randomBytes(32).toString('base64url');
+
+export class PasskeyService {
+  readonly #d: PasskeyServiceDeps;
+  readonly #ceremonies = new Map<string, Ceremony>();
+
+  constructor(deps: PasskeyServiceDeps) {
+    this.#d = deps;
+  }
+
+  list(): PasskeyDto[] {
+    return this.#d.passkeys.listActive().map(passkeyDto);
+  }
+
+  hasAny(): boolean {
+    return this.#d.passkeys.listActive().length > 0;
+  }
+
+  active(): PasskeyRecord[] {
+    return this.#d.passkeys.listActive();
+  }
+
+  /** Registration options; when a passkey exists, also authentication options one of them must answer. */
+  async registerBegin(label = 'Passkey'): Promise<PasskeyCeremonyDto> {
+    const existing = this.#d.passkeys.listActive();
+    const registrationChallenge = newChallenge();
+    const authenticationChallenge = existing.length > 0 ? newChallenge() : null;
+    const ceremonyId = this.#open({ kind: 'register', registrationChallenge, authenticationChallenge, passkeyId: null, label, expiresAt: this.#d.clock.now() + CHALLENGE_TTL_MS });
+    return {
+      ceremonyId,
+      expiresAt: this.#d.clock.now() + CHALLENGE_TTL_MS,
+      registration: await registrationOptions(registrationChallenge, this.#ownerHandle(), existing),
+      authentication: authenticationChallenge ? await authenticationOptions(authenticationChallenge, existing) : null,
+    };
+  }
+
+  async registerComplete(ceremonyId: string, registration: RegistrationResponseInput, assertion: AuthenticationResponseInput | undefined, actor: string): Promise<PasskeyDto> {
+    const refusal = { actor, kind: 'passkey.register', subject: registration.id, details: {} };
+    const ceremony = this.#take(ceremonyId, 'register', refusal);
+    try {
+      if (ceremony.authenticationChallenge !== null) {
+        if (!assertion) throw new CharonError('ERR_PASSKEY_REQUIRED', 'Adding a passkey needs an assertion from an existing one');
+        await this.assert(assertion, ceremony.authenticationChallenge);
+      } else if (this.hasAny()) {
+        throw new CharonError('ERR_PASSKEY_REQUIRED', 'A passkey was enrolled meanwhile; adding another needs an assertion from it');
+      }
+      const verified = await verifyRegistration(registration, ceremony.registrationChallenge as string, this.#d.origins());
+      const now = this.#d.clock.now();
+      const record: PasskeyRecord = { id: verified.id, publicKey: verified.publicKey, counter: verified.counter, transports: verified.transports, label: ceremony.label, createdAt: now, lastUsedAt: null, removedAt: null };
+      return this.#d.tx.transact(() => {
+        if (this.#d.passkeys.get(record.id)) throw new CharonError('ERR_INVALID_INPUT', 'This passkey is already on record');
+        this.#d.passkeys.insert(record);
+        this.#d.audit.append({ actor, kind: 'passkey.register', subject: record.id, decision: 'allow', details: { label: record.label, transports: record.transports, first: ceremony.authenticationChallenge === null, authorizedBy: assertion?.id ?? null } });
+        return passkeyDto(record);
+      });
+    } catch (error) {
+      this.#auditRefusal(error, refusal);
+      throw error;
+    }
+  }
+
+  async removeBegin(id: string): Promise<PasskeyCeremonyDto> {
+    const passkey = this.#d.passkeys.get(id);
+    if (!passkey || passkey.removedAt !== null) throw new CharonError('ERR_PASSKEY_NOT_FOUND', `No passkey ${id}`);
+    const challenge = newChallenge();
+    const expiresAt = this.#d.clock.now() + CHALLENGE_TTL_MS;
+    const ceremonyId = this.#open({ kind: 'remove', registrationChallenge: null, authenticationChallenge: challenge, passkeyId: id, label: passkey.label, expiresAt });
+    return { ceremonyId, expiresAt, registration: null, authentication: await authenticationOptions(challenge, this.#d.passkeys.listActive()) };
+  }
+
+  async remove(id: string, ceremonyId: string, assertion: AuthenticationResponseInput, actor: string): Promise<{ removed: string }> {
+    const refusal = { actor, kind: 'passkey.remove', subject: id, details: {} };
+    const ceremony = this.#take(ceremonyId, 'remove', refusal);
+    try {
+      if (ceremony.passkeyId !== id) throw new CharonError('ERR_CHALLENGE_INVALID', 'The challenge was issued for removing another passkey');
+      await this.assert(assertion, ceremony.authenticationChallenge as string);
+      return this.#d.tx.transact(() => {
+        const passkey = this.#d.passkeys.get(id);
+        if (!passkey || passkey.removedAt !== null) throw new CharonError('ERR_PASSKEY_NOT_FOUND', `No passkey ${id}`);
+        this.#d.passkeys.markRemoved(id, this.#d.clock.now());
+        this.#d.audit.append({ actor, kind: 'passkey.remove', subject: id, decision: 'allow', details: { label: passkey.label, authorizedBy: assertion.id } });
+        return { removed: id };
+      });
+    } catch (error) {
+      this.#auditRefusal(error, refusal);
+      throw error;
+    }
+  }
+
+  /**
+   * A fresh assertion from an enrolled passkey over `challenge`; the counter must move forward
+   * (compare-and-set, so two uses of one assertion cannot both pass). Returns the passkey used.
+   */
+  async assert(response: AuthenticationResponseInput, challenge: string): Promise<{ passkey: PasskeyRecord; origin: string; newCounter: number }> {
+    const passkey = this.#d.passkeys.get(response.id);
+    if (!passkey || passkey.removedAt !== null) throw new CharonError('ERR_PASSKEY_REQUIRED', 'The assertion is not from an enrolled passkey');
+    const { newCounter, origin } = await verifyAssertion(response, passkey, challenge, this.#d.origins());
+    if (!this.#d.passkeys.advanceCounter(passkey.id, passkey.counter, newCounter, this.#d.clock.now())) {
+      throw new CharonError('ERR_ASSERTION_INVALID', 'The passkey was used concurrently; its counter moved');
+    }
+    return { passkey, origin, newCounter };
+  }
+
+  #open(ceremony: Ceremony): string {
+    this.#sweep();
+    if (this.#ceremonies.size >= MAX_OPEN_CEREMONIES) throw new CharonError('ERR_RATE_LIMITED', 'Too many open passkey ceremonies; finish or wait for one to expire');
+    const id = `cer_${randomBytes(16).toString('base64url')}`;
+    this.#ceremonies.set(id, ceremony);
+    return id;
+  }
+
+  /** Single use: a ceremony is gone once taken, whatever the outcome. */
+  #take(id: string, kind: Ceremony['kind'], refusal: { actor: string; kind: string; subject: string; details: Record<string, unknown> }): Ceremony {
+    const ceremony = this.#ceremonies.get(id);
+    this.#ceremonies.delete(id);
+    try {
+      if (!ceremony || ceremony.kind !== kind) throw new CharonError('ERR_CHALLENGE_INVALID', 'Unknown or already used passkey challenge');
+      if (ceremony.expiresAt <= this.#d.clock.now()) throw new CharonError('ERR_CHALLENGE_EXPIRED', 'The passkey challenge expired; start again');
+      return ceremony;
+    } catch (error) {
+      this.#auditRefusal(error, refusal);
+      throw error;
+    }
+  }
+
+  #auditRefusal(error: unknown, refusal: { actor: string; kind: string; subject: string; details: Record<string, unknown> }): void {
+    if (error instanceof CharonError && !(error as { audited?: boolean }).audited) {
+      (error as { audited?: boolean }).audited = true;
+      if (error.code === 'ERR_STORE_BUSY') return;
+      this.#d.audit.append({ ...refusal, decision: 'deny', details: { ...refusal.details, code: error.code, message: error.message } });
+    }
+  }
+
+  #sweep(): void {
+    const now = this.#d.clock.now();
+    for (const [id, c] of this.#ceremonies) if (c.expiresAt <= now) this.#ceremonies.delete(id);
+  }
+
+  /** A stable random user handle for the single owner (WebAuthn user.id), kept in meta. */
+  #ownerHandle(): Uint8Array {
+    let handle = this.#d.meta.get('passkeys.userHandle');
+    if (!handle) {
+      handle = randomBytes(16).toString('base64url');
+      this.#d.meta.set('passkeys.userHandle', handle);
+    }
+    return Buffer.from(handle, 'base64url');
+  }
+}

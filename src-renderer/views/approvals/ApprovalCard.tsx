@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import type { ApprovalItemDto } from '../../../src-shared/approvals.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { Time } from '../../components/Time.js';
+import { constraintText, envelopeLines, otherLines, subsetOf } from './spec-text.js';
+import { useApprove, useDeny } from './use-approvals.js';
+
+const RISK_LABEL = { read: 'read', write: 'write', transact: 'transact/delete' } as const;
+
+/** One pending request: what is asked, as readable policy; approve (all or a subset) with a passkey, or deny. */
+export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemDto; hasPasskey: boolean; onDone: (message: string) => void }) {
+  const { request, tools } = item;
+  const [checked, setChecked] = useState<ReadonlySet<string>>(() => new Set(tools.map((t) => t.name)));
+  const [denying, setDenying] = useState(false);
+  const approve = useApprove();
+  const deny = useDeny();
+  const spec = checked.size === tools.length ? request.spec : subsetOf(request.spec, checked);
+  const toggle = (name: string) =>
+    setChecked((prev) => {
+      const next = new Set(prev);
+      if (next.has(name)) next.delete(name);
+      else next.add(name);
+      return next;
+    });
+  const extra = [...envelopeLines(request.spec.envelope), ...otherLines(request.spec)];
+  const headingId = `request-${request.id}`;
+
+  return (
+    <article className="approval-card" aria-labelledby={headingId} data-testid="approval-request">
+      <h2 id={headingId}>
+        {request.agentId} asks for {tools.length} tool{tools.length === 1 ? '' : 's'}
+      </h2>
+      <p>
+        <span className={`risk risk-${item.risk}`}>Risk: {RISK_LABEL[item.risk]}</span> · environment {request.spec.environment} · expires{' '}
+        {request.spec.expiresAt === null ? 'never (until revoked)' : <Time ms={request.spec.expiresAt} />} · request open until <Time ms={request.expiresAt} />
+      </p>
+      <p>
+        <strong>Purpose:</strong> {request.purpose}
+      </p>
+      <fieldset>
+        <legend>Tools (uncheck to approve less)</legend>
+        <ul className="tool-list">
+          {tools.map((tool) => {
+            const [server, name] = tool.name.split('__') as [string, string];
+            const rule = request.spec.servers[server]?.tools[name];
+            return (
+              <li key={tool.name}>
+                <label>
+                  <input type="checkbox" checked={checked.has(tool.name)} onChange={() => toggle(tool.name)} /> <code>{tool.name}</code>
+                </label>{' '}
+                <span className={`risk risk-${tool.risk}`}>{RISK_LABEL[tool.risk]}</span> {tool.alreadyGranted ? <span className="muted">(already granted)</span> : <strong>(new)</strong>}
+                {rule?.args && (
+                  <ul>
+                    {Object.entries(rule.args).map(([arg, c]) => (
+                      <li key={arg}>{constraintText(arg, c)}</li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </fieldset>
+      {extra.length > 0 && (
+        <ul aria-label="Limits">
+          {extra.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+      <p className="muted">
+        Change against current grants: {item.diff.added.length} new ({item.diff.added.join(', ') || 'none'}), {item.diff.unchanged.length} already granted
+        {item.diff.currentGrantIds.length > 0 ? ` in ${item.diff.currentGrantIds.length} active grant(s)` : ''}.
+      </p>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={!hasPasskey || checked.size === 0 || approve.isPending}
+          onClick={() =>
+            approve.mutate(
+              { requestId: request.id, spec },
+              { onSuccess: (result) => onDone(`Approved ${request.agentId}'s request: grant ${result.grant.id}.`) },
+            )
+          }
+        >
+          {approve.isPending ? 'Waiting for passkey…' : `Approve ${checked.size === tools.length ? '' : 'selected '}with passkey`}
+          <span className="visually-hidden"> for {request.agentId}</span>
+        </button>
+        <button type="button" className="danger" onClick={() => setDenying(true)}>
+          Deny<span className="visually-hidden"> {request.agentId}</span>
+        </button>
+      </div>
+      {!hasPasskey && <p className="muted">Enroll a passkey below to approve.</p>}
+      {approve.isError && <ErrorNotice error={approve.error} title="Not approved" />}
+      {denying && (
+        <ConfirmDialog
+          title={`Deny ${request.agentId}'s request?`}
+          confirmLabel="Deny"
+          askReason
+          danger
+          onClose={() => setDenying(false)}
+          onConfirm={async (reason) => {
+            await deny.mutateAsync({ requestId: request.id, reason });
+            onDone(`Denied ${request.agentId}'s request.`);
+          }}
+        >
+          <p>The agent is told, and backs off before asking again.</p>
+        </ConfirmDialog>
+      )}
+    </article>
+  );
+}

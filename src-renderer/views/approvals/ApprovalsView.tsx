@@ -1,0 +1,33 @@
+import { useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { ViewHeading } from '../../components/ViewHeading.js';
+import { ApprovalCard } from './ApprovalCard.js';
+import { PasskeysSection } from './PasskeysSection.js';
+import { usePasskeys, usePendingApprovals } from './use-approvals.js';
+
+/** The approval inbox: pending grant requests, approved with a passkey or denied; and the passkeys. */
+export function ApprovalsView() {
+  const pending = usePendingApprovals();
+  const passkeys = usePasskeys();
+  const [message, setMessage] = useState('');
+  const hasPasskey = (passkeys.data?.length ?? 0) > 0;
+
+  return (
+    <section aria-labelledby="view-heading">
+      <ViewHeading>Approvals</ViewHeading>
+      <p role="status" className="announcement">
+        {message}
+      </p>
+      {pending.isPending && <p>Loading requests…</p>}
+      {pending.isError && <ErrorNotice error={pending.error} title="Could not list requests" />}
+      {pending.data?.length === 0 && <p>No pending requests.</p>}
+      {pending.data?.map((item) => <ApprovalCard key={item.request.id} item={item} hasPasskey={hasPasskey} onDone={setMessage} />)}
+      <PasskeysSection onDone={setMessage} />
+    </section>
+  );
+}
+
+/** How many requests wait, for the navigation badge (nothing on error: the view says why). */
+export function usePendingCount(): number {
+  return usePendingApprovals().data?.length ?? 0;
+}

@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { Time } from '../../components/Time.js';
+import { useEnrollPasskey, usePasskeys, useRemovePasskey } from './use-approvals.js';
+
+/** The owner's passkeys: enrol (the first freely, more with an existing one), remove with a fresh assertion. */
+export function PasskeysSection({ onDone }: { onDone: (message: string) => void }) {
+  const passkeys = usePasskeys();
+  const enroll = useEnrollPasskey();
+  const remove = useRemovePasskey();
+  const [label, setLabel] = useState('');
+  const list = passkeys.data ?? [];
+
+  return (
+    <section aria-labelledby="passkeys-heading">
+      <h2 id="passkeys-heading">Passkeys</h2>
+      {passkeys.isError && <ErrorNotice error={passkeys.error} title="Could not list passkeys" />}
+      {list.length === 0 ? (
+        <p>No passkey is enrolled: approvals are impossible until you enroll one.</p>
+      ) : (
+        <ul aria-label="Enrolled passkeys">
+          {list.map((p) => (
+            <li key={p.id}>
+              <strong>{p.label}</strong> <span className="muted">added <Time ms={p.createdAt} /></span>{' '}
+              <button type="button" className="danger" disabled={remove.isPending || list.length < 1} onClick={() => remove.mutate(p.id, { onSuccess: () => onDone(`Removed passkey ${p.label}.`) })}>
+                Remove<span className="visually-hidden"> passkey {p.label}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        aria-label="Enroll a passkey"
+        onSubmit={(event) => {
+          event.preventDefault();
+          enroll.mutate(label.trim() || undefined, { onSuccess: (p) => onDone(`Enrolled passkey ${p.label}.`) });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="passkey-label">Passkey name (optional)</label>
+          <input id="passkey-label" value={label} maxLength={80} onChange={(event) => setLabel(event.target.value)} />
+        </div>
+        <button type="submit" className="primary" disabled={enroll.isPending}>
+          {list.length === 0 ? 'Enroll a passkey' : 'Add another passkey'}
+        </button>
+      </form>
+      {enroll.isError && <ErrorNotice error={enroll.error} title="No passkey enrolled" />}
+      {remove.isError && <ErrorNotice error={remove.error} title="Passkey not removed" />}
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+// A grant spec as readable lines, so the owner sees exactly what is being approved.
+import type { ArgConstraint, Envelope, GrantSpec } from '../../../src-shared/grant.js';
+
+export function constraintText(arg: string, c: ArgConstraint): string {
+  if ('path' in c) return `${arg} inside ${c.path.roots.join(' or ')}`;
+  if ('amount' in c) return `${arg} between ${c.amount.min ?? '0'} and ${c.amount.max ?? 'any'}`;
+  if ('oneOf' in c) return `${arg} one of ${c.oneOf.map((v) => JSON.stringify(v)).join(', ')}`;
+  return `${arg} matching ${c.pattern}`;
+}
+
+export function envelopeLines(e: Envelope): string[] {
+  const lines: string[] = [];
+  if (e.rate) lines.push(`at most ${e.rate.perMinute} calls/min (burst ${e.rate.burst})`);
+  for (const [tool, r] of Object.entries(e.toolRates ?? {})) lines.push(`${tool}: at most ${r.perMinute} calls/min`);
+  for (const w of e.windows ?? []) lines.push(`only ${w.days.join(', ')} ${w.start}–${w.end}${e.timeZone ? ` (${e.timeZone})` : ' UTC'}`);
+  for (const c of e.caps ?? []) lines.push(`${c.tool}: sum of ${c.arg} at most ${c.max} per ${c.per}`);
+  return lines;
+}
+
+export function otherLines(spec: GrantSpec): string[] {
+  const lines: string[] = [];
+  for (const [server, g] of Object.entries(spec.servers)) {
+    if (g.resources.length) lines.push(`${server}: read resources ${g.resources.join(', ')}`);
+    if (g.prompts.length) lines.push(`${server}: prompts ${g.prompts.join(', ')}`);
+  }
+  return lines;
+}
+
+/** The spec with only the checked `server__tool` names left. */
+export function subsetOf(spec: GrantSpec, keep: ReadonlySet<string>): GrantSpec {
+  const servers: GrantSpec['servers'] = {};
+  for (const [server, g] of Object.entries(spec.servers)) {
+    const tools = Object.fromEntries(Object.entries(g.tools).filter(([tool]) => keep.has(`${server}__${tool}`)));
+    if (Object.keys(tools).length > 0 || g.resources.length > 0 || g.prompts.length > 0) servers[server] = { ...g, tools };
+  }
+  return { ...spec, servers };
+}
