@@ -1,0 +1,229 @@
+// The gateway end to end with the official MCP SDK client, through CharonAgent (attested over
+// HTTP, DPoP-bound), against real servers from npm: server-filesystem, server-everything,
+// server-memory. Lists show only what is granted; every decided call is audited before its effect.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openGatewayHarness, refusalOf, textOf, type GatewayHarness, type TestAgent } from '../test-support/gateway-harness.js';
+
+let h: GatewayHarness;
+let agent: TestAgent;
+let all: Client;
+let grantId: string;
+
+beforeAll(async () => {
+  h = await openGatewayHarness({ servers: ['files', 'everything', 'memory'] });
+  agent = await h.agent('flow');
+  const grant = await h.grant({
+    agentId: 'flow',
+    environment: 'dev',
+    servers: {
+      files: { tools: { read_text_file: { args: { path: { path: { roots: [h.root] } } } }, write_file: { args: { path: { path: { roots: [h.root] } } } } } },
+      everything: {
+        tools: { echo: {}, 'trigger-long-running-operation': {} },
+        resources: ['demo://resource/static/document/architecture.md', 'demo://resource/static/document/f*'],
+        prompts: ['simple-prompt'],
+      },
+      memory: { tools: { create_entities: {}, read_graph: {} } },
+    },
+  });
+  grantId = grant.id;
+  all = await agent.connect('/mcp');
+}, 30_000);
+
+afterAll(async () => {
+  await all?.close();
+  await h?.close();
+});
+
+describe('happy path on /mcp (all servers, server__tool names)', () => {
+  it('initialize answers as the Charon gateway, and tools/list shows exactly the granted tools', async () => {
+    expect(all.getServerVersion()?.name).toBe('charon-gateway');
+    const { tools } = await all.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(
+      ['everything__echo', 'everything__trigger-long-running-operation', 'files__read_text_file', 'files__write_file', 'memory__create_entities', 'memory__read_graph'].sort(),
+    );
+    // The downstream's own schema travels with the tool.
+    expect(tools.find((t) => t.name === 'files__read_text_file')?.inputSchema.properties).toHaveProperty('path');
+  });
+
+  it('a granted call works: reads a file inside the root through server-filesystem', async () => {
+    const result = await all.callTool({ name: 'files__read_text_file', arguments: { path: join(h.root, 'hello.txt') } });
+    expect(result.isError ?? false).toBe(false);
+    expect(textOf(result)).toBe('hello from inside the root\n');
+  });
+
+  it('a granted call works: a relative path is taken inside the root', async () => {
+    const result = await all.callTool({ name: 'files__read_text_file', arguments: { path: 'hello.txt' } });
+    expect(textOf(result)).toBe('hello from inside the root\n');
+  });
+
+  it('server-memory: an entity written through the gateway is read back through it', async () => {
+    await all.callTool({ name: 'memory__create_entities', arguments: { entities: [{ name: 'Charon', entityType: 'ferryman', observations: ['guards the gateway'] }] } });
+    const graph = await all.callTool({ name: 'memory__read_graph', arguments: {} });
+    expect(textOf(graph)).toContain('guards the gateway');
+  });
+
+  it('hidden tool called by name (listed by the server, not granted) is refused: 403 ERR_TOOL_NOT_ALLOWED', async () => {
+    const refused = await refusalOf(all.callTool({ name: 'everything__get-env', arguments: {} }));
+    expect(refused).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+  });
+
+  it('tool of an unknown server, or without a prefix, is refused like an ungranted one', async () => {
+    expect(await refusalOf(all.callTool({ name: 'nosuch__echo', arguments: {} }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+    expect(await refusalOf(all.callTool({ name: 'echo', arguments: {} }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+  });
+
+  it('the session survives a refusal: the next granted call still works', async () => {
+    const result = await all.callTool({ name: 'everything__echo', arguments: { message: 'still here' } });
+    expect(textOf(result)).toContain('still here');
+  });
+});
+
+describe('/mcp/<server> (one server, its own tool names)', () => {
+  it('lists and calls with plain names; the hidden tool by plain name is refused', async () => {
+    const one = await agent.connect('/mcp/everything');
+    try {
+      expect((await one.listTools()).tools.map((t) => t.name).sort()).toEqual(['echo', 'trigger-long-running-operation']);
+      expect(textOf(await one.callTool({ name: 'echo', arguments: { message: 'plain' } }))).toContain('plain');
+      expect(await refusalOf(one.callTool({ name: 'get-env', arguments: {} }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+      // The prefixed name means nothing on a one-server path.
+      expect(await refusalOf(one.callTool({ name: 'everything__echo', arguments: { message: 'x' } }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('a server with no grant lists nothing, and a server that does not exist is 404', async () => {
+    await h.plane.handlers['servers.set']({ name: 'other', config: { command: process.execPath, args: ['-e', 'process.exit(1)'], env: {} } });
+    const other = await agent.connect('/mcp/other');
+    try {
+      expect((await other.listTools()).tools).toEqual([]);
+    } finally {
+      await other.close();
+      await h.plane.handlers['servers.remove']({ name: 'other' });
+    }
+    expect(await refusalOf(agent.connect('/mcp/nosuch'))).toMatchObject({ status: 404, code: 'ERR_NOT_FOUND' });
+  });
+});
+
+describe('resources and prompts are decided and filtered', () => {
+  it('resources/list shows only granted URIs; a granted read works; another URI is refused', async () => {
+    const { resources } = await all.listResources();
+    const downstream = (await h.plane.downstream.listResources('everything')).map((r) => r.uri);
+    const granted = downstream.filter((u) => u === 'demo://resource/static/document/architecture.md' || u.startsWith('demo://resource/static/document/f'));
+    expect(granted.length).toBeGreaterThanOrEqual(2);
+    expect(downstream.length).toBeGreaterThan(granted.length);
+    expect(resources.map((r) => r.uri).sort()).toEqual(granted.sort());
+
+    const first = resources[0]?.uri as string;
+    const read = await all.readResource({ uri: first });
+    expect(read.contents[0]?.uri).toBe(first);
+
+    expect(await refusalOf(all.readResource({ uri: 'demo://resource/dynamic/text/1' }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+    // Listed by the server, not granted: refused by URI.
+    expect(await refusalOf(all.readResource({ uri: 'demo://resource/static/document/how-it-works.md' }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+    expect(await refusalOf(all.readResource({ uri: 'file:///etc/passwd' }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+  });
+
+  it('prompts/list shows only the granted prompt (prefixed on /mcp); get works; another prompt is refused', async () => {
+    const { prompts } = await all.listPrompts();
+    expect(prompts.map((p) => p.name)).toEqual(['everything__simple-prompt']);
+    const prompt = await all.getPrompt({ name: 'everything__simple-prompt' });
+    expect(prompt.messages.length).toBeGreaterThan(0);
+    expect(await refusalOf(all.getPrompt({ name: 'everything__args-prompt', arguments: { city: 'Paris' } }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+  });
+});
+
+describe('MCP keeps working through the gateway', () => {
+  it('progress notifications from server-everything reach the agent before the result', async () => {
+    const progress: [number, number | undefined][] = [];
+    const result = await all.callTool({ name: 'everything__trigger-long-running-operation', arguments: { duration: 0.6, steps: 3 } }, undefined, {
+      onprogress: (p) => progress.push([p.progress, p.total]),
+    });
+    expect(progress).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    expect(textOf(result)).toContain('Long running operation completed');
+  });
+
+  it('a downstream crash mid-call returns an MCP error (no hang), and the next call succeeds after the restart', async () => {
+    const pid = h.plane.downstream.pidOf('everything');
+    expect(pid).not.toBeNull();
+    const started = Date.now();
+    const call = all.callTool({ name: 'everything__trigger-long-running-operation', arguments: { duration: 10, steps: 10 } }, undefined, { timeout: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(pid as number, 'SIGKILL');
+    const refused = await refusalOf(call);
+    expect(refused.code).toBe('ERR_DOWNSTREAM_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    const after = await all.callTool({ name: 'everything__echo', arguments: { message: 'back' } });
+    expect(textOf(after)).toContain('back');
+    expect(h.plane.downstream.pidOf('everything')).not.toBe(pid);
+  }, 20_000);
+});
+
+describe('audit: every decision is in the chain before its effect, without argument values in clear', () => {
+  it('the allow record of a write is committed before the file exists; its details hold only normalized constrained values and a digest', async () => {
+    const target = join(h.root, 'written.txt');
+    const secret = 'sk_live_do-not-store-me-4242';
+    let fileExistedAtDecision: boolean | null = null;
+    const off = h.plane.audit.onAppend((record) => {
+      if (record.kind === 'gateway.decision' && record.subject === 'files__write_file') fileExistedAtDecision = existsSync(target);
+    });
+    const before = await h.headSeq();
+    try {
+      await all.callTool({ name: 'files__write_file', arguments: { path: 'written.txt', content: secret } });
+    } finally {
+      off();
+    }
+    expect(fileExistedAtDecision).toBe(false);
+    expect(readFileSync(target, 'utf8')).toBe(secret);
+
+    const [record] = await h.decisions(before);
+    expect(record).toMatchObject({ kind: 'gateway.decision', subject: 'files__write_file', decision: 'allow', actor: 'spiffe://charon.local/agent/flow' });
+    expect(record?.details).toMatchObject({ method: 'tools/call', rule: 'policy', grantIds: [grantId], constrained: { path: target } });
+    expect(record?.details.argsDigest).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.stringify(record)).not.toContain(secret);
+  });
+
+  it('a denial is recorded with its code and rule, before the refusal reaches the agent', async () => {
+    const before = await h.headSeq();
+    await refusalOf(all.callTool({ name: 'everything__get-env', arguments: { token: 'hunter2-secret' } }));
+    const [record] = await h.decisions(before);
+    expect(record).toMatchObject({ subject: 'everything__get-env', decision: 'deny', details: { method: 'tools/call', rule: 'policy', code: 'ERR_TOOL_NOT_ALLOWED' } });
+    expect(JSON.stringify(record)).not.toContain('hunter2-secret');
+  });
+
+  it('resource reads and prompt gets are recorded too (allow and deny)', async () => {
+    const before = await h.headSeq();
+    const { resources } = await all.listResources();
+    await all.readResource({ uri: resources[0]?.uri as string });
+    await refusalOf(all.readResource({ uri: 'demo://resource/dynamic/text/2' }));
+    await all.getPrompt({ name: 'everything__simple-prompt' });
+    await refusalOf(all.getPrompt({ name: 'everything__args-prompt' }));
+    const records = await h.decisions(before);
+    expect(records.map((r) => [r.details.method, r.decision])).toEqual([
+      ['resources/read', 'allow'],
+      ['resources/read', 'deny'],
+      ['prompts/get', 'allow'],
+      ['prompts/get', 'deny'],
+    ]);
+  });
+
+  it('lists are not decisions: tools/list adds nothing to the chain', async () => {
+    const before = await h.headSeq();
+    await all.listTools();
+    expect(await h.decisions(before)).toEqual([]);
+  });
+
+  it('the whole chain verifies', async () => {
+    const verify = await h.plane.handlers['audit.verify']({});
+    expect(verify).toMatchObject({ ok: true, firstBad: null });
+    expect((await h.decisions()).length).toBeGreaterThan(10);
+  });
+});
