@@ -79,10 +79,11 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
           className="primary"
           disabled={!hasPasskey || checked.size === 0 || approve.isPending}
           onClick={() =>
-            approve.mutate(
-              { requestId: request.id, spec },
-              { onSuccess: (result) => onDone(`Approved ${request.agentId}'s request: grant ${result.grant.id}.`) },
-            )
+            // Awaited here, not in mutate's callbacks: the card leaves the inbox (unmounts) once the list refreshes.
+            void approve
+              .mutateAsync({ requestId: request.id, spec })
+              .then((result) => onDone(`Approved ${request.agentId}'s request: grant ${result.grant.id}.`))
+              .catch(() => undefined)
           }
         >
           {approve.isPending ? 'Waiting for passkey…' : `Approve ${checked.size === tools.length ? '' : 'selected '}with passkey`}

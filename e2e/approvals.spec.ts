@@ -1,0 +1,111 @@
+// Passkey approvals end to end, in Debian's Chromium with a CDP WebAuthn virtual authenticator:
+// the owner enrolls a passkey in the console; an agent (its SVID from a join token) asks for a
+// grant on the agent listener; the owner approves a narrowed subset with the passkey; the
+// agent's tool call through the gateway then succeeds — and the tool left out stays refused.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { expect, test, type Page } from '@playwright/test';
+import { AGENT_URL_VAR, bridgeUrl } from './support/env.js';
+
+const memoryServer = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url));
+
+/** The operator API through the bridge, as the console calls it (the secret from the URL fragment). */
+async function operator<T>(method: string, input: unknown): Promise<T> {
+  const url = new URL(bridgeUrl());
+  const secret = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+  const res = await fetch(`${url.origin}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.code} ${body.error?.message}`);
+  return body.value as T;
+}
+
+const agentUrl = (): string => {
+  const url = process.env[AGENT_URL_VAR];
+  if (!url) throw new Error(`${AGENT_URL_VAR} is not set`);
+  return url;
+};
+
+async function agentCall<T>(method: string, path: string, svid: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${agentUrl()}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(svid ? { authorization: `Bearer ${svid}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function addVirtualAuthenticator(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+}
+
+test('enroll a passkey, an agent requests a grant, the owner approves a subset with the passkey, the agent calls the tool through the gateway', async ({ page }) => {
+  const agentId = 'e2e-approvals';
+  await operator('servers.set', { name: 'memory', config: { command: process.execPath, args: [memoryServer], env: { MEMORY_FILE_PATH: join(mkdtempSync(join(tmpdir(), 'charon-e2e-memory-')), 'memory.jsonl') } } });
+  await operator('identities.register', { id: agentId, owner: 'alice', environment: 'dev' });
+  const { token } = await operator<{ token: string }>('joinTokens.create', { agentId });
+  const attested = await agentCall<{ svid: string }>('POST', '/v1/attest/join-token', null, { agent_id: agentId, token });
+  expect(attested.status).toBe(200);
+  const svid = attested.body.svid;
+
+  await page.goto(bridgeUrl());
+  await addVirtualAuthenticator(page);
+
+  // First run: the console offers to set up a passkey.
+  await page.getByRole('complementary', { name: 'First run' }).getByRole('button', { name: 'Set up a passkey' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Approvals' })).toBeVisible();
+  const enroll = page.getByRole('form', { name: 'Enroll a passkey' });
+  await enroll.getByLabel('Passkey name (optional)').fill('virtual authenticator');
+  await enroll.getByRole('button', { name: 'Enroll a passkey' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Enrolled passkey' })).toContainText('virtual authenticator');
+  await expect(page.getByRole('list', { name: 'Enrolled passkeys' })).toContainText('virtual authenticator');
+
+  // The agent asks, for itself only.
+  const spec = { agentId, environment: 'dev', servers: { memory: { tools: { read_graph: {}, delete_entities: {} } } } };
+  const forOther = await agentCall<{ code: string }>('POST', '/v1/grant-requests', svid, { spec: { ...spec, agentId: 'e2e-agent' }, purpose: 'not mine' });
+  expect(forOther.body.code).toBe('ERR_FORBIDDEN');
+  const requested = await agentCall<{ id: string; state: string }>('POST', '/v1/grant-requests', svid, { spec, purpose: 'e2e: read the knowledge graph' });
+  expect(requested.status).toBe(201);
+  expect(requested.body.state).toBe('PENDING');
+
+  // The inbox shows it, with its risk, as readable policy; the badge counts it.
+  await expect(page.getByTestId('badge-approvals')).toContainText('1');
+  const card = page.getByRole('article', { name: `${agentId} asks for 2 tools` });
+  await expect(card).toContainText('e2e: read the knowledge graph');
+  await expect(card).toContainText('Risk: transact/delete');
+  await expect(card).toContainText('memory__read_graph');
+  // Approve less than asked: leave the destructive tool out.
+  await card.getByRole('checkbox', { name: 'memory__delete_entities' }).uncheck();
+  await card.getByRole('button', { name: `Approve selected with passkey for ${agentId}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toContainText(`Approved ${agentId}'s request: grant grt_`);
+  await expect(card).toBeHidden();
+  await expect(page.getByTestId('badge-approvals')).toBeHidden();
+
+  // The agent sees the decision; anyone can re-verify the passkey's signature over the stored grant.
+  const polled = await agentCall<{ state: string; grantId: string }>('GET', `/v1/grant-requests/${requested.body.id}`, svid);
+  expect(polled.body.state).toBe('APPROVED');
+  const verified = await operator<{ ok: boolean; method: string }>('grants.verify', { id: polled.body.grantId });
+  expect(verified).toMatchObject({ ok: true, method: 'passkey' });
+
+  // The agent's call through the gateway now succeeds; the tool left out is not even listed.
+  const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', agentUrl()), { requestInit: { headers: { authorization: `Bearer ${svid}` } } }));
+  try {
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    expect(tools).toContain('memory__read_graph');
+    expect(tools).not.toContain('memory__delete_entities');
+    const result = await client.callTool({ name: 'memory__read_graph', arguments: {} });
+    expect(result.isError ?? false).toBe(false);
+    const refused = await client.callTool({ name: 'memory__delete_entities', arguments: { entityNames: ['x'] } }).catch((error: unknown) => ({ isError: true, error }));
+    expect(refused.isError).toBe(true);
+  } finally {
+    await client.close();
+  }
+});
