@@ -16,10 +16,12 @@ const { benchRoot, benchRootIsTmpfs } = await import('./lib/plane.mjs');
 const { runCredentials } = await import('./credentials.mjs');
 const { runDurability } = await import('./durability.mjs');
 const { runVerifyBreakdown } = await import('./verify-breakdown.mjs');
+const { runReaper } = await import('./reaper.mjs');
 
 const started = Date.now();
 const loadBefore = os.loadavg();
 const rows = [...(await runCredentials(options)), ...(await runVerifyBreakdown(options)), ...(await runDurability(options))];
+rows.push(...(await runReaper(options)));
 const seconds = (Date.now() - started) / 1000;
 
 console.log(`\n${table(rows)}\n`);

@@ -30,6 +30,8 @@ import {
   verifyGrantInput,
 } from './approvals.js';
 import type { ServerImportDto, ServerStatusDto } from './mcp-servers.js';
+import type { OwnerDto, ReaperPreviewDto, ReaperRunDto } from './reaper.js';
+import { listOwnersInput, reaperPreviewInput, reaperRunInput, setOwnerInput } from './reaper.js';
 import {
   createGrantInput,
   grantRefInput,
@@ -86,6 +88,10 @@ export const operatorInputs = {
   'servers.set': setServerInput,
   'servers.remove': serverRefInput,
   'servers.import': importServersInput,
+  'reaper.preview': reaperPreviewInput,
+  'reaper.run': reaperRunInput,
+  'owners.list': listOwnersInput,
+  'owners.set': setOwnerInput,
   'grants.verify': verifyGrantInput,
   'passkeys.list': emptyInput,
   'passkeys.registerBegin': passkeyRegisterBeginInput,
@@ -127,6 +133,10 @@ export interface OperatorOutputs {
   'servers.set': ServerStatusDto;
   'servers.remove': { removed: string };
   'servers.import': ServerImportDto;
+  'reaper.preview': ReaperPreviewDto;
+  'reaper.run': ReaperRunDto;
+  'owners.list': OwnerDto[];
+  'owners.set': OwnerDto;
   'grants.verify': GrantVerifyDto;
   'passkeys.list': PasskeyDto[];
   'passkeys.registerBegin': PasskeyCeremonyDto;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { CharonError } from '../core/errors.js';
 import { formatSpiffeId } from '../core/spiffe-id.js';
+import { reaperConfigSchema, reaperSettingsOf, type ReaperConfig } from './reaper-config.js';
 
 const ttl = z.number().int().positive();
 
@@ -24,6 +25,8 @@ export const configFileSchema = z.strictObject({
   /** Require RFC 9449 server nonces in DPoP proofs. */
   dpopNonce: z.boolean().optional(),
   bundleRefreshHintSeconds: ttl.optional(),
+  /** Reaper thresholds and schedule (app/reaper-config.ts); every field optional. */
+  reaper: reaperConfigSchema.optional(),
   /** Dev/test grant requests granted without the owner (each audited as an auto-approval); never prod. */
   autoApprove: z
     .array(
@@ -67,6 +70,7 @@ export interface CharonConfig {
   readonly dpopNonce: boolean;
   readonly bundleRefreshHintSeconds: number;
   readonly kubernetes: ConfigFile['kubernetes'] | null;
+  readonly reaper: ReaperConfig;
   readonly autoApprove: NonNullable<ConfigFile['autoApprove']>;
   readonly passkeyOrigins: readonly string[];
 }
@@ -119,6 +123,7 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     dpopNonce: merged.dpopNonce ?? false,
     bundleRefreshHintSeconds: merged.bundleRefreshHintSeconds ?? DEFAULTS.bundleRefreshHintSeconds,
     kubernetes: merged.kubernetes ?? null,
+    reaper: reaperSettingsOf(merged.reaper),
     autoApprove: merged.autoApprove ?? [],
     passkeyOrigins: merged.passkeyOrigins ?? [],
   };

@@ -20,6 +20,9 @@ import { wireGrants } from './grant-wiring.js';
 import { wireApprovals, type ApprovalStack } from './approval-wiring.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
+import type { OwnerService } from '../reaper/owners.js';
+import type { Reaper } from '../reaper/reaper.js';
+import { wireReaper } from './reaper-wiring.js';
 
 /** Reported to MCP clients as the gateway's version. */
 export const CHARON_VERSION = '0.1.0';
@@ -51,6 +54,9 @@ export class ControlPlane {
   /** Grants, and the Cedar policy engine the gateway asks for every call. */
   readonly grants: GrantService;
   readonly policy: PolicyEngine;
+  /** Idle, orphan, drift and anomaly rules: preview and run (src-main/reaper). */
+  readonly reaper: Reaper;
+  readonly owners: OwnerService;
   /** Passkeys, grant requests and their approvals. */
   readonly approvals: ApprovalStack;
   /** Downstream MCP servers: config, on-demand connections, restarts. */
@@ -111,6 +117,7 @@ export class ControlPlane {
     });
     this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream });
     ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock));
+    ({ reaper: this.reaper, owners: this.owners } = wireReaper({ config, store, audit: this.audit, clock, identities: this.identities, grants: this.grants }));
     this.approvals = wireApprovals({
       store,
       audit: this.audit,

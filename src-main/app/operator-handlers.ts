@@ -2,6 +2,7 @@ import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { ControlPlane } from './control-plane.js';
 import { approvalHandlers } from './approval-handlers.js';
 import { grantHandlers } from './grant-handlers.js';
+import { reaperHandlers } from './reaper-handlers.js';
 import { serverHandlers } from './server-handlers.js';
 
 /** The operator actor in the audit chain (the console or the CLI, on the owner's behalf). */
@@ -51,6 +52,7 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     'audit.verify': async () => checkpointer.verify(),
     ...grantHandlers(plane),
     ...serverHandlers(plane),
+    ...reaperHandlers(plane),
     ...approvalHandlers(plane),
   };
 }

@@ -32,6 +32,8 @@ const options = {
   file: { type: 'string' },
   bundle: { type: 'string' },
   limit: { type: 'string' },
+  // reaper
+  action: { type: 'string', multiple: true },
 } as const;
 
 export type CliValues = ReturnType<typeof parse>['values'];

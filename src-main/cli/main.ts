@@ -7,6 +7,7 @@ import { intOption, parseCli, type ParsedArgs } from './args.js';
 import { agentCommand, joinTokenCommand } from './commands-agents.js';
 import { auditCommand, keysCommand } from './commands-keys-audit.js';
 import { grantCommand } from './commands-grants.js';
+import { ownerCommand, reaperCommand } from './commands-reaper.js';
 import { tokenCommand } from './commands-tokens.js';
 import { serve } from './serve.js';
 import { USAGE } from './usage.js';
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     return command || args.values.help ? 0 : 2;
   }
   const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit', 'grant', 'grants'];
+  known.push('reaper', 'owner');
   if (!known.includes(command)) {
     process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -58,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
         case 'grant':
         case 'grants':
           return grantCommand(plane, sub, args);
+        case 'reaper':
+          return reaperCommand(plane, sub, args);
+        case 'owner':
+          return ownerCommand(plane, sub, args);
       }
     });
   } finally {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ControlPlane } from '../app/control-plane.js';
 import { startAgentListener } from '../http/agent-listener.js';
 import { startOperatorBridge, type OperatorBridge } from '../http/operator-bridge.js';
+import { startReaperSchedule } from '../app/reaper-schedule.js';
 import type { ParsedArgs } from './args.js';
 
 // The console built by `npm run build` (dist/renderer), served by the bridge when present.
@@ -25,6 +26,7 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
 
   const checkpoints = setInterval(() => void plane.checkpointer.checkpoint().catch(logError), plane.config.checkpointIntervalSeconds * 1000);
   const rotation = setInterval(() => void plane.keys.rotateIfDue().catch(logError), 3600 * 1000);
+  const stopReaper = startReaperSchedule(plane, (line) => console.error(line));
   await plane.keys.rotateIfDue();
 
   if (args.values['json-ready']) {
@@ -49,6 +51,7 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
   });
   clearInterval(checkpoints);
   clearInterval(rotation);
+  stopReaper();
   await Promise.all([agent.close(), bridge?.close()]);
   await plane.close();
 }

@@ -1,3 +1,4 @@
+import type { OwnerRepository, ReaperFactsRepository } from '../core/reaper-ports.js';
 import type {
   AttestationRepository,
   AuditRepository,
@@ -23,6 +24,8 @@ import { sqliteIdentityRepository } from './identity-repository.js';
 import { sqliteJoinTokenRepository } from './join-token-repository.js';
 import { sqliteMcpServerRepository } from './mcp-server-repository.js';
 import { sqliteMetaRepository } from './meta-repository.js';
+import { sqliteOwnerRepository } from './owner-repository.js';
+import { sqliteReaperRepository } from './reaper-repository.js';
 import { sqliteSigningKeyRepository } from './signing-key-repository.js';
 
 /** Every repository over one SQLite connection. */
@@ -40,6 +43,10 @@ export interface Store extends Transactor {
   readonly mcpServers: McpServerRepository;
   /** Spent DPoP proofs (jkt, jti), shared by every gateway process on this database. */
   readonly dpopReplay: DpopReplayStore;
+  /** Owners of agents (ACTIVE, DEPARTED, DISABLED): the orphan rule reads them. */
+  readonly owners: OwnerRepository;
+  /** The reaper's aggregate reads over the audit log and its cleanup of long-dead rows. */
+  readonly reaperFacts: ReaperFactsRepository;
   /** Commits `fn` together with other work queued in the same tick; settles after the commit. */
   groupCommit<T>(fn: () => T): Promise<T>;
   /** Changes when another connection commits: lets caches notice writes from the CLI. */
@@ -67,6 +74,8 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     envelopeUsage: sqliteEnvelopeUsageRepository(db, transactor),
     mcpServers: sqliteMcpServerRepository(db),
     dpopReplay: sqliteDpopReplayRepository(db),
+    owners: sqliteOwnerRepository(db),
+    reaperFacts: sqliteReaperRepository(db),
     dataVersion: dataVersionReader(db),
     close: () => db.close(),
   };

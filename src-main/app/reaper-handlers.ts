@@ -1,0 +1,24 @@
+import type { OperatorHandlers } from '../../src-shared/operator-api.js';
+import type { ControlPlane } from './control-plane.js';
+
+type ReaperMethods = 'reaper.preview' | 'reaper.run' | 'owners.list' | 'owners.set';
+
+/** The operator actor in the audit chain (same as operator-handlers.ts; not imported to avoid a cycle). */
+const OPERATOR = 'operator';
+
+/** The reaper and owners over the operator contract; the time is the control plane's clock. */
+export function reaperHandlers(plane: ControlPlane): Pick<OperatorHandlers, ReaperMethods> {
+  const { reaper, owners, clock } = plane;
+  return {
+    'reaper.preview': async () => {
+      const now = clock.now();
+      return { now, actions: reaper.preview(now) };
+    },
+    'reaper.run': async ({ actionIds }) => {
+      const now = clock.now();
+      return { now, ...reaper.run(now, actionIds) };
+    },
+    'owners.list': async () => owners.list(),
+    'owners.set': async (input) => owners.set(input, OPERATOR),
+  };
+}

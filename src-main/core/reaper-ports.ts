@@ -1,0 +1,75 @@
+// Seams of the reaper (DESIGN.md §7): owners, and the aggregate reads over the audit log and
+// the inventory that its rules need. Every read is one indexed query over a time window.
+import type { OwnerState } from '../../src-shared/reaper.js';
+import type { GrantRecord } from './records.js';
+
+export interface OwnerRecord {
+  readonly id: string;
+  readonly state: OwnerState;
+  readonly autoSuspend: boolean;
+  readonly updatedAt: number;
+}
+
+export interface OwnerRepository {
+  get(id: string): OwnerRecord | null;
+  /** Owners with a record, by id. */
+  list(): OwnerRecord[];
+  upsert(owner: OwnerRecord): void;
+  /** How many identities name each owner (owners known only from identities included). */
+  identityCounts(): Map<string, number>;
+}
+
+/** gateway.decision records of one agent (actor) for one `server__tool` (subject) and decision. */
+export interface ToolUseRow {
+  readonly actor: string;
+  readonly subject: string;
+  readonly decision: string;
+  readonly calls: number;
+  readonly firstAt: number;
+  readonly lastAt: number;
+}
+
+/** Per agent and hour of the day (UTC): gateway decisions before and inside the recent window. */
+export interface HourRow {
+  readonly actor: string;
+  readonly hour: number;
+  readonly baseline: number;
+  readonly recent: number;
+}
+
+/** Per agent (the SPIFFE id, the subject of credential.issue): issuances before and inside the recent window. */
+export interface IssuanceRow {
+  readonly subject: string;
+  readonly baseline: number;
+  readonly recent: number;
+}
+
+export interface DeniedRow {
+  readonly actor: string;
+  readonly denied: number;
+  readonly firstAt: number;
+  readonly lastAt: number;
+}
+
+export interface ReaperFactsRepository {
+  /** gateway.decision since `since`, grouped by agent, tool and decision. */
+  toolUse(since: number, until: number): ToolUseRow[];
+  /** gateway.decision in [baselineStart, until], by agent and UTC hour; `recent` counts those at or after `recentStart`. */
+  hours(baselineStart: number, recentStart: number, until: number): HourRow[];
+  /** credential.issue (allowed) in [baselineStart, until], by agent. */
+  issuance(baselineStart: number, recentStart: number, until: number): IssuanceRow[];
+  /** Denied gateway.decision in [since, until], by agent. */
+  denied(since: number, until: number): DeniedRow[];
+  /** The action ids of reaper.anomaly records since `since` (an anomaly is flagged once per window). */
+  flaggedSince(since: number): Set<string>;
+  /** Grants stored ACTIVE (whether past expiry or not), every agent. */
+  activeGrants(): GrantRecord[];
+  /** Rows the cleanup would remove: attestations, join tokens and credentials that expired at or before `cutoff`. */
+  countDead(cutoff: number): { attestations: number; joinTokens: number; credentials: number };
+  /** Deletes them; returns how many went. */
+  deleteDeadAttestations(cutoff: number): number;
+  deleteDeadJoinTokens(cutoff: number): number;
+  deleteDeadCredentials(cutoff: number): number;
+  /** Stores EXPIRED on ACTIVE grants past their expiry. */
+  expireGrants(ids: readonly string[], at: number): number;
+}
