@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGatewayHarness, refusalOf, textOf, type GatewayHarness } from '../test-support/gateway-harness.js';
+import { MCP_HEADERS, openGatewayHarness, rawRequest, refusalOf, textOf, type GatewayHarness } from '../test-support/gateway-harness.js';
 
 let h: GatewayHarness;
 let client: Client;
@@ -172,6 +172,19 @@ describe('amounts: parsed strictly, capped by the grant', () => {
 
   it('out-of-grant tool on the same server (refund): 403 ERR_TOOL_NOT_ALLOWED', async () => {
     expect(await refusalOf(client.callTool({ name: 'pay__refund', arguments: { amount: '1' } }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+  });
+
+  it('tools/call smuggled as a notification (no id, so never decided) is never forwarded', async () => {
+    const transport = (client as unknown as { transport: { sessionId?: string } }).transport;
+    const { token } = await h.issue('args');
+    const res = await rawRequest(`${h.url}/mcp`, {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${token}`, 'mcp-session-id': transport.sessionId as string, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'tools/call', params: { name: 'pay__charge', arguments: { amount: '1000000' } } }),
+    });
+    expect(res.status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.ledger().some((c) => c.amount === '1000000')).toBe(false);
   });
 
   it('the downstream received only the allowed charges', () => {

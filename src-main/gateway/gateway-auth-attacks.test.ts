@@ -183,6 +183,21 @@ describe('sessions are bound to the agent that opened them', () => {
     await client.close();
   });
 
+  it("session teardown by another agent (DELETE with the victim's Mcp-Session-Id) or its stream opened (GET): 404, the session lives on", async () => {
+    const victim = await agentWithToken();
+    const attacker = await agentWithToken();
+    const transport = h.bearerTransport(victim.token);
+    const client = await h.connect(transport);
+    const headers = { authorization: `Bearer ${attacker.token}`, 'mcp-session-id': transport.sessionId as string, 'mcp-protocol-version': '2025-06-18' };
+    expect(await rawRequest(mcpUrl(), { method: 'DELETE', headers })).toMatchObject({ status: 404, code: 'ERR_SESSION_NOT_FOUND' });
+    expect(await rawRequest(mcpUrl(), { method: 'GET', headers: { ...headers, accept: 'text/event-stream' } })).toMatchObject({ status: 404, code: 'ERR_SESSION_NOT_FOUND' });
+    expect(textOf(await echo(client, 'still mine'))).toContain('still mine');
+    // The owner of the session may end it.
+    await transport.terminateSession();
+    expect(h.plane.gateway.gateway.sessions.find(transport.sessionId ?? '', victim.id, { kind: 'all' })).toBeNull();
+    await client.close();
+  });
+
   it('session moved to another path (/mcp session used on /mcp/everything): 404 ERR_SESSION_NOT_FOUND', async () => {
     const { token } = await agentWithToken();
     const transport = h.bearerTransport(token);

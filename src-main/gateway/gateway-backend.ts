@@ -141,8 +141,21 @@ export class PolicyGatewayBackend implements GatewayBackend {
     for (const server of servers) {
       const policy = this.#d.policy.decide({ agentId: ctx.agentId, environment: ctx.environment, action: 'resources/read', resourceName: uri, server, args: {}, now });
       if (policy.allow) {
-        const auditSeq = await this.#record(ctx, 'resources/read', { server, name: uri }, 'allow', { grantIds: policy.grantIds, rule: 'policy' });
-        return { allow: true, server, target: uri, args: {}, auditSeq, commit: () => undefined, release: () => undefined };
+        // A read is spent against the same envelope as a call: its windows and the agent's rate.
+        const grantId = policy.grantIds[0] as string;
+        const admission = this.#d.envelope.admit({ agentId: ctx.agentId, grantId, envelope: this.#grant(ctx.agentId, grantId).envelope, tool: `${server}:${uri}`, amounts: {}, now });
+        if (!admission.ok) {
+          const refused = { code: admission.code, message: admission.message, rule: admission.rule, ...(admission.retryAfterMs !== undefined ? { retryAfterMs: admission.retryAfterMs } : {}) };
+          return { allow: false, ...refused, auditSeq: await this.#record(ctx, 'resources/read', { server, name: uri }, 'deny', refused) };
+        }
+        let auditSeq: number;
+        try {
+          auditSeq = await this.#record(ctx, 'resources/read', { server, name: uri }, 'allow', { grantIds: policy.grantIds, rule: 'policy' });
+        } catch (error) {
+          admission.release();
+          throw error;
+        }
+        return { allow: true, server, target: uri, args: {}, auditSeq, commit: admission.commit, release: admission.release };
       }
     }
     const refused = { code: 'ERR_TOOL_NOT_ALLOWED' as const, message: 'Not allowed: no grant allows reading this resource', rule: 'policy' };

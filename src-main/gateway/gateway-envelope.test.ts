@@ -98,6 +98,15 @@ describe('rate limits', () => {
   });
 });
 
+describe('resource reads spend the same rate as calls', () => {
+  it('rate limit exceeded by resources/read under 20 concurrent reads: exactly the burst of 4 succeed, the rest 429 ERR_RATE_LIMITED', async () => {
+    const { client } = await agentWith({ servers: { everything: { resources: ['demo://resource/static/document/*'] } }, envelope: { rate: { perMinute: 60, burst: 4 } } });
+    const result = await burst(20, () => client.readResource({ uri: 'demo://resource/static/document/architecture.md' }));
+    expect(result.ok).toBe(4);
+    expect(result.refused.every((r) => r.status === 429 && r.code === 'ERR_RATE_LIMITED')).toBe(true);
+  });
+});
+
 describe('cumulative caps', () => {
   it('cap exceeded under 50 concurrent charges of 7 against 100 per day: exactly 14 are charged, 36 are 403 ERR_CAP_EXCEEDED', async () => {
     const ledgerBefore = h.ledger().length;
@@ -137,6 +146,16 @@ describe('time windows (run last: they move the clock days ahead)', () => {
       ['allow', 'policy'],
       ['deny', 'window'],
     ]);
+  });
+
+  it('outside the time window, resources/read and prompts/get are refused too (ERR_OUTSIDE_TIME_WINDOW)', async () => {
+    // 10:35 Paris, after the 10:00-10:30 window of the previous test.
+    const { client } = await agentWith({
+      servers: { everything: { resources: ['demo://resource/static/document/*'], prompts: ['simple-prompt'] } },
+      envelope: { timeZone: 'Europe/Paris', windows: [{ days: ['sat'], start: '10:00', end: '10:30' }] },
+    });
+    expect(await refusalOf(client.readResource({ uri: 'demo://resource/static/document/architecture.md' }))).toMatchObject({ status: 403, code: 'ERR_OUTSIDE_TIME_WINDOW' });
+    expect(await refusalOf(client.getPrompt({ name: 'everything__simple-prompt' }))).toMatchObject({ status: 403, code: 'ERR_OUTSIDE_TIME_WINDOW' });
   });
 
   it('the audit chain verifies after all of it', async () => {

@@ -1,11 +1,13 @@
 // The gateway end to end with the official MCP SDK client, through CharonAgent (attested over
 // HTTP, DPoP-bound), against real servers from npm: server-filesystem, server-everything,
 // server-memory. Lists show only what is granted; every decided call is audited before its effect.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGatewayHarness, refusalOf, textOf, type GatewayHarness, type TestAgent } from '../test-support/gateway-harness.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import { MCP_HEADERS, openGatewayHarness, rawRequest, refusalOf, textOf, type DpopKey, type GatewayHarness, type TestAgent } from '../test-support/gateway-harness.js';
 
 let h: GatewayHarness;
 let agent: TestAgent;
@@ -21,7 +23,7 @@ beforeAll(async () => {
     servers: {
       files: { tools: { read_text_file: { args: { path: { path: { roots: [h.root] } } } }, write_file: { args: { path: { path: { roots: [h.root] } } } } } },
       everything: {
-        tools: { echo: {}, 'trigger-long-running-operation': {} },
+        tools: { echo: {}, 'trigger-long-running-operation': {}, 'trigger-sampling-request': {} },
         resources: ['demo://resource/static/document/architecture.md', 'demo://resource/static/document/f*'],
         prompts: ['simple-prompt'],
       },
@@ -42,7 +44,7 @@ describe('happy path on /mcp (all servers, server__tool names)', () => {
     expect(all.getServerVersion()?.name).toBe('charon-gateway');
     const { tools } = await all.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['everything__echo', 'everything__trigger-long-running-operation', 'files__read_text_file', 'files__write_file', 'memory__create_entities', 'memory__read_graph'].sort(),
+      ['everything__echo', 'everything__trigger-long-running-operation', 'everything__trigger-sampling-request', 'files__read_text_file', 'files__write_file', 'memory__create_entities', 'memory__read_graph'].sort(),
     );
     // The downstream's own schema travels with the tool.
     expect(tools.find((t) => t.name === 'files__read_text_file')?.inputSchema.properties).toHaveProperty('path');
@@ -70,6 +72,21 @@ describe('happy path on /mcp (all servers, server__tool names)', () => {
     expect(refused).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
   });
 
+  it('hidden tool on the wire: the 403 carries WWW-Authenticate insufficient_scope and the request id', async () => {
+    const transport = agent.client.mcpTransport('/mcp');
+    const client = await h.connect(transport);
+    const res = await rawRequest(`${h.url}/mcp`, {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, authorization: `DPoP ${await agent.token()}`, dpop: await (agent.key as DpopKey).proof('POST', `${h.url}/mcp`, { accessToken: await agent.token(), now: h.clock.now() }), 'mcp-session-id': transport.sessionId as string, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 'hidden-1', method: 'tools/call', params: { name: 'everything__get-env', arguments: {} } }),
+    });
+    expect(res).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+    expect(res.body).toMatchObject({ jsonrpc: '2.0', id: 'hidden-1', error: { code: -32003 } });
+    expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    expect(res.headers.get('www-authenticate')).toContain(`resource_metadata="${h.url}/.well-known/oauth-protected-resource/mcp"`);
+    await client.close();
+  });
+
   it('tool of an unknown server, or without a prefix, is refused like an ungranted one', async () => {
     expect(await refusalOf(all.callTool({ name: 'nosuch__echo', arguments: {} }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
     expect(await refusalOf(all.callTool({ name: 'echo', arguments: {} }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
@@ -85,7 +102,7 @@ describe('/mcp/<server> (one server, its own tool names)', () => {
   it('lists and calls with plain names; the hidden tool by plain name is refused', async () => {
     const one = await agent.connect('/mcp/everything');
     try {
-      expect((await one.listTools()).tools.map((t) => t.name).sort()).toEqual(['echo', 'trigger-long-running-operation']);
+      expect((await one.listTools()).tools.map((t) => t.name).sort()).toEqual(['echo', 'trigger-long-running-operation', 'trigger-sampling-request']);
       expect(textOf(await one.callTool({ name: 'echo', arguments: { message: 'plain' } }))).toContain('plain');
       expect(await refusalOf(one.callTool({ name: 'get-env', arguments: {} }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
       // The prefixed name means nothing on a one-server path.
@@ -150,6 +167,24 @@ describe('MCP keeps working through the gateway', () => {
     expect(textOf(result)).toContain('Long running operation completed');
   });
 
+  it('cancellation: an aborted call rejects at the agent, and the session goes on', async () => {
+    const controller = new AbortController();
+    const call = all.callTool({ name: 'everything__trigger-long-running-operation', arguments: { duration: 5, steps: 5 } }, undefined, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('agent changed its mind')), 200);
+    await expect(call).rejects.toThrow('agent changed its mind');
+    expect(textOf(await all.callTool({ name: 'everything__echo', arguments: { message: 'after cancel' } }))).toContain('after cancel');
+  });
+
+  it('a sampling request from the downstream, which the gateway does not forward yet, ends the call with a clear error, not a hang', async () => {
+    const started = Date.now();
+    const outcome = await all.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 5 } }).then(
+      (r) => JSON.stringify(r),
+      (e: unknown) => String(e),
+    );
+    expect(outcome).toContain('no agent session');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('a downstream crash mid-call returns an MCP error (no hang), and the next call succeeds after the restart', async () => {
     const pid = h.plane.downstream.pidOf('everything');
     expect(pid).not.toBeNull();
@@ -188,6 +223,9 @@ describe('audit: every decision is in the chain before its effect, without argum
     expect(record).toMatchObject({ kind: 'gateway.decision', subject: 'files__write_file', decision: 'allow', actor: 'spiffe://charon.local/agent/flow' });
     expect(record?.details).toMatchObject({ method: 'tools/call', rule: 'policy', grantIds: [grantId], constrained: { path: target } });
     expect(record?.details.argsDigest).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Keyed: not the plain hash of the arguments, which a guess of the secret would reproduce.
+    const plain = createHash('sha256').update(canonicalJson({ path: 'written.txt', content: secret })).digest('base64url');
+    expect(record?.details.argsDigest).not.toBe(plain);
     expect(JSON.stringify(record)).not.toContain(secret);
   });
 
