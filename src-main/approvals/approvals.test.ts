@@ -84,6 +84,10 @@ describe('passkeys', () => {
     const again = await op('passkeys.removeBegin', { id: second.credentialId });
     await op('passkeys.remove', { id: second.credentialId, ceremonyId: again.ceremonyId, assertion: first.assert(again.authentication as { challenge: string }) });
     expect((await op('passkeys.list', {})).map((p) => p.id)).toEqual([first.credentialId]);
+    // The last one stays: with none, enrolment would be open to anything on the operator channel again.
+    const last = await op('passkeys.removeBegin', { id: first.credentialId });
+    expect(await codeOfAsync(() => op('passkeys.remove', { id: first.credentialId, ceremonyId: last.ceremonyId, assertion: first.assert(last.authentication as { challenge: string }) }))).toBe('ERR_PASSKEY_REQUIRED');
+    expect((await op('passkeys.list', {})).map((p) => p.id)).toEqual([first.credentialId]);
     const kinds = t?.plane.store.audit.list({ limit: 500, kind: 'passkey.register' }).map((e) => e.decision);
     expect(kinds).toEqual(expect.arrayContaining(['allow', 'deny']));
   });

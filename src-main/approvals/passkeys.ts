@@ -113,6 +113,8 @@ export class PasskeyService {
       return this.#d.tx.transact(() => {
         const passkey = this.#d.passkeys.get(id);
         if (!passkey || passkey.removedAt !== null) throw new CharonError('ERR_PASSKEY_NOT_FOUND', `No passkey ${id}`);
+        // With none left, enrolment would be open again to anything on the operator channel: add another first.
+        if (this.#d.passkeys.listActive().length <= 1) throw new CharonError('ERR_PASSKEY_REQUIRED', 'The last passkey cannot be removed; add another one first');
         this.#d.passkeys.markRemoved(id, this.#d.clock.now());
         this.#d.audit.append({ actor, kind: 'passkey.remove', subject: id, decision: 'allow', details: { label: passkey.label, authorizedBy: assertion.id } });
         return { removed: id };

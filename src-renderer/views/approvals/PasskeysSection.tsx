@@ -22,7 +22,7 @@ export function PasskeysSection({ onDone }: { onDone: (message: string) => void 
           {list.map((p) => (
             <li key={p.id}>
               <strong>{p.label}</strong> <span className="muted">added <Time ms={p.createdAt} /></span>{' '}
-              <button type="button" className="danger" disabled={remove.isPending || list.length < 1} onClick={() => void remove.mutateAsync(p.id).then(() => onDone(`Removed passkey ${p.label}.`)).catch(() => undefined)}>
+              <button type="button" className="danger" disabled={remove.isPending || list.length < 2} onClick={() => void remove.mutateAsync(p.id).then(() => onDone(`Removed passkey ${p.label}.`)).catch(() => undefined)}>
                 Remove<span className="visually-hidden"> passkey {p.label}</span>
               </button>
             </li>
