@@ -188,3 +188,35 @@ describe('thresholds from config', () => {
     }
   });
 });
+
+describe('one transaction', () => {
+  it('applies nothing, and records nothing, when one action of the run fails', async () => {
+    await t.activeAgent('sleepy');
+    await t.plane.handlers['identities.register']({ id: 'orphan', owner: 'carol', environment: 'dev', selectors: [], scopes: [] });
+    await t.plane.handlers['owners.set']({ id: 'carol', state: 'DEPARTED' });
+    t.clock.advance(15 * DAY_MS);
+    const { Reaper } = await import('./reaper.js');
+    const { DEFAULT_THRESHOLDS } = await import('./thresholds.js');
+    const failing = new Reaper({
+      facts: t.plane.store.reaperFacts,
+      owners: t.plane.store.owners,
+      identities: t.plane.store.identities,
+      tx: t.plane.store,
+      audit: t.plane.audit,
+      thresholds: () => DEFAULT_THRESHOLDS,
+      effects: {
+        transition: (agentId, to, reason) => {
+          if (agentId === 'sleepy') throw new Error('disk on fire');
+          t.plane.identities.transition(agentId, to, 'reaper', reason);
+        },
+        revokeGrant: () => undefined,
+        narrowGrant: () => undefined,
+      },
+    });
+    const head = t.plane.store.audit.head();
+    expect(failing.preview(t.clock.now()).map((a) => a.rule).slice(0, 2)).toEqual(['orphan', 'idle']);
+    expect(() => failing.run(t.clock.now())).toThrow('disk on fire');
+    expect(t.plane.identities.get('orphan').state).toBe('PROVISIONED');
+    expect(t.plane.store.audit.head()).toEqual(head);
+  });
+});

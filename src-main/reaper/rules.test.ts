@@ -195,3 +195,39 @@ describe('plan', () => {
     expect(at(T0 + T.idleMs)).toBe(at(T0 + T.idleMs + DAY_MS));
   });
 });
+
+describe('plan (property)', () => {
+  it('is deterministic, gives each agent at most one lifecycle action and suspends each agent at most once', async () => {
+    const fc = (await import('fast-check')).default;
+    const states = ['PROVISIONED', 'ACTIVE', 'IDLE', 'REVOKED'] as const;
+    const arbIdentity = fc.record({
+      n: fc.integer({ min: 0, max: 7 }),
+      state: fc.constantFrom(...states),
+      owner: fc.constantFrom('alice', 'bob', 'carol'),
+      seenDaysAgo: fc.integer({ min: 0, max: 90 }),
+      updatedDaysAgo: fc.integer({ min: 0, max: 90 }),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(arbIdentity, { selector: (i) => i.n, maxLength: 8 }), fc.integer({ min: 0, max: 40 }), fc.boolean(), (specs, denials, autoSuspend) => {
+        const now = T0 + 100 * DAY_MS;
+        const identities = specs.map((s) => identity(`a${s.n}`, { state: s.state, owner: s.owner, createdAt: T0, lastSeenAt: now - s.seenDaysAgo * DAY_MS, updatedAt: now - s.updatedDaysAgo * DAY_MS }));
+        const owners = new Map([
+          ['bob', owner('bob', 'DEPARTED')],
+          ['carol', owner('carol', 'ACTIVE', autoSuspend)],
+        ]);
+        const denied = identities.map((i) => ({ actor: i.spiffeId, denied: denials, firstAt: now - 1000, lastAt: now }));
+        const issuance = identities.map((i) => ({ subject: i.spiffeId, baseline: 0, recent: denials }));
+        const f = facts(now, { identities, owners, denied, issuance, grants: identities.map((i) => grant(`g-${i.id}`, i.id, ['files__read'])) });
+        const plan = planActions(f);
+        expect(planActions(f)).toEqual(plan);
+        const lifecycle = plan.filter((a) => ['idle', 'quarantine', 'decommission', 'orphan'].includes(a.kind)).map((a) => ('agentId' in a.effect ? a.effect.agentId : ''));
+        expect(new Set(lifecycle).size).toBe(lifecycle.length);
+        const suspends = plan.flatMap((a) => (a.effect.type === 'flag' && a.effect.suspend ? [a.effect.agentId] : []));
+        expect(new Set(suspends).size).toBe(suspends.length);
+        for (const agent of suspends) expect(lifecycle).not.toContain(agent);
+        expect(new Set(plan.map((a) => a.id)).size).toBe(plan.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
