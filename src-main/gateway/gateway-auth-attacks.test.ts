@@ -120,13 +120,19 @@ describe('credential state is checked on every request', () => {
     await client.close();
   });
 
-  it('identity REVOKED mid-session: the next call is refused (401)', async () => {
+  it('identity REVOKED mid-session (its credentials are revoked with it): the next call is 401 ERR_CREDENTIAL_REVOKED', async () => {
     const { id, token } = await agentWithToken();
     const client = await connected(token);
     await h.plane.handlers['identities.revoke']({ id, reason: 'left the team' });
-    const refused = await refusalOf(echo(client));
-    expect(refused.status).toBe(401);
-    expect(['ERR_IDENTITY_NOT_ACTIVE', 'ERR_CREDENTIAL_REVOKED']).toContain(refused.code);
+    expect(await refusalOf(echo(client))).toMatchObject({ status: 401, code: 'ERR_CREDENTIAL_REVOKED' });
+    await client.close().catch(() => undefined);
+  });
+
+  it('kill switch mid-session (identity REVOKED and every credential revoked): the next call is 401 ERR_CREDENTIAL_REVOKED', async () => {
+    const { id, token } = await agentWithToken();
+    const client = await connected(token);
+    await h.plane.handlers['identities.kill']({ id, reason: 'compromised' });
+    expect(await refusalOf(echo(client))).toMatchObject({ status: 401, code: 'ERR_CREDENTIAL_REVOKED' });
     await client.close().catch(() => undefined);
   });
 

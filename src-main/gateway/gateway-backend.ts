@@ -109,7 +109,8 @@ export class PolicyGatewayBackend implements GatewayBackend {
   async listResources(ctx: AgentContext, scope: SessionScope): Promise<Resource[]> {
     return this.#perServer(ctx, scope, async (server) => {
       const resources = await this.#d.downstream.listResources(server);
-      return resources.filter((r) => this.#allowed(ctx, 'resources/read', r.uri, server));
+      // Decided on the same normalized URI as a read of it, so the list and the read agree.
+      return resources.filter((r) => this.#allowed(ctx, 'resources/read', normalizedUri(r.uri) ?? r.uri, server));
     });
   }
 
@@ -132,9 +133,12 @@ export class PolicyGatewayBackend implements GatewayBackend {
   }
 
   async #decideResource(ctx: AgentContext, scope: SessionScope, params: Readonly<Record<string, unknown>>, now: number): Promise<Decision> {
-    const uri = params.uri;
-    if (typeof uri !== 'string' || uri.length === 0 || uri.length > 2048) {
-      const refused = { code: 'ERR_INVALID_INPUT' as const, message: 'resources/read needs a uri', rule: 'input' };
+    const raw = params.uri;
+    // Decided on, and forwarded as, the URI the downstream will act on: servers parse it as a URL,
+    // which removes dot segments (also percent-encoded ones), so ".../granted/../../secret" is read as "/secret".
+    const uri = typeof raw === 'string' && raw.length > 0 && raw.length <= 2048 ? normalizedUri(raw) : null;
+    if (uri === null || uri.length > 2048) {
+      const refused = { code: 'ERR_INVALID_INPUT' as const, message: 'resources/read needs an absolute URI', rule: 'input' };
       return { allow: false, ...refused, auditSeq: await this.#record(ctx, 'resources/read', null, 'deny', refused) };
     }
     const servers = scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx);
@@ -247,6 +251,15 @@ function argumentsOf(method: DecidedMethod, params: Readonly<Record<string, unkn
     throw new CharonError('ERR_INVALID_INPUT', `${method}: "arguments" must be an object`);
   }
   return args as Record<string, unknown>;
+}
+
+/** The URI as a WHATWG URL parser (the SDK's servers among them) reads it: dot segments removed; null if it is not an absolute URI. */
+function normalizedUri(uri: string): string | null {
+  try {
+    return new URL(uri).href;
+  } catch {
+    return null;
+  }
 }
 
 const serializable = (context: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(context)) as Record<string, unknown>;

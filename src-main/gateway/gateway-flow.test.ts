@@ -144,6 +144,27 @@ describe('resources and prompts are decided and filtered', () => {
     expect(await refusalOf(all.readResource({ uri: 'file:///etc/passwd' }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
   });
 
+  it('resource URI traversal (dot segments the downstream URL parser removes) cannot reach an ungranted resource', async () => {
+    for (const uri of [
+      'demo://resource/static/document/f/../../../dynamic/text/1',
+      'demo://resource/static/document/f%2e%2e/../../../dynamic/text/1',
+      'demo://resource/static/document/f/%2e%2e/%2E%2E/%2e%2e/dynamic/text/1',
+      'demo://resource/static/document/architecture.md/../how-it-works.md',
+    ]) {
+      const outcome = await all.readResource({ uri }).then(
+        (r) => ({ read: r.contents.map((c) => c.uri) }),
+        async (e: unknown) => refusalOf(Promise.reject(e)),
+      );
+      expect({ uri, outcome }).toMatchObject({ uri, outcome: { status: 403, code: 'ERR_TOOL_NOT_ALLOWED' } });
+    }
+    // Dot segments that stay on a granted resource are fine: decided, recorded and forwarded as the normalized URI.
+    const before = await h.headSeq();
+    const read = await all.readResource({ uri: 'demo://resource/static/document/x/../architecture.md' });
+    expect(read.contents[0]?.uri).toBe('demo://resource/static/document/architecture.md');
+    expect((await h.decisions(before))[0]).toMatchObject({ decision: 'allow', subject: 'everything:demo://resource/static/document/architecture.md' });
+    expect(await refusalOf(all.readResource({ uri: 'not a uri' }))).toMatchObject({ status: 403, code: 'ERR_INVALID_INPUT' });
+  });
+
   it('prompts/list shows only the granted prompt (prefixed on /mcp); get works; another prompt is refused', async () => {
     const { prompts } = await all.listPrompts();
     expect(prompts.map((p) => p.name)).toEqual(['everything__simple-prompt']);
