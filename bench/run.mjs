@@ -1,5 +1,6 @@
 // npm run bench: every measurement, each as a median ratio against a baseline of the same run.
 // Prints a table and writes bench/results.json. Options: --rounds N, --ms N (per sample), --concurrency N.
+// `node bench/run.mjs gateway` runs only the gateway bench (and writes no results.json).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -8,8 +9,12 @@ import { parseArgs } from 'node:util';
 import { ensureBuilt, repoRoot } from './lib/build.mjs';
 import { table } from './lib/report.mjs';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, ms: { type: 'string', default: '800' }, concurrency: { type: 'string', default: '64' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '5' }, ms: { type: 'string', default: '800' }, concurrency: { type: 'string', default: '64' } } });
 const options = { rounds: Number(values.rounds), ms: Number(values.ms), concurrency: Number(values.concurrency) };
+const SUITES = ['credentials', 'verify-breakdown', 'durability', 'gateway'];
+const only = positionals.length > 0 ? positionals : SUITES;
+for (const name of only) if (!SUITES.includes(name)) throw new Error(`unknown bench "${name}"; one of: ${SUITES.join(', ')}`);
+const full = only.length === SUITES.length;
 
 console.log(ensureBuilt());
 const { benchRoot, benchRootIsTmpfs } = await import('./lib/plane.mjs');
@@ -17,10 +22,13 @@ const { runCredentials } = await import('./credentials.mjs');
 const { runDurability } = await import('./durability.mjs');
 const { runVerifyBreakdown } = await import('./verify-breakdown.mjs');
 const { runReaper } = await import('./reaper.mjs');
+const { runGateway } = await import('./gateway.mjs');
+const runners = { credentials: runCredentials, 'verify-breakdown': runVerifyBreakdown, durability: runDurability, gateway: runGateway };
 
 const started = Date.now();
 const loadBefore = os.loadavg();
-const rows = [...(await runCredentials(options)), ...(await runVerifyBreakdown(options)), ...(await runDurability(options))];
+const rows = [];
+for (const name of SUITES) if (only.includes(name)) rows.push(...(await runners[name](options)));
 rows.push(...(await runReaper(options)));
 const seconds = (Date.now() - started) / 1000;
 
@@ -29,6 +37,7 @@ console.log(`ratio = median over ${options.rounds} rounds of subject/baseline; i
 console.log(`sequential = one awaited at a time (raw baseline: synchronous crypto.sign/verify);`);
 console.log(`concurrent ${options.concurrency} = ${options.concurrency} in flight (raw baseline: callback crypto.sign/verify on the libuv threadpool, as WebCrypto).`);
 console.log(`breakdown rows (+ ...) add the steps of authority.verify one by one to jose alone; durability ratio = 'full' / 'normal' issuance.`);
+console.log(`gateway rows: echo tools/call, ratio = calls/s against the direct stdio client; sequential rows also carry p50/p99 added latency (printed above the table).`);
 console.log(`${os.cpus().length} CPUs, Node ${process.version}, databases in ${benchRoot}${benchRootIsTmpfs ? ' (tmpfs: fsync is free, set CHARON_BENCH_DIR)' : ''}; ${seconds.toFixed(0)} s; load average ${loadBefore[0].toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after.`);
 
 let commit = null;
@@ -45,5 +54,9 @@ const results = {
   seconds,
   rows,
 };
+if (!full) {
+  console.log(`ran ${only.join(', ')} only: bench/results.json left as it was (a full run writes it)`);
+  process.exit(0);
+}
 writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');

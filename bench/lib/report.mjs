@@ -23,7 +23,17 @@ export function rowsOf(group, result, targets = {}) {
 }
 
 const fmtRate = (r) => (r >= 10_000 ? `${(r / 1000).toFixed(1)}k` : `${Math.round(r)}`);
-const fmtTarget = (t) => (t === null ? '' : [t.minRatio !== undefined ? `≥${t.minRatio}×` : '', t.minRate !== undefined ? `≥${t.minRate}/s` : ''].filter(Boolean).join(' '));
+const fmtTarget = (t) =>
+  t === null
+    ? ''
+    : [
+        t.minRatio !== undefined ? `≥${t.minRatio}×` : '',
+        t.minRate !== undefined ? `≥${t.minRate}/s` : '',
+        t.maxAddedP50Ms !== undefined ? `+p50≤${t.maxAddedP50Ms}ms` : '',
+        t.maxAddedP99Ms !== undefined ? `+p99≤${t.maxAddedP99Ms}ms` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
 
 export function table(rows) {
   const head = ['subject', 'mode', 'ratio (min–max)', 'rate/s', 'baseline', 'baseline/s', 'target'];

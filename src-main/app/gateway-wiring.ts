@@ -51,7 +51,8 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
       return { jti: v.jti, spiffeId: v.spiffeId, scope: v.scope, env: v.env, dpopJkt: v.dpopJkt, expiresAt: v.expiresAt, agentId: v.credential.agentId };
     },
     verifyDpopProof: async (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }) => {
-      await checkAndRememberDpop(proof, { ...expect, now: d.clock.now(), nonce }, { replay: d.store.dpopReplay });
+      // Spent proofs commit with the other writes of the same tick (decision records, other proofs).
+      await checkAndRememberDpop(proof, { ...expect, now: d.clock.now(), nonce }, { replay: d.store.dpopReplay, commit: d.store.groupCommit });
     },
   };
   // The agent listener's own endpoints (renewal, introspection) accept an unbound token in every

@@ -1,6 +1,6 @@
 // The proof key of a DPoP proof: which algorithms we accept, what a usable `jwk` header looks
 // like, its RFC 7638 thumbprint (the `cnf.jkt` a token is bound to) and a bounded import cache.
-import { createHash } from 'node:crypto';
+import { constants, createHash, KeyObject, verify } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import type { JoseKey } from './signing-key.js';
 
@@ -106,6 +106,30 @@ export async function importDpopKey(key: PublicKeyMembers, jkt: string, alg: Dpo
   }
   cache.set(cacheKey, imported);
   return imported;
+}
+
+/** How each algorithm verifies with node:crypto, as RFC 7518 defines it (and jose/WebCrypto do). */
+const VERIFY: Record<DpopAlg, { readonly hash: string | null; readonly signatureBytes?: number; readonly dsaEncoding?: 'ieee-p1363'; readonly padding?: number; readonly saltLength?: number }> = {
+  ES256: { hash: 'sha256', signatureBytes: 64, dsaEncoding: 'ieee-p1363' },
+  ES384: { hash: 'sha384', signatureBytes: 96, dsaEncoding: 'ieee-p1363' },
+  EdDSA: { hash: null, signatureBytes: 64 },
+  // RFC 7518 §3.5: PSS with MGF1-SHA-256 and a salt as long as the hash.
+  PS256: { hash: 'sha256', padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+  RS256: { hash: 'sha256', padding: constants.RSA_PKCS1_PADDING },
+};
+
+/**
+ * Verifies a JWS signature over `signingInput` (`header.payload`) with a key from importDpopKey,
+ * synchronously. False for a signature of the wrong size or one that does not verify.
+ */
+export function verifyDpopSignature(alg: DpopAlg, key: JoseKey, signingInput: string, signature: Buffer): boolean {
+  const v = VERIFY[alg];
+  if (v.signatureBytes !== undefined && signature.length !== v.signatureBytes) return false;
+  try {
+    return verify(v.hash, Buffer.from(signingInput, 'ascii'), { key: KeyObject.from(key), dsaEncoding: v.dsaEncoding, padding: v.padding, saltLength: v.saltLength }, signature);
+  } catch {
+    return false;
+  }
 }
 
 /** The public members of a JWK, for a client that might hand over its private JWK by mistake. */
