@@ -94,6 +94,22 @@ test('enroll a passkey, an agent requests a grant, the owner approves a subset w
   const verified = await operator<{ ok: boolean; method: string }>('grants.verify', { id: polled.body.grantId });
   expect(verified).toMatchObject({ ok: true, method: 'passkey' });
 
+  // A request for more is denied with a reason; the agent sees it and must back off before asking again.
+  const more = await agentCall<{ id: string }>('POST', '/v1/grant-requests', svid, { spec: { ...spec, servers: { memory: { tools: { create_entities: {} } } } }, purpose: 'e2e: write the graph' });
+  expect(more.status).toBe(201);
+  const second = page.getByRole('article', { name: `${agentId} asks for 1 tool` });
+  await expect(second).toContainText('Risk: write');
+  await second.getByRole('button', { name: `Deny ${agentId}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Deny ${agentId}'s request?` });
+  await dialog.getByLabel(/Reason/).fill('not this week');
+  await dialog.getByRole('button', { name: 'Deny', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Denied' })).toContainText(`Denied ${agentId}'s request.`);
+  const deniedPoll = await agentCall<{ state: string; reason: string }>('GET', `/v1/grant-requests/${more.body.id}`, svid);
+  expect(deniedPoll.body).toMatchObject({ state: 'DENIED', reason: 'not this week' });
+  const tooSoon = await agentCall<{ code: string }>('POST', '/v1/grant-requests', svid, { spec, purpose: 'again' });
+  expect(tooSoon.status).toBe(429);
+  expect(tooSoon.body.code).toBe('ERR_GRANT_REQUEST_BACKOFF');
+
   // The agent's call through the gateway now succeeds; the tool left out is not even listed.
   const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', agentUrl()), { requestInit: { headers: { authorization: `Bearer ${svid}` } } }));
