@@ -1,6 +1,6 @@
 // npm run bench: every measurement, each as a median ratio against a baseline of the same run.
 // Prints a table and writes bench/results.json. Options: --rounds N, --ms N (per sample), --concurrency N.
-// `node bench/run.mjs gateway` runs only the gateway bench (and writes no results.json).
+// `node bench/run.mjs gateway` (or any of the suite names below) runs only those (and writes no results.json).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import { table } from './lib/report.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '5' }, ms: { type: 'string', default: '800' }, concurrency: { type: 'string', default: '64' } } });
 const options = { rounds: Number(values.rounds), ms: Number(values.ms), concurrency: Number(values.concurrency) };
-const SUITES = ['credentials', 'verify-breakdown', 'durability', 'gateway'];
+const SUITES = ['credentials', 'verify-breakdown', 'durability', 'reaper', 'gateway'];
 const only = positionals.length > 0 ? positionals : SUITES;
 for (const name of only) if (!SUITES.includes(name)) throw new Error(`unknown bench "${name}"; one of: ${SUITES.join(', ')}`);
 const full = only.length === SUITES.length;
@@ -23,13 +23,12 @@ const { runDurability } = await import('./durability.mjs');
 const { runVerifyBreakdown } = await import('./verify-breakdown.mjs');
 const { runReaper } = await import('./reaper.mjs');
 const { runGateway } = await import('./gateway.mjs');
-const runners = { credentials: runCredentials, 'verify-breakdown': runVerifyBreakdown, durability: runDurability, gateway: runGateway };
+const runners = { credentials: runCredentials, 'verify-breakdown': runVerifyBreakdown, durability: runDurability, reaper: runReaper, gateway: runGateway };
 
 const started = Date.now();
 const loadBefore = os.loadavg();
 const rows = [];
 for (const name of SUITES) if (only.includes(name)) rows.push(...(await runners[name](options)));
-rows.push(...(await runReaper(options)));
 const seconds = (Date.now() - started) / 1000;
 
 console.log(`\n${table(rows)}\n`);
