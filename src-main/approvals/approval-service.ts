@@ -175,6 +175,7 @@ export class ApprovalService {
       const specHash = sha256Canonical(spec);
       const nonce = randomBytes(32).toString('base64url');
       const pending: PendingApproval = { requestId, spec, specHash, nonce, challenge: approvalChallenge(requestId, specHash, nonce), expiresAt: this.#d.clock.now() + CHALLENGE_TTL_MS };
+      for (const [id, open] of this.#pending) if (open.expiresAt <= this.#d.clock.now()) this.#pending.delete(id);
       this.#pending.set(requestId, pending);
       return pending;
     });
