@@ -72,6 +72,8 @@ async function start(): Promise<Running> {
   try {
     const bridge = await startOperatorBridge({ handlers: controlPlane.handlers, port: 0, staticDir: rendererDir });
     const consoleUrl = new URL('/', bridge.url);
+    // The console's origin: status shows it, and passkey ceremonies must come from it.
+    controlPlane.endpoints.bridgeUrl = bridge.origin;
     hardenSession(session.defaultSession, consoleUrl.origin);
     const unregisterIpc = registerOperatorIpc({
       handlers: controlPlane.handlers,
