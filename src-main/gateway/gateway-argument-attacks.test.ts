@@ -90,6 +90,13 @@ describe('path confinement: reads that try to leave the root (server-filesystem 
     expect(await refusalOf(client.callTool({ name: 'files__read_text_file', arguments: {} }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
   });
 
+  it('path smuggled under __proto__ (so a naive lookup finds it, an own-property check does not): refused, nothing read', async () => {
+    const args = JSON.parse(`{"__proto__": {"path": ${JSON.stringify(secretPath)}}}`) as Record<string, unknown>;
+    const refused = await refusalOf(client.callTool({ name: 'files__read_text_file', arguments: args }));
+    expect(refused).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+    expect(refused.message).not.toContain('TOP SECRET');
+  });
+
   it('a path with .. that stays inside is allowed and forwarded normalized', async () => {
     const before = await h.headSeq();
     expect(textOf(await read(`${h.root}/sub/../hello.txt`))).toBe('hello from inside the root\n');

@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantSpecSchema } from '../../src-shared/grant.js';
 import { INITIALIZE, MCP_HEADERS, openGatewayHarness, rawRequest, refusalOf, textOf, type GatewayHarness } from '../test-support/gateway-harness.js';
 
 let h: GatewayHarness;
@@ -153,6 +154,19 @@ describe('credential state is checked on every request', () => {
     await h.plane.handlers['grants.revoke']({ id: grantId, reason: 'no longer needed' });
     expect(await refusalOf(echo(client))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
     expect((await client.listTools()).tools).toEqual([]);
+    await client.close();
+  });
+
+  it('grant narrowed mid-session: the tool taken away is refused on the next call and gone from tools/list', async () => {
+    const id = `a${++n}`;
+    await h.activeAgent(id);
+    const wide = await h.grant({ agentId: id, environment: 'dev', servers: { everything: { tools: { echo: {}, 'get-sum': {} } } } });
+    const { token } = await h.issue(id);
+    const client = await connected(token);
+    expect(textOf(await client.callTool({ name: 'everything__get-sum', arguments: { a: 1, b: 2 } }))).toContain('3');
+    await h.plane.handlers['grants.narrow']({ id: wide.id, spec: grantSpecSchema.parse({ agentId: id, environment: 'dev', servers: { everything: { tools: { echo: {} } } } }) });
+    expect(await refusalOf(client.callTool({ name: 'everything__get-sum', arguments: { a: 1, b: 2 } }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['everything__echo']);
     await client.close();
   });
 
