@@ -47,6 +47,15 @@ describe('a DPoP-bound token through the SDK client', () => {
     await client.close();
   });
 
+  it('prod requires DPoP, and a DPoP-bound prod agent is let in (its tools are whatever its grants allow: none yet)', async () => {
+    const prod = await h.agent('prod-bound', { environment: 'prod' });
+    const client = await prod.connect();
+    expect((await client.listTools()).tools).toEqual([]);
+    await client.close();
+    const unbound = await h.issue('prod-bound', { dpopJkt: null });
+    expect(await initializeWith({ authorization: `Bearer ${unbound.token}` })).toMatchObject({ status: 401, code: 'ERR_DPOP_REQUIRED' });
+  });
+
   it('a correct proof on a raw request is accepted (the control for the attacks below)', async () => {
     expect((await initializeWith({ authorization: `DPoP ${token}`, dpop: await proof() })).status).toBe(200);
   });

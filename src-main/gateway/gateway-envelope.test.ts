@@ -126,6 +126,28 @@ describe('cumulative caps', () => {
   });
 });
 
+describe('only forwarded calls spend the envelope', () => {
+  it('a call the transport refuses after the decision (unsupported MCP-Protocol-Version) spends no cap: the full budget is still there', async () => {
+    const ledgerBefore = h.ledger().length;
+    const { token, client } = await agentWith({
+      servers: { pay: { tools: { charge: { args: { amount: { amount: { max: '50' } } } } } } },
+      envelope: { caps: [{ tool: 'pay__charge', arg: 'amount', max: '10', per: 'day' }] },
+    });
+    const sessionId = (client as unknown as { transport: { sessionId?: string } }).transport.sessionId as string;
+    const res = await rawRequest(`${h.url}/mcp`, {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${token}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '1999-01-01' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'pay__charge', arguments: { amount: '6' } } }),
+    });
+    expect(res.status).toBe(400);
+    expect(h.ledger().length).toBe(ledgerBefore);
+    // Nothing was charged, so 6 and then 4 fit in the cap of 10.
+    expect(textOf(await client.callTool({ name: 'pay__charge', arguments: { amount: '6' } }))).toBe('charge "6"');
+    expect(textOf(await client.callTool({ name: 'pay__charge', arguments: { amount: '4' } }))).toBe('charge "4"');
+    expect(await refusalOf(client.callTool({ name: 'pay__charge', arguments: { amount: '1' } }))).toMatchObject({ status: 403, code: 'ERR_CAP_EXCEEDED' });
+  });
+});
+
 describe('time windows (run last: they move the clock days ahead)', () => {
   it('outside the time window: 403 ERR_OUTSIDE_TIME_WINDOW; inside it, allowed; after it, refused again', async () => {
     // Saturday 28 November 2026, 08:50 UTC = 09:50 in Paris (within one credential lifetime of the end).

@@ -5,7 +5,7 @@ import { serverNameSchema } from '../../src-shared/grant.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError, toErrorPayload } from '../core/errors.js';
 import type { AgentContext } from './agent-context.js';
-import type { DecidedMethod, GatewayBackend, SessionScope } from './backend.js';
+import type { DecidedMethod, Decision, GatewayBackend, SessionScope } from './backend.js';
 import { writeRefusal } from './http-response.js';
 import { metadataPathFor } from './protected-resource.js';
 import { sessionServer, type RequestAuth } from './session-server.js';
@@ -98,10 +98,13 @@ export class McpGateway {
         if (decision.code === 'ERR_RATE_LIMITED') return refuse(429, new CharonError(decision.code, decision.message), message.id, { 'retry-after': String(Math.max(1, Math.ceil((decision.retryAfterMs ?? 1000) / 1000))) });
         return refuse(403, new CharonError(decision.code, decision.message), message.id);
       }
-      auth = { ctx, decision };
+      // Spent when the session server forwards it (it commits); a request the transport refuses
+      // after the decision (protocol version, Accept, ...) gives its reservation back when it ends.
+      const once = settleOnce(decision);
+      res.once('close', () => once.release());
+      auth = { ctx, decision: once };
     }
 
-    if (auth.decision?.allow) auth.decision.commit();
     const withAuth = Object.assign(req, {
       auth: { token: ctx.jti, clientId: ctx.spiffeId, scopes: ctx.scope.split(' ').filter(Boolean), expiresAt: Math.floor(ctx.expiresAt / 1000), extra: auth as unknown as Record<string, unknown> },
     });
@@ -140,6 +143,26 @@ export class McpGateway {
     await sessionServer(this.#d.backend, scope, this.#d.version).connect(transport);
     return transport;
   }
+}
+
+/** Commit and release take effect once, whichever comes first; committing after a release refuses the call. */
+function settleOnce(decision: Decision & { allow: true }): Decision & { allow: true } {
+  let state: 'open' | 'committed' | 'released' = 'open';
+  return {
+    ...decision,
+    commit: () => {
+      if (state === 'released') throw new CharonError('ERR_TOOL_NOT_ALLOWED', 'The request ended before it was forwarded');
+      if (state === 'open') {
+        state = 'committed';
+        decision.commit();
+      }
+    },
+    release: () => {
+      if (state !== 'open') return;
+      state = 'released';
+      decision.release();
+    },
+  };
 }
 
 interface JsonRpcMessage {

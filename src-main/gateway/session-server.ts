@@ -32,10 +32,12 @@ const authOf = (extra: Extra): RequestAuth => {
   return auth;
 };
 
-/** The decision the HTTP layer recorded for exactly this call; without one nothing is forwarded. */
+/** The decision the HTTP layer recorded for exactly this call, committed; without one nothing is forwarded. */
 const allowed = (extra: Extra, method: DecidedMethod): Decision & { allow: true } => {
   const decision = authOf(extra).decision;
   if (!decision?.allow) throw new McpError(JSONRPC_REFUSED, `${method} was not authorized`, { code: 'ERR_TOOL_NOT_ALLOWED' });
+  // The call is going ahead: its envelope reservation becomes usage.
+  decision.commit();
   return decision;
 };
 
