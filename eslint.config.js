@@ -26,7 +26,7 @@ const mainLayers = {
   'agent-client': ['core'],
   app: ['core', 'crypto', 'store', 'audit', 'policy', 'attest', 'identity', 'authority', 'grants', 'delegation', 'approvals', 'gateway', 'reaper'],
   http: ['core', 'app'],
-  cli: ['core', 'app', 'http'],
+  cli: ['core', 'app', 'http', 'agent-client'],
   electron: ['core', 'app', 'http'],
 };
 const allMainFolders = Object.keys(mainLayers);

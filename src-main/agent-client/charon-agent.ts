@@ -13,7 +13,22 @@ export interface CharonAgentOptions {
   readonly dpopKey?: DpopKey;
   /** Renew once this fraction of the lifetime is left (default one third). */
   readonly renewWhenLeft?: number;
+  /** A credential obtained earlier (e.g. by a previous run, persisted): used and renewed instead of attesting again. */
+  readonly credential?: AgentCredential;
+  /** Called with every new credential (attested or renewed), e.g. to persist it; a failure is reported, not fatal. */
+  readonly onCredential?: (credential: AgentCredential) => void | Promise<void>;
   readonly now?: () => number;
+}
+
+/** A held credential, in a form that can be persisted and handed back through `CharonAgentOptions.credential`. */
+export interface AgentCredential {
+  readonly token: string;
+  readonly jti: string;
+  /** Epoch ms. */
+  readonly issuedAt: number;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+  readonly spiffeId: string;
 }
 
 interface SvidResponse {
@@ -23,11 +38,16 @@ interface SvidResponse {
   readonly spiffe_id: string;
 }
 
-interface Held {
-  readonly token: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-  readonly spiffeId: string;
+type Held = AgentCredential;
+
+/** The JSON-RPC-shaped refusal body the gateway sends, or the plain `{ code }` of the /v1 endpoints. */
+async function refusalCode(response: Response): Promise<string | undefined> {
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => null)) as { code?: unknown; error?: { data?: { code?: unknown } } } | null;
+  const code = body?.error?.data?.code ?? body?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** A refusal from Charon, with its stable code. */
@@ -51,13 +71,20 @@ export class CharonAgent {
   #current: Held | null = null;
   #renewing: Promise<void> | null = null;
   #nonce: string | undefined;
+  #renewTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: CharonAgentOptions) {
     this.#o = options;
+    this.#current = options.credential ?? null;
   }
 
   get spiffeId(): string | null {
     return this.#current?.spiffeId ?? null;
+  }
+
+  /** The credential held now (null before the first attestation). */
+  get credential(): AgentCredential | null {
+    return this.#current;
   }
 
   async attest(): Promise<void> {
@@ -72,25 +99,71 @@ export class CharonAgent {
     } else {
       throw new TypeError('CharonAgent needs a joinToken or a k8sToken to attest');
     }
-    this.#store(await this.#post<SvidResponse>(path, body, null));
+    await this.#store(await this.#post<SvidResponse>(path, body, null));
   }
 
   /** The current credential, renewed first when it is close to expiry. */
   async token(): Promise<string> {
+    if (this.#current && this.#current.expiresAt <= this.#now()) {
+      // Too late to renew: only a new attestation helps.
+      if (!this.#canAttest()) {
+        throw new CharonRequestError(401, 'ERR_ATTESTATION_REQUIRED', `The credential of ${this.#o.agentId} expired at ${new Date(this.#current.expiresAt).toISOString()}; a new join token is needed to attest again`);
+      }
+      this.#current = null;
+    }
     if (!this.#current) await this.attest();
     const current = this.#current as Held;
-    const left = (current.expiresAt - this.#now()) / (current.expiresAt - current.issuedAt);
-    if (left <= (this.#o.renewWhenLeft ?? 1 / 3)) {
-      this.#renewing ??= this.#renew().finally(() => (this.#renewing = null));
-      await this.#renewing;
-    }
+    if (this.#leftFraction(current) <= this.#renewWhenLeft()) await this.renew();
     return (this.#current as Held).token;
   }
 
-  /** `fetch` with this agent's credential and a fresh DPoP proof; retries once when the server asks for a nonce. */
+  /** Renews now (one renewal at a time): the predecessor becomes ROTATED. */
+  async renew(): Promise<void> {
+    if (!this.#current) return this.attest();
+    this.#renewing ??= this.#renew().finally(() => (this.#renewing = null));
+    await this.#renewing;
+  }
+
+  /**
+   * Keeps the credential fresh without waiting for a request: renews when `renewWhenLeft` of its lifetime
+   * is left, so an idle client still holds a live credential. Returns a function that stops it.
+   */
+  autoRenew(onError: (error: unknown) => void = () => undefined): () => void {
+    const schedule = (delay: number): void => {
+      if (this.#renewTimer) clearTimeout(this.#renewTimer);
+      this.#renewTimer = setTimeout(() => {
+        this.renew().then(
+          () => schedule(this.#renewDelay()),
+          (error: unknown) => {
+            onError(error);
+            // Retry soon unless the credential is gone for good (then every request reports why).
+            const current = this.#current;
+            if (current && current.expiresAt > this.#now()) schedule(Math.min(30_000, Math.max(1000, (current.expiresAt - this.#now()) / 4)));
+          },
+        );
+      }, delay);
+      this.#renewTimer.unref?.();
+    };
+    schedule(this.#renewDelay());
+    return () => {
+      if (this.#renewTimer) clearTimeout(this.#renewTimer);
+      this.#renewTimer = null;
+    };
+  }
+
+  /**
+   * `fetch` with this agent's credential and a fresh DPoP proof; retries once when the server asks for a
+   * nonce, or when the credential was renewed while the request was on its way (the old one is ROTATED).
+   *
+   * The caller's AbortSignal is never handed to the platform fetch: Node's fetch (undici) adds an `abort`
+   * listener to it per request and removes it only when that request is garbage-collected, so one
+   * long-lived signal (the MCP SDK's transport uses one per connection) collects thousands of listeners
+   * and Node warns (MaxListenersExceededWarning). Each request gets its own signal instead, linked to the
+   * caller's by one listener that is removed as soon as the response body is finished.
+   */
   readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const send = async (): Promise<Response> => {
+    const send = async (): Promise<{ response: Response; token: string }> => {
       const token = await this.token();
       const headers = new Headers(init.headers);
       if (this.#o.dpopKey) {
@@ -99,13 +172,16 @@ export class CharonAgent {
       } else {
         headers.set('authorization', `Bearer ${token}`);
       }
-      return fetch(url, { ...init, headers });
+      return { response: await fetchWithOwnSignal(url, { ...init, headers }), token };
     };
-    let response = await send();
+    const { response, token } = await send();
+    if (response.status !== 401) return response;
     const nonce = response.headers.get('dpop-nonce');
     if (nonce) this.#nonce = nonce;
-    if (response.status === 401 && nonce && /use_dpop_nonce/.test(response.headers.get('www-authenticate') ?? '')) response = await send();
-    return response;
+    const retry = (nonce && /use_dpop_nonce/.test(response.headers.get('www-authenticate') ?? '')) || (token !== this.#current?.token && (await refusalCode(response)) === 'ERR_CREDENTIAL_ROTATED');
+    if (!retry) return response;
+    await response.body?.cancel().catch(() => undefined);
+    return (await send()).response;
   };
 
   /** An MCP client transport to the gateway (`/mcp` for all servers, `/mcp/<server>` for one). */
@@ -113,12 +189,32 @@ export class CharonAgent {
     return new StreamableHTTPClientTransport(new URL(path, this.#o.url), { fetch: this.fetch });
   }
 
+  #canAttest(): boolean {
+    return Boolean(this.#o.k8sToken ?? this.#o.joinToken);
+  }
+
+  #renewWhenLeft(): number {
+    return this.#o.renewWhenLeft ?? 1 / 3;
+  }
+
+  #leftFraction(c: Held): number {
+    return (c.expiresAt - this.#now()) / Math.max(1, c.expiresAt - c.issuedAt);
+  }
+
+  /** Milliseconds until the current credential is due for renewal (a little earlier than `token()` would). */
+  #renewDelay(): number {
+    const c = this.#current;
+    if (!c) return 1000;
+    const due = c.expiresAt - (c.expiresAt - c.issuedAt) * this.#renewWhenLeft();
+    return Math.max(0, Math.min(2 ** 31 - 1, due - this.#now()));
+  }
+
   async #renew(): Promise<void> {
     try {
-      this.#store(await this.#post<SvidResponse>('/v1/credentials/rotate', {}, (this.#current as Held).token));
+      await this.#store(await this.#post<SvidResponse>('/v1/credentials/rotate', {}, (this.#current as Held).token));
     } catch (error) {
       // An expired attestation or credential: attest again where that is possible (Kubernetes).
-      if (error instanceof CharonRequestError && this.#o.k8sToken && ['ERR_ATTESTATION_REQUIRED', 'ERR_JWT_EXPIRED'].includes(error.code)) return this.attest();
+      if (error instanceof CharonRequestError && this.#canAttest() && ['ERR_ATTESTATION_REQUIRED', 'ERR_JWT_EXPIRED'].includes(error.code)) return this.attest();
       throw error;
     }
   }
@@ -128,17 +224,75 @@ export class CharonAgent {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.#o.dpopKey) headers.dpop = await this.#o.dpopKey.proof('POST', url, { accessToken: token ?? undefined, nonce: this.#nonce, now: this.#now() });
     if (token) headers.authorization = `${this.#o.dpopKey ? 'DPoP' : 'Bearer'} ${token}`;
-    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+    } catch (error) {
+      throw new CharonRequestError(0, 'ERR_GATEWAY_UNREACHABLE', `Cannot reach Charon at ${this.#o.url}: ${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`);
+    }
     const json = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
     if (!response.ok) throw new CharonRequestError(response.status, json.code ?? 'ERR_INTERNAL', json.message ?? `HTTP ${response.status}`);
     return json as T;
   }
 
-  #store(response: SvidResponse): void {
-    this.#current = { token: response.svid, issuedAt: this.#now(), expiresAt: response.expires_at * 1000, spiffeId: response.spiffe_id };
+  /** Holds the new credential, and hands it to `onCredential` (persisted before renew/attest resolve). */
+  async #store(response: SvidResponse): Promise<void> {
+    const credential: Held = { token: response.svid, jti: response.jti, issuedAt: this.#now(), expiresAt: response.expires_at * 1000, spiffeId: response.spiffe_id };
+    this.#current = credential;
+    try {
+      await this.#o.onCredential?.(credential);
+    } catch {
+      // Reported by the callback itself; the credential in memory is good either way.
+    }
   }
 
   #now(): number {
     return this.#o.now?.() ?? Date.now();
   }
+}
+
+/** A platform fetch whose AbortSignal lives exactly as long as this one request (see `CharonAgent.fetch`). */
+async function fetchWithOwnSignal(url: string, init: RequestInit): Promise<Response> {
+  const outer = init.signal;
+  if (!outer) return fetch(url, init);
+  outer.throwIfAborted();
+  const own = new AbortController();
+  const onAbort = (): void => own.abort(outer.reason);
+  outer.addEventListener('abort', onAbort, { once: true });
+  const unlink = (): void => outer.removeEventListener('abort', onAbort);
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: own.signal });
+  } catch (error) {
+    unlink();
+    throw error;
+  }
+  const body = response.body;
+  if (!body) {
+    unlink();
+    return response;
+  }
+  // The body may be read long after (an SSE stream): keep the link until it ends, fails or is cancelled.
+  const reader = body.getReader();
+  const tracked = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          unlink();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        unlink();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      unlink();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(tracked, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

@@ -27,6 +27,18 @@ const options = {
   // grants
   agent: { type: 'string' },
   tool: { type: 'string', multiple: true },
+  // connect
+  url: { type: 'string' },
+  server: { type: 'string' },
+  'join-token-file': { type: 'string' },
+  'key-file': { type: 'string' },
+  'state-file': { type: 'string' },
+  // servers (`--env K=V` repeats there: see everyValue)
+  command: { type: 'string' },
+  arg: { type: 'string', multiple: true },
+  cwd: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  overwrite: { type: 'boolean' },
   // audit
   out: { type: 'string' },
   file: { type: 'string' },
@@ -39,18 +51,20 @@ const options = {
 export type CliValues = ReturnType<typeof parse>['values'];
 
 function parse(argv: string[]) {
-  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  return parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
 }
 
 export interface ParsedArgs {
   readonly positionals: string[];
   readonly values: CliValues;
+  /** Every option as given, in order (for an option that repeats in one command only). */
+  readonly tokens?: ReturnType<typeof parse>['tokens'];
 }
 
 export function parseCli(argv: string[]): ParsedArgs {
   try {
-    const { positionals, values } = parse(argv);
-    return { positionals, values };
+    const { positionals, values, tokens } = parse(argv);
+    return { positionals, values, tokens };
   } catch (error) {
     throw new CharonError('ERR_INVALID_INPUT', error instanceof Error ? error.message : String(error));
   }
@@ -65,4 +79,9 @@ export function intOption(value: string | undefined, name: string): number | und
 export function required(value: string | undefined, what: string): string {
   if (value === undefined || value === '') throw new CharonError('ERR_INVALID_INPUT', `missing ${what}`);
   return value;
+}
+
+/** Every value given for a string option, in order (`values` keeps only the last of a single-valued one). */
+export function everyValue(args: ParsedArgs, name: keyof typeof options): string[] {
+  return (args.tokens ?? []).flatMap((t) => (t.kind === 'option' && t.name === name && typeof t.value === 'string' ? [t.value] : []));
 }

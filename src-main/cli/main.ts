@@ -5,8 +5,10 @@ import { fileMasterKeyProvider } from '../app/master-key.js';
 import { toErrorPayload } from '../core/errors.js';
 import { intOption, parseCli, type ParsedArgs } from './args.js';
 import { agentCommand, joinTokenCommand } from './commands-agents.js';
+import { connectCommand } from './commands-connect.js';
 import { auditCommand, keysCommand } from './commands-keys-audit.js';
 import { grantCommand } from './commands-grants.js';
+import { serverCommand } from './commands-servers.js';
 import { ownerCommand, reaperCommand } from './commands-reaper.js';
 import { tokenCommand } from './commands-tokens.js';
 import { serve } from './serve.js';
@@ -26,13 +28,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || args.values.help ? 0 : 2;
   }
-  const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit', 'grant', 'grants'];
+  const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit', 'grant', 'grants', 'server', 'servers', 'connect'];
   known.push('reaper', 'owner');
   if (!known.includes(command)) {
     process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
   }
 
+  // The stdio bridge is an agent: it talks to a running Charon over HTTP and never opens the store.
+  if (command === 'connect') return connectCommand(args);
   // Offline export verification needs no data directory at all.
   if (command === 'audit' && sub === 'verify' && args.values.file) return run(() => auditCommand(null, sub, args));
 
@@ -60,6 +64,9 @@ export async function main(argv: string[]): Promise<number> {
         case 'grant':
         case 'grants':
           return grantCommand(plane, sub, args);
+        case 'server':
+        case 'servers':
+          return serverCommand(plane, sub, args);
         case 'reaper':
           return reaperCommand(plane, sub, args);
         case 'owner':

@@ -30,6 +30,16 @@ Usage: charon <command> [options]
   reaper run [--action ID]...           apply every action but proposals, or only the given ones (a drift proposal needs its id)
   owner list | owner set <id> --state ACTIVE|DEPARTED|DISABLED [--reason R]
   grant verify <id>                     re-verify offline that the owner's passkey approved exactly this grant
+  server list
+  server add <name> --command C [--arg A]... [--env K=V]... [--cwd D]     a stdio MCP server
+  server add <name> --url U [--header K=V]...                            a Streamable HTTP MCP server
+  server remove <name>
+  server import <path> [--overwrite]    the mcpServers of an MCP client's config file
+  connect --agent ID [--url http://127.0.0.1:7470] [--server NAME] [--join-token-file F]
+          [--key-file F] [--state-file F]
+                                        MCP on stdio for a client that launches processes: attests once
+                                        (join token from the file or env CHARON_JOIN_TOKEN), keeps its
+                                        credential in the state file (0600), renews it, proxies to the gateway
 
 Options for every command:
   --data-dir DIR          data directory (default: the desktop app's; env CHARON_DATA_DIR)
