@@ -72,6 +72,7 @@ export class CharonAgent {
   #renewing: Promise<void> | null = null;
   #nonce: string | undefined;
   #renewTimer: ReturnType<typeof setTimeout> | null = null;
+  #joinTokenSpent = false;
 
   constructor(options: CharonAgentOptions) {
     this.#o = options;
@@ -93,13 +94,17 @@ export class CharonAgent {
     if (this.#o.k8sToken) {
       path = '/v1/attest/k8s';
       body = { agent_id: this.#o.agentId, token: await this.#o.k8sToken() };
-    } else if (this.#o.joinToken) {
+    } else if (this.#o.joinToken && !this.#joinTokenSpent) {
       path = '/v1/attest/join-token';
       body = { agent_id: this.#o.agentId, token: this.#o.joinToken };
+    } else if (this.#o.joinToken) {
+      throw new CharonRequestError(401, 'ERR_ATTESTATION_REQUIRED', `The join token of ${this.#o.agentId} was used already (single use); a new join token is needed to attest again`);
     } else {
       throw new TypeError('CharonAgent needs a joinToken or a k8sToken to attest');
     }
-    await this.#store(await this.#post<SvidResponse>(path, body, null));
+    const response = await this.#post<SvidResponse>(path, body, null);
+    if (path === '/v1/attest/join-token') this.#joinTokenSpent = true;
+    await this.#store(response);
   }
 
   /** The current credential, renewed first when it is close to expiry. */
@@ -190,7 +195,7 @@ export class CharonAgent {
   }
 
   #canAttest(): boolean {
-    return Boolean(this.#o.k8sToken ?? this.#o.joinToken);
+    return Boolean(this.#o.k8sToken ?? (this.#o.joinToken && !this.#joinTokenSpent));
   }
 
   #renewWhenLeft(): number {
