@@ -224,7 +224,7 @@ export class CharonAgent {
     }
   }
 
-  async #post<T>(path: string, body: unknown, token: string | null): Promise<T> {
+  async #post<T>(path: string, body: unknown, token: string | null, retried = false): Promise<T> {
     const url = new URL(path, this.#o.url).href;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.#o.dpopKey) headers.dpop = await this.#o.dpopKey.proof('POST', url, { accessToken: token ?? undefined, nonce: this.#nonce, now: this.#now() });
@@ -235,10 +235,15 @@ export class CharonAgent {
     } catch (error) {
       throw new CharonRequestError(0, 'ERR_GATEWAY_UNREACHABLE', `Cannot reach Charon at ${this.#o.url}: ${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`);
     }
+    const nonce = response.headers.get('dpop-nonce');
+    if (nonce) this.#nonce = nonce;
     const json = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+    // RFC 9449 §8: the server wants a nonce in the proof; retry once with the one it sent.
+    if (!response.ok && json.code === 'ERR_DPOP_NONCE_REQUIRED' && nonce && !retried) return this.#post<T>(path, body, token, true);
     if (!response.ok) throw new CharonRequestError(response.status, json.code ?? 'ERR_INTERNAL', json.message ?? `HTTP ${response.status}`);
     return json as T;
   }
+
 
   /** Holds the new credential, and hands it to `onCredential` (persisted before renew/attest resolve). */
   async #store(response: SvidResponse): Promise<void> {

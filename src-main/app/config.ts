@@ -70,9 +70,9 @@ export interface CharonConfig {
   readonly dpopNonce: boolean;
   readonly bundleRefreshHintSeconds: number;
   readonly kubernetes: ConfigFile['kubernetes'] | null;
-  readonly reaper: ReaperConfig;
   readonly autoApprove: NonNullable<ConfigFile['autoApprove']>;
   readonly passkeyOrigins: readonly string[];
+  readonly reaper: ReaperConfig;
 }
 
 export const DEFAULTS = {
@@ -123,9 +123,9 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     dpopNonce: merged.dpopNonce ?? false,
     bundleRefreshHintSeconds: merged.bundleRefreshHintSeconds ?? DEFAULTS.bundleRefreshHintSeconds,
     kubernetes: merged.kubernetes ?? null,
-    reaper: reaperSettingsOf(merged.reaper),
     autoApprove: merged.autoApprove ?? [],
     passkeyOrigins: merged.passkeyOrigins ?? [],
+    reaper: reaperSettingsOf(merged.reaper),
   };
 }
 

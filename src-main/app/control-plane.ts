@@ -7,6 +7,7 @@ import { Checkpointer } from '../audit/checkpointer.js';
 import { CredentialAuthority } from '../authority/credential-authority.js';
 import { KeyManagement } from '../authority/key-management.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { agentIdOf } from '../core/spiffe-id.js';
 import { fileMasterKeyProvider, type MasterKeyProvider } from '../crypto/master-key.js';
 import { DownstreamManager, type DownstreamOptions } from '../gateway/downstream/downstream-manager.js';
 import { KeyRing } from '../crypto/key-ring.js';
@@ -127,6 +128,14 @@ export class ControlPlane {
       origins: () => [...(this.endpoints.bridgeUrl ? [new URL(this.endpoints.bridgeUrl).origin] : []), ...config.passkeyOrigins],
     });
     this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION });
+    // A revoked agent loses its open MCP sessions (and SSE streams) at once; every request is
+    // re-authenticated anyway, this frees what they hold. IDLE is reversible: sessions stay.
+    this.audit.onAppend((record) => {
+      const to = (record.details as { to?: unknown }).to;
+      if (record.decision !== 'allow' || !(record.kind === 'identity.kill' || (record.kind === 'identity.transition' && (to === 'REVOKED' || to === 'DECOMMISSIONED')))) return;
+      const agentId = agentIdOf(config.trustDomain, record.subject);
+      if (agentId) void this.gateway.gateway.closeSessionsOf(agentId).catch(() => undefined);
+    });
     this.agentApi = new AgentApi(this);
     this.handlers = operatorHandlers(this);
     // Sign the head every N records, so a deleted or rewritten tail is caught soon after.

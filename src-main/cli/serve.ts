@@ -26,6 +26,15 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
 
   const checkpoints = setInterval(() => void plane.checkpointer.checkpoint().catch(logError), plane.config.checkpointIntervalSeconds * 1000);
   const rotation = setInterval(() => void plane.keys.rotateIfDue().catch(logError), 3600 * 1000);
+  // Abandoned MCP sessions and spent DPoP proofs are dropped now and then, so memory and the replay table stay bounded.
+  const housekeeping = setInterval(() => {
+    void plane.gateway.gateway.reapIdle().catch(logError);
+    try {
+      plane.store.dpopReplay.purgeExpired(plane.clock.now());
+    } catch (error) {
+      logError(error);
+    }
+  }, 5 * 60 * 1000);
   const stopReaper = startReaperSchedule(plane, (line) => console.error(line));
   await plane.keys.rotateIfDue();
 
@@ -51,6 +60,7 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
   });
   clearInterval(checkpoints);
   clearInterval(rotation);
+  clearInterval(housekeeping);
   stopReaper();
   await Promise.all([agent.close(), bridge?.close()]);
   await plane.close();

@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { grantSpecSchema } from '../../src-shared/grant.js';
 import { INITIALIZE, MCP_HEADERS, openGatewayHarness, rawRequest, refusalOf, textOf, type GatewayHarness } from '../test-support/gateway-harness.js';
 
@@ -134,6 +134,15 @@ describe('credential state is checked on every request', () => {
     const client = await connected(token);
     await h.plane.handlers['identities.kill']({ id, reason: 'compromised' });
     expect(await refusalOf(echo(client))).toMatchObject({ status: 401, code: 'ERR_CREDENTIAL_REVOKED' });
+    await client.close().catch(() => undefined);
+  });
+
+  it('kill switch closes the agent\'s open MCP sessions at once (a revoked agent keeps no session or stream)', async () => {
+    const { id, token } = await agentWithToken();
+    const client = await connected(token);
+    expect(h.plane.gateway.gateway.sessions.ofAgent(id).length).toBe(1);
+    await h.plane.handlers['identities.kill']({ id, reason: 'compromised' });
+    await vi.waitFor(() => expect(h.plane.gateway.gateway.sessions.ofAgent(id)).toEqual([]));
     await client.close().catch(() => undefined);
   });
 

@@ -3,7 +3,7 @@
 // as Bearer is refused; server nonces are asked for with use_dpop_nonce and the retry succeeds.
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DpopKey, INITIALIZE, MCP_HEADERS, openGatewayHarness, rawRequest, textOf, type GatewayHarness, type TestAgent } from '../test-support/gateway-harness.js';
+import { CharonAgent, DpopKey, INITIALIZE, MCP_HEADERS, openGatewayHarness, rawRequest, textOf, type GatewayHarness, type TestAgent } from '../test-support/gateway-harness.js';
 
 let h: GatewayHarness;
 let agent: TestAgent;
@@ -182,6 +182,16 @@ describe('server nonces (dpopNonce: true)', () => {
     const fresh = expired.headers.get('dpop-nonce') as string;
     expect(fresh).not.toBe(old);
     expect((await init(fresh)).status).toBe(200);
+  });
+
+  it('CharonAgent attests with a DPoP key when the server demands nonces: /v1/attest answers with a DPoP-Nonce and the client retries once', async () => {
+    await nh.plane.handlers['identities.register']({ id: 'nonce-attester', owner: 'alice', environment: 'dev', selectors: [], scopes: [] });
+    const { token: joinToken } = await nh.plane.handlers['joinTokens.create']({ agentId: 'nonce-attester' });
+    const key = await DpopKey.generate();
+    const agent = new CharonAgent({ url: nh.url, agentId: 'nonce-attester', joinToken, dpopKey: key, now: () => nh.clock.now() });
+    await agent.attest();
+    const verified = await nh.plane.authority.verify(await agent.token());
+    expect(verified.dpopJkt).toBe(key.thumbprint);
   });
 
   it('the SDK client through a fetch that retries once on use_dpop_nonce (as CharonAgent.fetch does) works end to end', async () => {

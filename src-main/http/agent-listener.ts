@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ControlPlane } from '../app/control-plane.js';
-import { CharonError } from '../core/errors.js';
+import { CharonError, isCharonError } from '../core/errors.js';
 import { McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js';
 import { issueBody, joinTokenAttestBody, k8sAttestBody, parseBody, scopeTokens } from './agent-schemas.js';
 import { grantRequestRoute } from './grant-request-routes.js';
@@ -20,7 +20,11 @@ export interface AgentListener {
 export async function startAgentListener(plane: ControlPlane, options: { port: number; host?: string }): Promise<AgentListener> {
   let port = options.port;
   const server: Server = createServer((req, res) => {
-    handle(plane, port, req, res).catch((error: unknown) => sendError(res, error));
+    handle(plane, port, req, res).catch((error: unknown) => {
+      // RFC 9449 §8: a proof without the current nonce is answered with one to retry with.
+      const nonce: Record<string, string> = isCharonError(error, 'ERR_DPOP_NONCE_REQUIRED') ? { 'dpop-nonce': plane.gateway.nonces.current(), 'www-authenticate': 'DPoP error="use_dpop_nonce"' } : {};
+      sendError(res, error, nonce);
+    });
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
