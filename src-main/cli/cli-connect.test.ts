@@ -5,7 +5,7 @@ import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, CHARON_BIN, charon, startServe, type Served } from '../test-support/cli.js';
+import { assertBuilt, CHARON_BIN, startServe, type Served, cliFor } from '../test-support/cli.js';
 import { tempDir } from '../test-support/control-plane.js';
 import { mcpErrorOf, stdioClient, type StdioClient } from '../test-support/stdio-client.js';
 
@@ -15,12 +15,7 @@ const TTL_SECONDS = 6;
 let dataDir: string;
 let served: Served;
 let joinToken: string;
-const cli = (...args: string[]) => charon(['--data-dir', dataDir, ...args]);
-const json = <T>(...args: string[]): T => {
-  const r = cli(...args, '--json');
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
-};
+const { cli, json } = cliFor(() => dataDir);
 const agentDir = () => join(dataDir, 'agents', 'writer');
 const stateFile = () => join(agentDir(), 'credential.json');
 const credentials = () => json<{ jti: string; state: string }[]>('token', 'list', 'writer');

@@ -2,19 +2,14 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GrantDto } from '../../src-shared/grant.js';
-import { assertBuilt, charon } from '../test-support/cli.js';
+import { assertBuilt, cliFor } from '../test-support/cli.js';
 import { tempDir } from '../test-support/control-plane.js';
 
 let dataDir: string;
 beforeAll(() => assertBuilt());
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => charon(['--data-dir', dataDir, ...args]);
-const json = <T>(...args: string[]): T => {
-  const r = cli(...args, '--json');
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
-};
+const { cli, json } = cliFor(() => dataDir);
 
 describe('charon grant', () => {
   it('creates from flags and from a file, lists, shows, narrows and revokes through the operator contract', { timeout: 90_000 }, () => {

@@ -2,19 +2,14 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityDto } from '../../src-shared/dto.js';
 import type { OwnerDto, ReaperPreviewDto, ReaperRunDto } from '../../src-shared/reaper.js';
-import { assertBuilt, charon } from '../test-support/cli.js';
+import { assertBuilt, cliFor } from '../test-support/cli.js';
 import { tempDir } from '../test-support/control-plane.js';
 
 let dataDir: string;
 beforeAll(() => assertBuilt());
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => charon(['--data-dir', dataDir, ...args]);
-const json = <T>(...args: string[]): T => {
-  const r = cli(...args, '--json');
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
-};
+const { cli, json } = cliFor(() => dataDir);
 
 describe('charon reaper and owner', () => {
   it('a departed owner makes an orphan: previewed, applied by id, decommissioned', { timeout: 90_000 }, () => {

@@ -4,7 +4,7 @@ import type { GrantRecord } from '../core/records.js';
 import type { Db } from './database.js';
 import { whereClause } from './where-clause.js';
 
-interface Row {
+export interface GrantRow {
   id: string;
   agent_id: string;
   spec: string;
@@ -24,7 +24,7 @@ function readSpec(text: string): GrantSpec {
   return parsed.data;
 }
 
-const fromRow = (r: Row): GrantRecord => ({
+export const grantFromRow = (r: GrantRow): GrantRecord => ({
   id: r.id,
   agentId: r.agent_id,
   spec: readSpec(r.spec),
@@ -40,7 +40,7 @@ const fromRow = (r: Row): GrantRecord => ({
 export function sqliteGrantRepository(db: Db): GrantRepository {
   const insert = db.prepare(`INSERT INTO grants (id, agent_id, spec, spec_hash, state, created_at, created_by, updated_at, revoked_at, expires_at)
     VALUES (@id, @agentId, @spec, @specHash, @state, @createdAt, @createdBy, @updatedAt, @revokedAt, @expiresAt)`);
-  const get = db.prepare<[string], Row>('SELECT * FROM grants WHERE id = ?');
+  const get = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE id = ?');
   const replaceSpec = db.prepare('UPDATE grants SET spec = ?, spec_hash = ?, expires_at = ?, updated_at = ? WHERE id = ?');
   const setState = db.prepare("UPDATE grants SET state = ?, updated_at = ?, revoked_at = CASE WHEN ? = 'REVOKED' THEN ? ELSE revoked_at END WHERE id = ?");
 
@@ -50,14 +50,14 @@ export function sqliteGrantRepository(db: Db): GrantRepository {
     },
     get(id) {
       const row = get.get(id);
-      return row ? fromRow(row) : null;
+      return row ? grantFromRow(row) : null;
     },
     list(filter) {
       const where = whereClause([
         ['agent_id = ?', filter.agentId],
         ['state = ?', filter.state],
       ]);
-      return db.prepare<(string | number)[], Row>(`SELECT * FROM grants ${where.sql} ORDER BY created_at DESC, id LIMIT 10000`).all(...where.params).map(fromRow);
+      return db.prepare<(string | number)[], GrantRow>(`SELECT * FROM grants ${where.sql} ORDER BY created_at DESC, id LIMIT 10000`).all(...where.params).map(grantFromRow);
     },
     replaceSpec(id, spec, specHash, expiresAt, at) {
       replaceSpec.run(JSON.stringify(spec), specHash, expiresAt, at, id);

@@ -1,25 +1,11 @@
 // The reaper's reads: aggregates over the audit log by kind and time window (index
 // audit_kind_time covers every column they touch, so SQLite reads only the window's index
 // entries), and the cleanup of rows that expired long ago. Audit records are never deleted.
-import { grantSpecSchema } from '../../src-shared/grant.js';
 import type { DeniedRow, HourRow, IssuanceRow, ReaperFactsRepository, ToolUseRow } from '../core/reaper-ports.js';
-import type { GrantRecord } from '../core/records.js';
 import type { Db } from './database.js';
+import { grantFromRow, type GrantRow } from './grant-repository.js';
 
 const HOUR_MS = 3_600_000;
-
-interface GrantRow {
-  id: string;
-  agent_id: string;
-  spec: string;
-  spec_hash: string;
-  state: GrantRecord['state'];
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-  revoked_at: number | null;
-  expires_at: number | null;
-}
 
 export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
   const toolUse = db.prepare<[number, number], ToolUseRow>(`SELECT actor, subject, decision, count(*) AS calls, min(time) AS firstAt, max(time) AS lastAt
@@ -47,19 +33,7 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
     issuance: (baselineStart, recentStart, until) => issuance.all(recentStart, recentStart, baselineStart, until),
     denied: (since, until) => denied.all(since, until),
     flaggedSince: (since) => new Set(flagged.all(since).filter((id): id is string => typeof id === 'string')),
-    activeGrants: () =>
-      activeGrants.all().map((r) => ({
-        id: r.id,
-        agentId: r.agent_id,
-        spec: grantSpecSchema.parse(JSON.parse(r.spec)),
-        specHash: r.spec_hash,
-        state: r.state,
-        createdAt: r.created_at,
-        createdBy: r.created_by,
-        updatedAt: r.updated_at,
-        revokedAt: r.revoked_at,
-        expiresAt: r.expires_at,
-      })),
+    activeGrants: () => activeGrants.all().map(grantFromRow),
     countDead: (cutoff) => ({ attestations: deadAttestations.get(cutoff) ?? 0, joinTokens: deadJoinTokens.get(cutoff) ?? 0, credentials: deadCredentials.get(cutoff) ?? 0 }),
     deleteDeadAttestations: (cutoff) => deleteAttestations.run(cutoff).changes,
     deleteDeadJoinTokens: (cutoff) => deleteJoinTokens.run(cutoff).changes,

@@ -41,3 +41,17 @@ export async function startServe(dataDir: string, extra: string[] = []): Promise
   });
   return { child, exited, ...ready };
 }
+
+/** `cli(...)` and `json(...)` bound to a data directory chosen per test. */
+export function cliFor(dataDir: () => string): {
+  cli: (...args: string[]) => { status: number; stdout: string; stderr: string };
+  json: <T>(...args: string[]) => T;
+} {
+  const cli = (...args: string[]) => charon(['--data-dir', dataDir(), ...args]);
+  const json = <T>(...args: string[]): T => {
+    const r = cli(...args, '--json');
+    if (r.status !== 0) throw new Error(`charon ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as T;
+  };
+  return { cli, json };
+}
