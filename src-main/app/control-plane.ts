@@ -116,7 +116,7 @@ export class ControlPlane {
       rotationIntervalMs: config.keyRotationDays * 24 * 3600 * 1000,
       refreshHintSeconds: config.bundleRefreshHintSeconds,
     });
-    this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream });
+    this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream, dataVersion: store.dataVersion });
     ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock));
     ({ reaper: this.reaper, owners: this.owners } = wireReaper({ config, store, audit: this.audit, clock, identities: this.identities, grants: this.grants }));
     this.approvals = wireApprovals({

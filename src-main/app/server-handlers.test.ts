@@ -65,3 +65,18 @@ describe('servers.* operator handlers', () => {
     expect(() => process.kill(pid, 0)).toThrow();
   });
 });
+
+describe('downstream configuration shared between processes', () => {
+  it('a server added or removed by another process (the CLI) is seen by the gateway on its next use, despite the config cache', async () => {
+    const other = await openTestPlane({}, t.dataDir);
+    try {
+      expect(t.plane.downstream.has('late')).toBe(false);
+      await other.plane.handlers['servers.set']({ name: 'late', config: { command: process.execPath, args: ['-e', ''], env: {} } });
+      expect(t.plane.downstream.has('late')).toBe(true);
+      await other.plane.handlers['servers.remove']({ name: 'late' });
+      expect(t.plane.downstream.has('late')).toBe(false);
+    } finally {
+      await other.plane.close();
+    }
+  });
+});

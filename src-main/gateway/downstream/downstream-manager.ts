@@ -5,7 +5,7 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { CharonError } from '../../core/errors.js';
-import type { McpServerRepository, Transactor } from '../../core/ports.js';
+import type { McpServerRecord, McpServerRepository, Transactor } from '../../core/ports.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { DEFAULT_CLIENT_CAPABILITIES, type DownstreamNotificationListener, type DownstreamRequestHandler } from './client-hooks.js';
 import { DownstreamConnection, type CallOptions, type ConnectionOptions } from './downstream-connection.js';
@@ -38,6 +38,8 @@ export interface DownstreamManagerDeps {
   readonly clock?: Clock;
   readonly timers?: Timers;
   readonly options?: Partial<DownstreamOptions>;
+  /** Changes when another connection commits: cached configs are re-read then (a change by the CLI). */
+  readonly dataVersion?: () => number;
 }
 
 /**
@@ -54,6 +56,9 @@ export class DownstreamManager {
   readonly #requestHandlers = new Map<string, DownstreamRequestHandler>();
   readonly #listeners = new Set<DownstreamNotificationListener>();
   #closed = false;
+  /** Configs read from the store, valid while the data version stays the same (hot path: every call). */
+  readonly #records = new Map<string, McpServerRecord | null>();
+  #recordsVersion: number | undefined;
 
   constructor(deps: DownstreamManagerDeps) {
     this.#d = deps;
@@ -69,7 +74,7 @@ export class DownstreamManager {
   }
 
   has(name: string): boolean {
-    return this.#d.repo.get(name) !== null;
+    return this.#record(name) !== null;
   }
 
   status(): ServerStatusDto[] {
@@ -89,6 +94,7 @@ export class DownstreamManager {
     if (!checkedName.success || !checked.success) throw new CharonError('ERR_INVALID_INPUT', `invalid server ${checkedName.success ? 'config' : 'name'}`);
     this.#change(() => {
       this.#d.repo.upsert(name, checked.data, this.#clock.now());
+      this.#records.delete(name);
       this.#d.audit?.append({ actor, kind: 'server.set', subject: name, decision: 'allow', details: { ...describeConfig(checked.data), ...(source ? { source } : {}) } });
     });
     const old = this.#connections.get(name);
@@ -105,6 +111,7 @@ export class DownstreamManager {
   /** Stops the server (killing its process) and forgets its config. */
   async remove(name: string, actor = 'operator'): Promise<void> {
     this.#change(() => {
+      this.#records.delete(name);
       if (!this.#d.repo.delete(name)) throw notFound(name);
       this.#d.audit?.append({ actor, kind: 'server.remove', subject: name, decision: 'allow' });
     });
@@ -222,10 +229,25 @@ export class DownstreamManager {
   }
 
   /** The connection for the stored config; a config changed elsewhere replaces a stale connection. */
+  #record(name: string): McpServerRecord | null {
+    const version = this.#d.dataVersion?.();
+    if (version === undefined || version !== this.#recordsVersion) {
+      this.#records.clear();
+      this.#recordsVersion = version;
+    }
+    let record = this.#records.get(name);
+    if (record === undefined) {
+      record = this.#d.repo.get(name);
+      // Without a data version nothing tells us of another process's change: always re-read.
+      if (version !== undefined) this.#records.set(name, record);
+    }
+    return record;
+  }
+
   #connectionFor(name: string): DownstreamConnection {
-    const record = this.#d.repo.get(name);
+    const record = this.#record(name);
     const existing = this.#connections.get(name);
-    if (existing && (!record || canonicalJson(existing.config) !== canonicalJson(record.config))) {
+    if (existing && (!record || (existing.config !== record.config && canonicalJson(existing.config) !== canonicalJson(record.config)))) {
       this.#connections.delete(name);
       void existing.stop();
     } else if (existing) {
