@@ -261,15 +261,36 @@ export class CharonAgent {
   }
 }
 
+/**
+ * One listener per caller signal, fanning out to the requests in flight on it: with many
+ * concurrent requests on one connection, per-request listeners would trip Node's
+ * MaxListenersExceededWarning (and, on Node 20, fetch's own listeners pile up too).
+ */
+const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function linkAbort(outer: AbortSignal, own: AbortController): () => void {
+  let set = inFlight.get(outer);
+  if (!set) {
+    const members = new Set<AbortController>();
+    set = members;
+    inFlight.set(outer, members);
+    outer.addEventListener('abort', () => {
+      for (const c of members) c.abort(outer.reason);
+      members.clear();
+    }, { once: true });
+  }
+  set.add(own);
+  const members = set;
+  return () => void members.delete(own);
+}
+
 /** A platform fetch whose AbortSignal lives exactly as long as this one request (see `CharonAgent.fetch`). */
 async function fetchWithOwnSignal(url: string, init: RequestInit): Promise<Response> {
   const outer = init.signal;
   if (!outer) return fetch(url, init);
   outer.throwIfAborted();
   const own = new AbortController();
-  const onAbort = (): void => own.abort(outer.reason);
-  outer.addEventListener('abort', onAbort, { once: true });
-  const unlink = (): void => outer.removeEventListener('abort', onAbort);
+  const unlink = linkAbort(outer, own);
   let response: Response;
   try {
     response = await fetch(url, { ...init, signal: own.signal });
