@@ -333,6 +333,8 @@ describe('signing key rotation', () => {
     const before = await t.plane.handlers['trustBundle.get']({});
     const oldKid = before.keys[0]?.kid;
     const tokens = [await issue(), await issue(), await issue({ agentId: 'other' })];
+    // Verified once before the rotation (so a cached verification exists): still refused after it.
+    for (const { token } of tokens) await verify(token);
     const result = await t.plane.handlers['keys.emergencyRotate']({ reason: 'key exposed' });
     expect(result.revokedCredentials).toBe(3);
     for (const { token } of tokens) await expect(verify(token)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });

@@ -11,6 +11,7 @@ import { agentSpiffeId } from '../core/spiffe-id.js';
 import { signJwtSvid } from '../crypto/jwt-svid-issue.js';
 import { verifyJwtSvid, type VerifiedSvid } from '../crypto/jwt-svid-verify.js';
 import type { KeyRing } from '../crypto/key-ring.js';
+import { VerifiedTokenCache } from '../crypto/verified-token-cache.js';
 
 export interface CredentialAuthorityDeps {
   readonly identities: IdentityRepository;
@@ -43,6 +44,8 @@ export interface VerifiedCredential extends VerifiedSvid {
 /** Issues, rotates, revokes and verifies JWT-SVIDs; every issuance commits with its audit record. */
 export class CredentialAuthority {
   readonly #d: CredentialAuthorityDeps;
+  /** Signature and claims of tokens presented again and again (every gateway call); revocation is checked each time. */
+  readonly #verified = new VerifiedTokenCache();
 
   constructor(deps: CredentialAuthorityDeps) {
     this.#d = deps;
@@ -140,13 +143,14 @@ export class CredentialAuthority {
   /** Verifies signature and claims, then the record: unknown, revoked or rotated tokens and inactive identities are refused. */
   async verify(token: string, audience?: string): Promise<VerifiedCredential> {
     if (this.#d.keyRing.stale) await this.#d.keyRing.refresh();
-    const svid = await verifyJwtSvid(token, {
-      issuer: this.#d.issuer,
-      audience: audience ?? this.#d.defaultAudience,
-      trustDomain: this.#d.trustDomain,
-      now: this.#d.clock.now(),
-      keyFor: (kid) => this.#d.keyRing.verificationKey(kid),
-    });
+    const aud = audience ?? this.#d.defaultAudience;
+    const now = this.#d.clock.now();
+    const keyFor = (kid: string) => this.#d.keyRing.verificationKey(kid);
+    let svid = this.#verified.get(token, aud, now, keyFor);
+    if (!svid) {
+      svid = await verifyJwtSvid(token, { issuer: this.#d.issuer, audience: aud, trustDomain: this.#d.trustDomain, now, keyFor });
+      this.#verified.set(token, aud, svid);
+    }
     const found = this.#d.credentials.getWithIdentityState(svid.jti);
     const credential = found?.credential;
     if (!found || !credential || credential.spiffeId !== svid.spiffeId || credential.kid !== svid.kid) {

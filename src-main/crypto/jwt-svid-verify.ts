@@ -8,7 +8,7 @@ import { SVID_ALG, type JoseKey } from './signing-key.js';
 
 export const MAX_TOKEN_BYTES = 8192;
 const ALLOWED_HEADERS = new Set(['alg', 'kid', 'typ']);
-const CLOCK_TOLERANCE_SECONDS = 5;
+export const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface SvidVerifyOptions {
   readonly issuer: string;
