@@ -71,20 +71,8 @@ interface PendingApproval {
   readonly expiresAt: number;
 }
 
-export const requestDto = (r: GrantRequestRecord, now: number): GrantRequestDto => ({
-  id: r.id,
-  agentId: r.agentId,
-  spec: r.spec,
-  specHash: r.specHash,
-  purpose: r.purpose,
-  state: effectiveRequestState(r, now),
-  createdAt: r.createdAt,
-  expiresAt: r.expiresAt,
-  decidedAt: r.decidedAt,
-  decidedBy: r.decidedBy,
-  reason: r.reason,
-  grantId: r.grantId,
-});
+/** As stored, with the state a request has reached by now (a PENDING one past its expiry reads EXPIRED). */
+export const requestDto = (r: GrantRequestRecord, now: number): GrantRequestDto => ({ ...r, state: effectiveRequestState(r, now) });
 
 export function effectiveRequestState(r: GrantRequestRecord, now: number): GrantRequestState {
   return r.state === 'PENDING' && r.expiresAt <= now ? 'EXPIRED' : r.state;

@@ -1,6 +1,6 @@
 // Passkeys, grant requests and approval evidence: the records and the repository seams
 // (DESIGN.md §7) the approvals feature depends on; SQLite implements them in store/.
-import type { GrantRequestState } from '../../src-shared/approvals.js';
+import type { GrantRequestDto, GrantRequestState } from '../../src-shared/approvals.js';
 import type { GrantSpec } from '../../src-shared/grant.js';
 
 export interface PasskeyRecord {
@@ -17,20 +17,8 @@ export interface PasskeyRecord {
   readonly removedAt: number | null;
 }
 
-export interface GrantRequestRecord {
-  readonly id: string;
-  readonly agentId: string;
-  readonly spec: GrantSpec;
-  readonly specHash: string;
-  readonly purpose: string;
-  readonly state: GrantRequestState;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly decidedAt: number | null;
-  readonly decidedBy: string | null;
-  readonly reason: string | null;
-  readonly grantId: string | null;
-}
+/** Shown to the operator exactly as held. */
+export type GrantRequestRecord = GrantRequestDto;
 
 /** What an approval stores next to the grant: enough for anyone to re-verify it offline. */
 export interface ApprovalRecord {
