@@ -2,7 +2,10 @@
 // of 1/10 000 (Cedar's decimal has 4 fraction digits), never as a float, and only written forms
 // that every JSON reader understands the same way are accepted: no exponent, hex, sign,
 // whitespace, separators or non-ASCII digits, which some readers accept and others read differently.
+import { MAX_STORED_UNITS, parseDecimalUnits, UNITS_PER_WHOLE } from './decimal-units.js';
 import { CharonError } from './errors.js';
+
+export { UNITS_PER_WHOLE };
 
 export interface Amount {
   /** The value in ten-thousandths: 12.5 is 125 000n. */
@@ -11,21 +14,12 @@ export interface Amount {
   readonly text: string;
 }
 
-export const UNITS_PER_WHOLE = 10_000n;
-
 /**
  * Cedar's decimal is a signed 64-bit count of ten-thousandths (922337203685477.5807). A larger
  * value would make the policy evaluation fail, and Cedar skips a `forbid` whose condition errors:
  * refusing it here keeps such values from slipping past a forbid.
  */
-export const MAX_AMOUNT_UNITS = 2n ** 63n - 1n;
-
-/**
- * The only accepted written form (the grant schema's decimal). ASCII [0-9] on purpose, not a
- * Unicode digit class; at most 15 integer digits (so below 1e15). JavaScript's `$` without the
- * `m` flag matches only at the very end, so a trailing newline is refused too.
- */
-const DECIMAL = /^(0|[1-9][0-9]{0,14})(?:\.([0-9]{1,4}))?$/;
+export const MAX_AMOUNT_UNITS = MAX_STORED_UNITS;
 
 function refuse(name: string, why: string): CharonError {
   return new CharonError('ERR_ARGUMENT_INVALID', `${name} ${why}`);
@@ -37,12 +31,11 @@ function excerpt(text: string): string {
 }
 
 function parseText(text: string, name: string): Amount {
-  const match = DECIMAL.exec(text);
-  if (!match) {
+  // The only accepted written form is the grant schema's decimal (see decimal-units.ts).
+  const units = parseDecimalUnits(text);
+  if (units === null) {
     throw refuse(name, `must be a plain non-negative decimal with at most 15 integer and 4 fraction digits, like "12.50" (got ${excerpt(text)})`);
   }
-  const fraction = (match[2] ?? '').padEnd(4, '0');
-  const units = BigInt(match[1] as string) * UNITS_PER_WHOLE + BigInt(fraction);
   if (units > MAX_AMOUNT_UNITS) throw refuse(name, 'is larger than the policy engine can represent (922337203685477.5807)');
   return { units, text: formatAmount(units) };
 }
@@ -56,7 +49,7 @@ function parseNumber(value: number, name: string): Amount {
   // JSON.stringify sends downstream: the value checked is the value the server will read. A
   // double with more than 4 fraction digits (0.1 + 0.2, 1e-7) fails the pattern and is refused.
   const text = String(value);
-  if (!DECIMAL.test(text)) throw refuse(name, 'must have at most 4 fraction digits');
+  if (parseDecimalUnits(text) === null) throw refuse(name, 'must have at most 4 fraction digits');
   return parseText(text, name);
 }
 

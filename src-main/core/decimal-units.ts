@@ -6,6 +6,8 @@ export const UNITS_PER_WHOLE = 10_000n;
 /** The largest total SQLite's INTEGER (signed 64-bit) can hold; caps above it are clamped to it. */
 export const MAX_STORED_UNITS = 2n ** 63n - 1n;
 
+// ASCII [0-9] on purpose, not a Unicode digit class; at most 15 integer digits. `$` without the
+// `m` flag matches only at the very end, so a trailing newline is refused too.
 const DECIMAL = /^(0|[1-9][0-9]{0,14})(?:\.([0-9]{1,4}))?$/;
 
 /** "100.00" → 1 000 000n. Returns null for anything that is not the grant schema's decimal. */

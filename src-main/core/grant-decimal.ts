@@ -1,16 +1,9 @@
 // Exact decimals as the grant model writes them (bounds of amount constraints, caps) ("100", "12.5", "0.0001"): compared as integers
 // of ten-thousandths, never as floats, so "0.1" + "0.2" style rounding cannot move a cap.
-
-const DECIMAL = /^(0|[1-9][0-9]{0,14})(?:\.([0-9]{1,4}))?$/;
+import { parseDecimalUnits } from './decimal-units.js';
 
 /** The amount in ten-thousandths, or null when `text` is not a non-negative grant decimal. */
-export function decimalUnits(text: string): bigint | null {
-  const m = DECIMAL.exec(text);
-  if (!m) return null;
-  const whole = m[1] as string;
-  const fraction = (m[2] ?? '').padEnd(4, '0');
-  return BigInt(whole) * 10_000n + BigInt(fraction);
-}
+export const decimalUnits = parseDecimalUnits;
 
 function unitsOrThrow(text: string): bigint {
   const units = decimalUnits(text);
