@@ -1,10 +1,10 @@
 import { CompactSign, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditDecision } from '../../src-shared/domain.js';
 import type { AuditVerifyDto } from '../../src-shared/dto.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { AuditRecord } from '../core/records.js';
 import { openTestPlane, type TestPlane } from '../test-support/control-plane.js';
+import { auditFromRow, type AuditRow } from '../store/audit-repository.js';
 import { openRawDb, type RawDb } from '../test-support/raw-db.js';
 import { CHECKPOINT_TYP } from './checkpoint.js';
 import { hashAuditRecord } from './record-hash.js';
@@ -42,21 +42,8 @@ async function chain(): Promise<{ tp: TestPlane; db: RawDb; head: number }> {
 
 const verify = (tp: TestPlane): Promise<AuditVerifyDto> => tp.plane.checkpointer.verify();
 
-interface Row {
-  seq: number;
-  time: number;
-  actor: string;
-  kind: string;
-  subject: string;
-  decision: AuditDecision;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
 function recordAt(db: RawDb, seq: number): AuditRecord {
-  const r = db.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as Row;
-  return { seq: r.seq, time: r.time, actor: r.actor, kind: r.kind, subject: r.subject, decision: r.decision, details: JSON.parse(r.details) as Record<string, unknown>, prevHash: r.prev_hash, hash: r.hash };
+  return auditFromRow(db.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as AuditRow);
 }
 
 function write(db: RawDb, r: AuditRecord, mode: 'INSERT' | 'REPLACE'): void {

@@ -4,7 +4,7 @@ import type { AuditCheckpointRecord, AuditRecord } from '../core/records.js';
 import type { Db } from './database.js';
 import { whereClause } from './where-clause.js';
 
-interface Row {
+export interface AuditRow {
   seq: number;
   time: number;
   actor: string;
@@ -16,7 +16,7 @@ interface Row {
   hash: string;
 }
 
-const fromRow = (r: Row): AuditRecord => ({
+export const auditFromRow = (r: AuditRow): AuditRecord => ({
   seq: r.seq,
   time: r.time,
   actor: r.actor,
@@ -32,7 +32,7 @@ export function sqliteAuditRepository(db: Db): AuditRepository {
   const head = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(`INSERT INTO audit_events (seq, time, actor, kind, subject, decision, details, prev_hash, hash)
     VALUES (@seq, @time, @actor, @kind, @subject, @decision, @details, @prevHash, @hash)`);
-  const range = db.prepare<[number, number], Row>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
+  const range = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_events');
   const insertCheckpoint = db.prepare('INSERT OR IGNORE INTO audit_checkpoints (seq, hash, time, kid, jws) VALUES (@seq, @hash, @time, @kid, @jws)');
   const checkpoints = db.prepare<[], AuditCheckpointRecord>('SELECT seq, hash, time, kid, jws FROM audit_checkpoints ORDER BY seq');
@@ -46,7 +46,7 @@ export function sqliteAuditRepository(db: Db): AuditRepository {
       insert.run({ ...record, details: JSON.stringify(record.details) });
     },
     range(afterSeq, limit) {
-      return range.all(afterSeq, limit).map(fromRow);
+      return range.all(afterSeq, limit).map(auditFromRow);
     },
     list(filter) {
       const where = whereClause([
@@ -57,7 +57,7 @@ export function sqliteAuditRepository(db: Db): AuditRepository {
       ]);
       // Newest first unless paging forward from a known sequence number.
       const order = filter.afterSeq !== undefined ? 'ASC' : 'DESC';
-      return db.prepare<(string | number)[], Row>(`SELECT * FROM audit_events ${where.sql} ORDER BY seq ${order} LIMIT ?`).all(...where.params, filter.limit).map(fromRow);
+      return db.prepare<(string | number)[], AuditRow>(`SELECT * FROM audit_events ${where.sql} ORDER BY seq ${order} LIMIT ?`).all(...where.params, filter.limit).map(auditFromRow);
     },
     count() {
       return count.get()?.n ?? 0;
