@@ -56,6 +56,9 @@ export const passkeyRegisterCompleteInput = z.strictObject({
 export const passkeyRemoveBeginInput = z.strictObject({ id: passkeyIdSchema });
 export const passkeyRemoveInput = z.strictObject({ id: passkeyIdSchema, ceremonyId: ceremonyIdSchema, assertion: authenticationResponseSchema });
 
+/** An emergency rotation: with a passkey enrolled, an assertion over a ceremony from `keys.emergencyRotateBegin`. */
+export const emergencyRotateInput = z.strictObject({ reason: reasonSchema, ceremonyId: ceremonyIdSchema.optional(), assertion: authenticationResponseSchema.optional() });
+
 export const listApprovalsInput = z.strictObject({ state: z.enum(['PENDING', 'APPROVED', 'DENIED', 'EXPIRED', 'WITHDRAWN']).optional() });
 export const beginApprovalInput = z.strictObject({ requestId: grantRequestIdSchema, spec: grantSpecSchema });
 export const completeApprovalInput = z.strictObject({ requestId: grantRequestIdSchema, response: authenticationResponseSchema });

@@ -22,6 +22,7 @@ import {
   beginApprovalInput,
   completeApprovalInput,
   denyApprovalInput,
+  emergencyRotateInput,
   listApprovalsInput,
   passkeyRegisterBeginInput,
   passkeyRegisterCompleteInput,
@@ -75,7 +76,8 @@ export const operatorInputs = {
   'credentials.verify': verifyTokenInput,
   'keys.list': emptyInput,
   'keys.rotate': rotateKeysInput,
-  'keys.emergencyRotate': rotateKeysInput,
+  'keys.emergencyRotateBegin': emptyInput,
+  'keys.emergencyRotate': emergencyRotateInput,
   'trustBundle.get': emptyInput,
   'audit.list': listAuditInput,
   'audit.verify': emptyInput,
@@ -120,6 +122,8 @@ export interface OperatorOutputs {
   'credentials.verify': VerifiedCredentialDto;
   'keys.list': SigningKeyDto[];
   'keys.rotate': SigningKeyDto;
+  /** Null when no passkey is enrolled (the rotation then needs none). */
+  'keys.emergencyRotateBegin': PasskeyCeremonyDto | null;
   'keys.emergencyRotate': { key: SigningKeyDto; revokedCredentials: number };
   'trustBundle.get': TrustBundleDto;
   'audit.list': AuditEventDto[];

@@ -15,6 +15,7 @@ export const OPERATOR_METHODS = [
   'credentials.verify',
   'keys.list',
   'keys.rotate',
+  'keys.emergencyRotateBegin',
   'keys.emergencyRotate',
   'trustBundle.get',
   'audit.list',

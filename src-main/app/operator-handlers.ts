@@ -46,7 +46,12 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     },
     'keys.list': async () => keys.list(),
     'keys.rotate': async ({ reason }) => (await keys.rotate(OPERATOR, reason)).key,
-    'keys.emergencyRotate': async ({ reason }) => keys.rotate(OPERATOR, reason, true),
+    // Rotate and revoke everything: with a passkey enrolled, only with a fresh assertion.
+    'keys.emergencyRotateBegin': async () => (plane.approvals.passkeys.hasAny() ? plane.approvals.passkeys.stepUpBegin('keys.emergencyRotate') : null),
+    'keys.emergencyRotate': async ({ reason, ceremonyId, assertion }) => {
+      await plane.approvals.passkeys.stepUp('keys.emergencyRotate', ceremonyId, assertion, OPERATOR);
+      return keys.rotate(OPERATOR, reason, true);
+    },
     'trustBundle.get': async () => keys.bundle(),
     'audit.list': async (input) => store.audit.list(input),
     'audit.verify': async () => checkpointer.verify(),

@@ -298,3 +298,31 @@ describe('grant approvals', () => {
     expect(request(spec({ agentId: 'payer', environment: 'prod', servers: { memory: { tools: { read_graph: {} } } } }), 'payer').state).toBe('PENDING');
   });
 });
+
+describe('emergency rotation', () => {
+  it('rotate-and-revoke-everything without a fresh passkey assertion is refused once a passkey is enrolled; a removal ceremony or a used one does not count', async () => {
+    const tp = await setup();
+    const auth = new SoftAuthenticator(ORIGIN);
+    const issued = await op('credentials.issue', { agentId: 'builder' });
+    // Before any enrolment there is nothing to assert with: the operator channel is the gate.
+    expect(await op('keys.emergencyRotateBegin', {})).toBeNull();
+    await enroll(auth);
+    const second = new SoftAuthenticator(ORIGIN);
+    await enroll(second, auth);
+    expect(await codeOfAsync(() => op('keys.emergencyRotate', { reason: 'no assertion' }))).toBe('ERR_PASSKEY_REQUIRED');
+    // An assertion answering a passkey-removal ceremony cannot authorize the rotation.
+    const removal = await op('passkeys.removeBegin', { id: second.credentialId });
+    expect(await codeOfAsync(() => op('keys.emergencyRotate', { reason: 'other ceremony', ceremonyId: removal.ceremonyId, assertion: auth.assert(removal.authentication as { challenge: string }) }))).toBe('ERR_CHALLENGE_INVALID');
+    const ceremony = await op('keys.emergencyRotateBegin', {});
+    expect(await codeOfAsync(() => op('keys.emergencyRotate', { reason: 'no UV', ceremonyId: ceremony?.ceremonyId, assertion: auth.assert(ceremony?.authentication as { challenge: string }, { userVerified: false }) }))).toBe('ERR_USER_VERIFICATION_REQUIRED');
+    // Nothing was rotated or revoked by the refusals.
+    expect((await op('credentials.list', {})).find((c) => c.jti === issued.credential.jti)?.state).toBe('ACTIVE');
+    const fresh = await op('keys.emergencyRotateBegin', {});
+    const result = await op('keys.emergencyRotate', { reason: 'key exposed', ceremonyId: fresh?.ceremonyId, assertion: auth.assert(fresh?.authentication as { challenge: string }) });
+    expect(result.revokedCredentials).toBeGreaterThanOrEqual(1);
+    // The ceremony was single use.
+    expect(await codeOfAsync(() => op('keys.emergencyRotate', { reason: 'again', ceremonyId: fresh?.ceremonyId, assertion: auth.assert(fresh?.authentication as { challenge: string }) }))).toBe('ERR_CHALLENGE_INVALID');
+    const stepUps = tp.plane.store.audit.list({ limit: 500, kind: 'passkey.step-up' }).map((e) => e.decision);
+    expect(stepUps).toEqual(['deny', 'allow', 'deny', 'deny', 'deny']); // newest first
+  });
+});

@@ -1,6 +1,9 @@
 // The owner's passkeys: enrolment on first run, more added only with an assertion from an
-// existing one, removal only with a fresh assertion. Challenges are generated here, held in
-// memory, single use and short-lived.
+// existing one, removal only with a fresh assertion; a step-up assertion for other sensitive
+// operator actions (the emergency rotation). Challenges are generated here, held in memory,
+// single use and short-lived. Memory is the right place: a ceremony is begun and answered by
+// the console of this very process (the CLI cannot answer one), a restart must void every open
+// ceremony anyway, and single use is a delete from the map, with no window between processes.
 import { randomBytes } from 'node:crypto';
 import type { AuthenticationResponseInput, PasskeyCeremonyDto, PasskeyDto, RegistrationResponseInput } from '../../src-shared/approvals.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -23,8 +26,11 @@ export interface PasskeyServiceDeps {
   readonly origins: () => readonly string[];
 }
 
+/** Operator actions that need a fresh assertion of their own (beside approvals and passkey changes). */
+export type StepUpAction = 'keys.emergencyRotate';
+
 interface Ceremony {
-  readonly kind: 'register' | 'remove';
+  readonly kind: 'register' | 'remove' | StepUpAction;
   readonly registrationChallenge: string | null;
   readonly authenticationChallenge: string | null;
   readonly passkeyId: string | null;
@@ -123,6 +129,41 @@ export class PasskeyService {
       this.#auditRefusal(error, refusal);
       throw error;
     }
+  }
+
+  /** Opens a step-up ceremony for `action`: authentication options any enrolled passkey may answer. */
+  async stepUpBegin(action: StepUpAction): Promise<PasskeyCeremonyDto> {
+    const existing = this.#d.passkeys.listActive();
+    if (existing.length === 0) throw new CharonError('ERR_PASSKEY_REQUIRED', 'No passkey is enrolled');
+    const challenge = newChallenge();
+    const expiresAt = this.#d.clock.now() + CHALLENGE_TTL_MS;
+    const ceremonyId = this.#open({ kind: action, registrationChallenge: null, authenticationChallenge: challenge, passkeyId: null, label: action, expiresAt });
+    return { ceremonyId, expiresAt, registration: null, authentication: await authenticationOptions(challenge, existing) };
+  }
+
+  /**
+   * Checks the step-up for `action` before it runs: with no passkey enrolled there is nothing to
+   * assert with (as for the first enrolment, the operator channel is the gate); with one, a fresh
+   * assertion over a ceremony opened for exactly this action. Audited either way.
+   */
+  async stepUp(action: StepUpAction, ceremonyId: string | undefined, assertion: AuthenticationResponseInput | undefined, actor: string): Promise<{ authorizedBy: string | null }> {
+    if (!this.hasAny()) return { authorizedBy: null };
+    const refusal = { actor, kind: 'passkey.step-up', subject: action, details: {} };
+    try {
+      if (!ceremonyId || !assertion) throw new CharonError('ERR_PASSKEY_REQUIRED', `${action} needs a fresh passkey assertion: use the console (Approvals, Passkeys)`);
+    } catch (error) {
+      this.#auditRefusal(error, refusal);
+      throw error;
+    }
+    const ceremony = this.#take(ceremonyId, action, refusal);
+    try {
+      await this.assert(assertion, ceremony.authenticationChallenge as string);
+    } catch (error) {
+      this.#auditRefusal(error, refusal);
+      throw error;
+    }
+    this.#d.audit.append({ actor, kind: 'passkey.step-up', subject: action, decision: 'allow', details: { authorizedBy: assertion.id } });
+    return { authorizedBy: assertion.id };
   }
 
   /**

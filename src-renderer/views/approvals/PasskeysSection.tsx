@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Time } from '../../components/Time.js';
-import { useEnrollPasskey, usePasskeys, useRemovePasskey } from './use-approvals.js';
+import { useEmergencyRotate, useEnrollPasskey, usePasskeys, useRemovePasskey } from './use-approvals.js';
 
 /** The owner's passkeys: enrol (the first freely, more with an existing one), remove with a fresh assertion. */
 export function PasskeysSection({ onDone }: { onDone: (message: string) => void }) {
   const passkeys = usePasskeys();
   const enroll = useEnrollPasskey();
   const remove = useRemovePasskey();
+  const emergency = useEmergencyRotate();
   const [label, setLabel] = useState('');
   const list = passkeys.data ?? [];
 
@@ -46,6 +47,17 @@ export function PasskeysSection({ onDone }: { onDone: (message: string) => void 
       </form>
       {enroll.isError && <ErrorNotice error={enroll.error} title="No passkey enrolled" />}
       {remove.isError && <ErrorNotice error={remove.error} title="Passkey not removed" />}
+      <h3>Emergency</h3>
+      <p>If a signing key or a credential may have leaked: a new signing key, the old ones out of the trust bundle, every credential revoked. Needs your passkey.</p>
+      <button
+        type="button"
+        className="danger"
+        disabled={emergency.isPending}
+        onClick={() => void emergency.mutateAsync('emergency rotation from the console').then((r) => onDone(`Rotated to key ${r.key.kid}; ${r.revokedCredentials} credential(s) revoked.`)).catch(() => undefined)}
+      >
+        Rotate keys and revoke everything
+      </button>
+      {emergency.isError && <ErrorNotice error={emergency.error} title="Emergency rotation not done" />}
     </section>
   );
 }

@@ -62,6 +62,20 @@ export function useRemovePasskey() {
   });
 }
 
+/** Rotate the signing key and revoke every credential: a fresh assertion first, when a passkey is enrolled. */
+export function useEmergencyRotate() {
+  const client = useOperatorClient();
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async (reason: string) => {
+      const ceremony = await client['keys.emergencyRotateBegin']({});
+      const assertion = ceremony ? await startAuthentication({ optionsJSON: asRequest(ceremony.authentication ?? {}) }) : undefined;
+      return client['keys.emergencyRotate']({ reason, ceremonyId: ceremony?.ceremonyId, assertion });
+    },
+    onSettled: invalidate,
+  });
+}
+
 /** Approves exactly `spec` (as shown): the server's challenge commits to its hash; the passkey signs it. */
 export function useApprove() {
   const client = useOperatorClient();
