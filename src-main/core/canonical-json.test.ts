@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
 
@@ -51,5 +52,41 @@ describe('canonicalJson', () => {
     ['undefined', undefined],
   ])('refuses a value with no JSON text: %s', (_name, v) => {
     expect(() => canonicalJson(v)).toThrow(TypeError);
+  });
+});
+
+// ---- Property tests: the text is a function of the value alone, and only of it ----
+
+/** The same value with every object's keys in another order (a permutation chosen by `seed`). */
+function reordered(value: unknown, seed: number): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => reordered(v, seed + i));
+  if (typeof value !== 'object' || value === null) return value;
+  const keys = Object.keys(value);
+  const rotated = keys.map((_, i) => keys[(i + seed) % keys.length] as string).reverse();
+  return Object.fromEntries(rotated.map((k) => [k, reordered((value as Record<string, unknown>)[k], seed * 7 + 1)]));
+}
+
+/** JSON's reading of a value (-0 is written 0): what a hash of it may depend on. */
+const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
+describe('canonicalJson (properties)', () => {
+  it('is stable: key order never changes the text, and re-reading the text gives the same text', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat(), (value, seed) => {
+        const once = canonicalJson(value);
+        expect(canonicalJson(reordered(value, seed))).toBe(once);
+        expect(canonicalJson(JSON.parse(once))).toBe(once);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is injective: the text reads back as the value, so distinct values never share a text', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+        expect(JSON.parse(canonicalJson(value))).toStrictEqual(asJson(value));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

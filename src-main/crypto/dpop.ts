@@ -23,11 +23,13 @@
 // last, so junk is refused without importing keys; in particular a proof whose key is not the one
 // the token is bound to never reaches the key cache. Nothing is recorded until every check passed.
 import { createHash } from 'node:crypto';
-import { base64url, decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import { CharonError } from '../core/errors.js';
+import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import type { DpopReplayStore } from '../core/ports.js';
 import { normalizeHtu } from './dpop-htu.js';
+import { segmentText } from './jws-text.js';
 import { defaultDpopKeyCache, dpopPublicKey, importDpopKey, isDpopAlg, jwkThumbprint, verifyDpopSignature } from './dpop-jwk.js';
 import type { JoseKey } from './signing-key.js';
 
@@ -100,14 +102,20 @@ export async function verifyDpopProof(proof: string, expect: DpopExpectation, de
 
   let header: Record<string, unknown>;
   let claims: Record<string, unknown>;
+  let headerText: string;
+  let payloadText: string;
   try {
+    headerText = segmentText(proof, 0);
+    payloadText = segmentText(proof, 1);
     header = decodeProtectedHeader(proof) as Record<string, unknown>;
-    const parsed: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(proof.split('.')[1] as string)));
+    const parsed: unknown = JSON.parse(payloadText);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('payload is not a JSON object');
     claims = parsed as Record<string, unknown>;
   } catch {
     return fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof has an unreadable header or payload');
   }
+  // A member named twice (two `jwk`, two `htu`...) would be read one way here and maybe another elsewhere.
+  if (hasDuplicateKeys(headerText) || hasDuplicateKeys(payloadText)) fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof names a header or claim twice');
 
   // §4.3 checks 4, 5, 7; §11.5: typ stops a JWT made for another purpose (an access token...) from passing as a proof.
   if (header.typ !== 'dpop+jwt') fail('ERR_DPOP_PROOF_INVALID', '"typ" must be dpop+jwt');

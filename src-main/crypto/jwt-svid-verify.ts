@@ -3,7 +3,9 @@ import type { ErrorCode } from '../../src-shared/errors.js';
 import { ENVIRONMENTS, type Environment } from '../../src-shared/domain.js';
 import { toEpochSeconds } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
+import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import { parseSpiffeId } from '../core/spiffe-id.js';
+import { segmentText } from './jws-text.js';
 import { SVID_ALG, type JoseKey } from './signing-key.js';
 
 export const MAX_TOKEN_BYTES = 8192;
@@ -42,11 +44,17 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
   if (token.split('.').length !== 3) fail('ERR_JWT_MALFORMED', 'Not a JWS compact serialization');
 
   let header: Record<string, unknown>;
+  let headerText: string;
+  let payloadText: string;
   try {
     header = decodeProtectedHeader(token) as Record<string, unknown>;
+    headerText = segmentText(token, 0);
+    payloadText = segmentText(token, 1);
   } catch {
     return fail('ERR_JWT_MALFORMED', 'Unreadable JOSE header');
   }
+  // JSON.parse keeps the last of two equal names, other JOSE libraries may keep the first: refuse both readings.
+  if (hasDuplicateKeys(headerText)) fail('ERR_JOSE_HEADER_INVALID', 'The JOSE header names a parameter twice');
   // The JWT-SVID standard allows only alg, kid and typ: anything else (jwk, jku, x5u, crit, b64...) is refused.
   for (const name of Object.keys(header)) {
     if (!ALLOWED_HEADERS.has(name)) fail('ERR_JOSE_HEADER_INVALID', `JOSE header "${name}" is not allowed in a JWT-SVID`);
@@ -72,6 +80,7 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
     throw mapJoseError(error);
   }
 
+  if (hasDuplicateKeys(payloadText)) fail('ERR_JWT_CLAIM_INVALID', 'The token names a claim twice');
   if (typeof payload.iat !== 'number' || payload.iat > toEpochSeconds(options.now) + CLOCK_TOLERANCE_SECONDS) {
     fail('ERR_JWT_NOT_YET_VALID', '"iat" is in the future');
   }
