@@ -30,6 +30,8 @@ import {
   passkeyRemoveInput,
   verifyGrantInput,
 } from './approvals.js';
+import type { DelegationGraphDto } from './delegation.js';
+import { delegationGraphInput } from './delegation.js';
 import type { ServerImportDto, ServerStatusDto } from './mcp-servers.js';
 import type { OwnerDto, ReaperPreviewDto, ReaperRunDto } from './reaper.js';
 import { listOwnersInput, reaperPreviewInput, reaperRunInput, setOwnerInput } from './reaper.js';
@@ -104,6 +106,7 @@ export const operatorInputs = {
   'approvals.begin': beginApprovalInput,
   'approvals.complete': completeApprovalInput,
   'approvals.deny': denyApprovalInput,
+  'delegation.graph': delegationGraphInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -151,6 +154,7 @@ export interface OperatorOutputs {
   'approvals.begin': ApprovalChallengeDto;
   'approvals.complete': { request: GrantRequestDto; grant: GrantDto };
   'approvals.deny': GrantRequestDto;
+  'delegation.graph': DelegationGraphDto;
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

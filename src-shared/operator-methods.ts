@@ -43,6 +43,7 @@ export const OPERATOR_METHODS = [
   'approvals.begin',
   'approvals.complete',
   'approvals.deny',
+  'delegation.graph',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

@@ -1,6 +1,7 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { ControlPlane } from './control-plane.js';
 import { approvalHandlers } from './approval-handlers.js';
+import { delegationHandlers } from './delegation-handlers.js';
 import { grantHandlers } from './grant-handlers.js';
 import { reaperHandlers } from './reaper-handlers.js';
 import { serverHandlers } from './server-handlers.js';
@@ -59,5 +60,6 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     ...serverHandlers(plane),
     ...reaperHandlers(plane),
     ...approvalHandlers(plane),
+    ...delegationHandlers(plane),
   };
 }

@@ -6,6 +6,13 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_INVALID_INPUT':
     case 'ERR_JWT_MALFORMED':
     case 'ERR_K8S_NOT_CONFIGURED':
+    case 'ERR_UNSUPPORTED_GRANT_TYPE':
+    case 'ERR_DELEGATION_WIDENS':
+    case 'ERR_DELEGATION_LIFETIME_EXCEEDED':
+    case 'ERR_DELEGATION_DEPTH_EXCEEDED':
+    case 'ERR_DELEGATION_ACTOR_INVALID':
+    case 'ERR_DELEGATION_ASSURANCE_RAISED':
+    case 'ERR_DELEGATION_TARGET_INVALID':
       return 400;
     case 'ERR_UNAUTHENTICATED':
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
@@ -33,6 +40,11 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_DPOP_PROOF_STALE':
     case 'ERR_DPOP_PROOF_REPLAYED':
     case 'ERR_DPOP_NONCE_REQUIRED':
+    case 'ERR_DELEGATION_CHAIN_INVALID':
+    case 'ERR_DELEGATION_ACTOR_INACTIVE':
+    case 'ERR_DELEGATION_OWNER_INACTIVE':
+    case 'ERR_DELEGATION_REVOKED':
+    case 'ERR_DELEGATION_ASSURANCE_TOO_LOW':
       return 401;
     case 'ERR_FORBIDDEN':
     case 'ERR_GRANT_WIDENS':
@@ -61,6 +73,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_SESSION_NOT_FOUND':
     case 'ERR_PASSKEY_NOT_FOUND':
     case 'ERR_GRANT_REQUEST_NOT_FOUND':
+    case 'ERR_DELEGATION_NOT_FOUND':
       return 404;
     case 'ERR_METHOD_NOT_ALLOWED':
       return 405;

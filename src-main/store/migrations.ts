@@ -199,4 +199,34 @@ export const migrations: readonly string[] = [
   CREATE INDEX attestations_expiry ON attestations(expires_at);
   CREATE INDEX join_tokens_expiry ON join_tokens(expires_at);
   `,
+  // 5: delegation — one row per hop of an RFC 8693 chain (owner → agent → agent …), keyed by the
+  // token it issued; `path` (hop ids, root first) lets the verify read fetch a whole chain at once.
+  `
+  CREATE TABLE delegations (
+    id TEXT PRIMARY KEY,
+    parent_id TEXT REFERENCES delegations(id),
+    root_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    depth INTEGER NOT NULL CHECK (depth >= 1),
+    owner_id TEXT NOT NULL,
+    delegator TEXT NOT NULL,
+    agent_id TEXT NOT NULL REFERENCES identities(id),
+    jti TEXT NOT NULL UNIQUE,
+    audience TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    authority TEXT,
+    acr TEXT NOT NULL,
+    amr TEXT NOT NULL,
+    dpop_jkt TEXT,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('ACTIVE','REVOKED')),
+    revoked_at INTEGER,
+    reason TEXT
+  ) STRICT;
+  CREATE INDEX delegations_parent ON delegations(parent_id);
+  CREATE INDEX delegations_agent ON delegations(agent_id, state);
+  CREATE INDEX delegations_owner ON delegations(owner_id, state);
+  `,
 ];

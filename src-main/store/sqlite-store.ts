@@ -1,3 +1,4 @@
+import type { DelegationRepository } from '../core/delegation-ports.js';
 import type { OwnerRepository, ReaperFactsRepository } from '../core/reaper-ports.js';
 import type {
   AttestationRepository,
@@ -16,6 +17,7 @@ import type {
 import { sqliteAttestationRepository } from './attestation-repository.js';
 import { sqliteAuditRepository } from './audit-repository.js';
 import { sqliteCredentialRepository } from './credential-repository.js';
+import { sqliteDelegationRepository } from './delegation-repository.js';
 import { sqliteDpopReplayRepository } from './dpop-replay-repository.js';
 import { sqliteGrantRepository } from './grant-repository.js';
 import { sqliteEnvelopeUsageRepository } from './envelope-usage-repository.js';
@@ -47,6 +49,8 @@ export interface Store extends Transactor {
   readonly owners: OwnerRepository;
   /** The reaper's aggregate reads over the audit log and its cleanup of long-dead rows. */
   readonly reaperFacts: ReaperFactsRepository;
+  /** Hops of delegation chains (RFC 8693 token exchange). */
+  readonly delegations: DelegationRepository;
   /** Commits `fn` together with other work queued in the same tick; settles after the commit. */
   groupCommit<T>(fn: () => T): Promise<T>;
   /** Changes when another connection commits: lets caches notice writes from the CLI. */
@@ -76,6 +80,7 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     dpopReplay: sqliteDpopReplayRepository(db),
     owners: sqliteOwnerRepository(db),
     reaperFacts: sqliteReaperRepository(db),
+    delegations: sqliteDelegationRepository(db),
     dataVersion: dataVersionReader(db),
     close: () => db.close(),
   };
