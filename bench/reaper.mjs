@@ -3,7 +3,9 @@
 // scan, through the same index, of the audit rows the rules read (every gateway.decision and
 // credential.issue in the lookback) plus the identities. A ratio near 1 means the rules add
 // little beyond reading their window once; the smaller inventory (1,000 / 100,000) shows how
-// the time scales. Rows are inserted directly (one transaction, better-sqlite3); the hash chain
+// the time scales. Every grant has a rate and a path-confined tool whose decisions carry the
+// normalized path, so the drift rules' reads of constrained values and per-minute peaks are in
+// the preview (the baseline does not read them). Rows are inserted directly (one transaction, better-sqlite3); the hash chain
 // is not computed (the preview never verifies it).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,12 +38,15 @@ async function inventory({ identities, events }) {
       const state = i % 20 === 0 ? 'IDLE' : i % 50 === 1 ? 'REVOKED' : 'ACTIVE';
       const seen = i % 10 === 0 ? start : now - (i % 48) * 3_600_000;
       insertIdentity.run(id, `spiffe://charon.local/agent/${id}`, id, `owner-${i % 100}`, env, JSON.stringify([`unix:uid:${1000 + (i % 5000)}`]), state, start, start, start, now + DAY, seen);
-      const servers = { files: { tools: { read_file: {}, list_dir: {}, write_file: {} }, resources: [], prompts: [] }, mail: { tools: { send: {}, read: {} }, resources: [], prompts: [] } };
-      insertGrant.run(`grt_${i}`, id, JSON.stringify({ agentId: id, environment: env, servers, envelope: {}, expiresAt: null }), start, start);
+      // Every grant confines read_file's path and limits the rate, so headroom drift has work to do.
+      const readFile = { args: { path: { path: { roots: [`/srv/${id}`, '/srv/shared'] } } } };
+      const servers = { files: { tools: { read_file: readFile, list_dir: {}, write_file: {} }, resources: [], prompts: [] }, mail: { tools: { send: {}, read: {} }, resources: [], prompts: [] } };
+      const envelope = { rate: { perMinute: 600, burst: 60 } };
+      insertGrant.run(`grt_${i}`, id, JSON.stringify({ agentId: id, environment: env, servers, envelope, expiresAt: null }), start, start);
     }
     const head = plane.store.audit.head();
     let seq = head?.seq ?? 0;
-    const insertEvent = db.prepare("INSERT INTO audit_events (seq, time, actor, kind, subject, decision, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, '{}', '', '')");
+    const insertEvent = db.prepare("INSERT INTO audit_events (seq, time, actor, kind, subject, decision, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, '', '')");
     // Events in time order over 40 days; agents at work 08:00–18:00 UTC mostly.
     const span = now - start;
     let rng = 42;
@@ -50,8 +55,11 @@ async function inventory({ identities, events }) {
       const agent = Math.floor(rand() * identities);
       const time = start + Math.floor((e / events) * span);
       const actor = `spiffe://charon.local/agent/agent-${agent}`;
-      if (e % 10 === 0) insertEvent.run(++seq, time, actor, 'credential.issue', actor, 'allow');
-      else insertEvent.run(++seq, time, actor, 'gateway.decision', TOOLS[(agent + e) % 5], rand() < 0.05 ? 'deny' : 'allow');
+      const tool = TOOLS[(agent + e) % 5];
+      // As the gateway records it: the normalized path the policy saw, never the raw arguments.
+      const details = tool === 'files__read_file' ? JSON.stringify({ method: 'tools/call', constrained: { path: `/srv/agent-${agent}/f${e % 7}.txt` } }) : '{}';
+      if (e % 10 === 0) insertEvent.run(++seq, time, actor, 'credential.issue', actor, 'allow', '{}');
+      else insertEvent.run(++seq, time, actor, 'gateway.decision', tool, rand() < 0.05 ? 'deny' : 'allow', details);
     }
   })();
   db.pragma('optimize');

@@ -47,8 +47,11 @@ export type ReaperEffect =
   | { readonly type: 'decommission'; readonly agentId: string; readonly grantIds: readonly string[] }
   /** Revoked (if live) and decommissioned at once, grants revoked; `cascade` lists delegated descendants handled too. */
   | { readonly type: 'orphan'; readonly agentId: string; readonly from: LifecycleState; readonly grantIds: readonly string[]; readonly cascade: readonly string[] }
-  /** Replace the grant's spec by `spec` (the unused tools removed): a narrowing, so no passkey. */
-  | { readonly type: 'narrow'; readonly grantId: string; readonly agentId: string; readonly removedTools: readonly string[]; readonly spec: GrantSpec }
+  /**
+   * Replace the grant's spec by `spec`: unused tools removed, constraints and envelope limits cut
+   * to what was used (`changes` says each in words). A narrowing, so no passkey.
+   */
+  | { readonly type: 'narrow'; readonly grantId: string; readonly agentId: string; readonly removedTools: readonly string[]; readonly changes: readonly string[]; readonly spec: GrantSpec }
   /** Delete rows that expired at or before `cutoff`; for grants, store EXPIRED on the grants `ids` (past their expiry). */
   | { readonly type: 'cleanup'; readonly target: CleanupTarget; readonly cutoff: number; readonly count: number; readonly ids?: readonly string[] }
   /** Recorded in the audit chain; `suspend` moves the agent ACTIVE → IDLE (its owner's setting). */

@@ -10,6 +10,7 @@ export const reaperConfigSchema = z.strictObject({
   decommissionDays: days.optional(),
   quarantineDays: days.optional(),
   driftWindowDays: days.optional(),
+  driftHeadroomFactor: z.number().min(1).max(1000).optional(),
   retentionDays: days.optional(),
   anomaly: z
     .strictObject({

@@ -51,6 +51,33 @@ export interface DeniedRow {
   readonly lastAt: number;
 }
 
+/** A normalized value an agent's allowed calls gave a constrained argument (decision records' `constrained`). */
+export interface ArgValueRow {
+  readonly actor: string;
+  /** `server__tool`. */
+  readonly subject: string;
+  /** The dotted argument path. */
+  readonly arg: string;
+  readonly value: string | number | boolean;
+  readonly calls: number;
+}
+
+/** The largest amount an agent's allowed calls gave an amount-constrained argument. */
+export interface ArgPeakRow {
+  readonly actor: string;
+  readonly subject: string;
+  readonly arg: string;
+  /** Approximate (SQLite REAL): a proposal rounds it up, never down. */
+  readonly peak: number;
+}
+
+/** The most allowed calls an agent made in one calendar minute: over all tools (`subject` null) or to one tool. */
+export interface RatePeakRow {
+  readonly actor: string;
+  readonly subject: string | null;
+  readonly peak: number;
+}
+
 export interface ReaperFactsRepository {
   /** gateway.decision since `since`, grouped by agent, tool and decision. */
   toolUse(since: number, until: number): ToolUseRow[];
@@ -62,6 +89,14 @@ export interface ReaperFactsRepository {
   denied(since: number, until: number): DeniedRow[];
   /** The action ids of reaper.anomaly records since `since` (an anomaly is flagged once per window). */
   flaggedSince(since: number): Set<string>;
+  /** Scalar values of constrained arguments of `tools` (`server__tool`) in allowed gateway.decision records in [since, until]. */
+  argValues(since: number, until: number, tools: readonly string[]): ArgValueRow[];
+  /** The largest `{ decimal }` value of each amount argument of `tools` in the same records. */
+  argPeaks(since: number, until: number, tools: readonly string[]): ArgPeakRow[];
+  /** For `actors` (SPIFFE ids), per agent and per agent and tool: the most allowed gateway calls in one minute within [since, until]. */
+  ratePeaks(since: number, until: number, actors: readonly string[]): RatePeakRow[];
+  /** The largest period total of each cumulative-cap usage key among periods starting at or after `since`. */
+  capPeaks(keys: readonly string[], since: number): Map<string, bigint>;
   /** Grants stored ACTIVE (whether past expiry or not), every agent. */
   activeGrants(): GrantRecord[];
   /** Rows the cleanup would remove: attestations, join tokens and credentials that expired at or before `cutoff`. */

@@ -3,7 +3,7 @@
 // transaction) decide alike.
 import { createHash } from 'node:crypto';
 import type { ReaperActionDto, ReaperActionKind } from '../../src-shared/reaper.js';
-import type { DeniedRow, HourRow, IssuanceRow, OwnerRecord, ToolUseRow } from '../core/reaper-ports.js';
+import type { ArgPeakRow, ArgValueRow, DeniedRow, HourRow, IssuanceRow, OwnerRecord, RatePeakRow, ToolUseRow } from '../core/reaper-ports.js';
 import type { GrantRecord, IdentityRecord } from '../core/records.js';
 import type { ReaperThresholds } from './thresholds.js';
 
@@ -27,6 +27,13 @@ export interface ReaperFacts {
   readonly grants: readonly GrantRecord[];
   /** gateway.decision since the start of the longest lookback (drift window or anomaly baseline). */
   readonly toolUse: readonly ToolUseRow[];
+  /** Constrained argument values of allowed calls in the drift window (tools some grant constrains). */
+  readonly argValues: readonly ArgValueRow[];
+  readonly argPeaks: readonly ArgPeakRow[];
+  /** Peak allowed calls per minute in the drift window, per agent and per agent and tool. */
+  readonly ratePeaks: readonly RatePeakRow[];
+  /** Peak period total per cumulative-cap usage key (core/envelope-caps.ts capUsageKey) in the drift window. */
+  readonly capPeaks: ReadonlyMap<string, bigint>;
   readonly hours: readonly HourRow[];
   readonly issuance: readonly IssuanceRow[];
   readonly denied: readonly DeniedRow[];

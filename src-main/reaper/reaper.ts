@@ -2,7 +2,9 @@
 // run gathers the facts again inside its one transaction, so what it applies is what a
 // preview at the same instant returns. Each applied action is one audit record (reaper.<kind>),
 // written in the same transaction as its effect.
-import type { GrantSpec } from '../../src-shared/grant.js';
+import { TOOL_SEPARATOR, type GrantSpec } from '../../src-shared/grant.js';
+import { capUsageKey } from '../core/envelope-caps.js';
+import type { GrantRecord, IdentityRecord } from '../core/records.js';
 import type { LifecycleState } from '../../src-shared/domain.js';
 import type { CleanupTarget } from '../../src-shared/reaper.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -11,7 +13,7 @@ import type { IdentityRepository, Transactor } from '../core/ports.js';
 import type { OwnerRepository, ReaperFactsRepository } from '../core/reaper-ports.js';
 import { noDelegation, windowsOf, type OrphanCascade, type ReaperAction, type ReaperFacts } from './facts.js';
 import { planActions } from './plan.js';
-import type { ReaperThresholds } from './thresholds.js';
+import { DAY_MS, type ReaperThresholds } from './thresholds.js';
 
 /** The actor of the reaper's records and changes. */
 export const REAPER_ACTOR = 'reaper';
@@ -53,13 +55,16 @@ export class Reaper {
     const t = this.#d.thresholds();
     const w = windowsOf(now, t);
     const f = this.#d.facts;
+    const grants = f.activeGrants();
+    const identities = this.#d.identities.list({}).filter((i) => i.state !== 'DECOMMISSIONED');
     return {
       now,
       t,
-      identities: this.#d.identities.list({}).filter((i) => i.state !== 'DECOMMISSIONED'),
+      identities,
       owners: new Map(this.#d.owners.list().map((o) => [o.id, o])),
-      grants: f.activeGrants(),
+      grants,
       toolUse: f.toolUse(w.lookbackStart, now),
+      ...usageFacts(f, grants, identities, w.driftStart, now),
       hours: f.hours(w.baselineStart, w.recentStart, now),
       issuance: f.issuance(w.baselineStart, w.recentStart, now),
       denied: f.denied(w.burstStart, now),
@@ -160,9 +165,35 @@ export class Reaper {
   }
 }
 
+/** What headroom drift reads: only the tools and caps some active grant constrains are looked up. */
+function usageFacts(f: ReaperFactsRepository, grants: readonly GrantRecord[], identities: readonly IdentityRecord[], since: number, now: number): Pick<ReaperFacts, 'argValues' | 'argPeaks' | 'ratePeaks' | 'capPeaks'> {
+  const tools = new Set<string>();
+  const capKeys = new Set<string>();
+  const rated = new Set<string>();
+  for (const g of grants) {
+    if (g.spec.envelope.rate || g.spec.envelope.toolRates) rated.add(g.agentId);
+    for (const [server, grant] of Object.entries(g.spec.servers)) {
+      for (const [tool, rule] of Object.entries(grant.tools)) if (Object.keys(rule.args ?? {}).length > 0) tools.add(`${server}${TOOL_SEPARATOR}${tool}`);
+    }
+    for (const cap of g.spec.envelope.caps ?? []) capKeys.add(capUsageKey(g.id, cap.tool, cap.arg, cap.per));
+  }
+  const list = [...tools].sort();
+  return {
+    argValues: f.argValues(since, now, list),
+    argPeaks: f.argPeaks(since, now, list),
+    ratePeaks: f.ratePeaks(
+      since,
+      now,
+      identities.filter((i) => rated.has(i.id)).map((i) => i.spiffeId),
+    ),
+    // A period that began up to a week before the window still overlaps it.
+    capPeaks: f.capPeaks([...capKeys].sort(), since - 7 * DAY_MS),
+  };
+}
+
 /** The effect as recorded: a narrowing by the tools it removes (the spec's hash is in grant.narrow's record). */
 function summary(action: ReaperAction): Record<string, unknown> {
   const { effect } = action;
-  if (effect.type === 'narrow') return { type: effect.type, grantId: effect.grantId, agentId: effect.agentId, removedTools: effect.removedTools };
+  if (effect.type === 'narrow') return { type: effect.type, grantId: effect.grantId, agentId: effect.agentId, removedTools: effect.removedTools, changes: effect.changes };
   return { ...effect };
 }

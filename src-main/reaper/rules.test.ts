@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { GrantSpec } from '../../src-shared/grant.js';
 import type { OwnerRecord, ToolUseRow } from '../core/reaper-ports.js';
 import type { GrantRecord, IdentityRecord } from '../core/records.js';
+import { isNarrowerOrEqual } from '../core/grant-attenuation.js';
 import { noDelegation, type ReaperFacts } from './facts.js';
 import { planActions } from './plan.js';
 import { cleanupRule } from './rule-cleanup.js';
@@ -53,6 +54,10 @@ function facts(now: number, over: Partial<ReaperFacts> = {}): ReaperFacts {
     owners: new Map(),
     grants: [],
     toolUse: [],
+    argValues: [],
+    argPeaks: [],
+    ratePeaks: [],
+    capPeaks: new Map(),
     hours: [],
     issuance: [],
     denied: [],
@@ -148,6 +153,63 @@ describe('drift', () => {
     const capped = grant('g2', 'a1', ['pay__send', 'files__read'], {}, { caps: [{ tool: 'pay__send', arg: 'amount', max: '10', per: 'day' }] });
     const [action] = driftRule(facts(now, { identities: [agent], grants: [capped] }));
     expect(action?.effect).toMatchObject({ removedTools: ['files__read'] });
+  });
+});
+
+describe('drift of constraints and headroom', () => {
+  const agent = identity('a1');
+  const now = T0 + 40 * DAY_MS;
+  const actor = agent.spiffeId;
+  const withRule = (tool: string, args: NonNullable<GrantSpec['servers'][string]['tools'][string]['args']>, envelope: GrantSpec['envelope'] = {}): GrantRecord => {
+    const g = grant('g1', 'a1', [tool], {}, envelope);
+    const [server, name] = tool.split('__') as [string, string];
+    (g.spec.servers[server] as GrantSpec['servers'][string]).tools[name] = { args };
+    return g;
+  };
+  const used = (tool: string): ToolUseRow => ({ actor, subject: tool, decision: 'allow', calls: 1, firstAt: now, lastAt: now });
+  const narrowing = (g: GrantRecord, over: Partial<ReaperFacts>): string[] => {
+    const [action] = driftRule(facts(now, { identities: [agent], grants: [g], toolUse: [used('files__read'), used('pay__send')], ...over }));
+    if (action === undefined) return [];
+    if (action.effect.type !== 'narrow') throw new Error('expected a narrowing');
+    expect(isNarrowerOrEqual(action.effect.spec, g.spec)).toEqual({ ok: true });
+    return [...action.effect.changes];
+  };
+
+  it('drops path roots no used path lies under, but only when every used path lies under a root as written', () => {
+    const g = withRule('files__read', { path: { path: { roots: ['/srv/a', '/srv/b'] } } });
+    const value = (v: string) => ({ actor, subject: 'files__read', arg: 'path', value: v, calls: 1 });
+    expect(narrowing(g, { argValues: [value('/srv/a/x.txt'), value('/srv/a')] })).toEqual(['files__read path: roots /srv/b never used']);
+    expect(narrowing(g, { argValues: [value('/srv/a/x.txt'), value('/srv/b/y')] })).toEqual([]);
+    // A real path under neither root (a root reached through a symlink): nothing is known unused.
+    expect(narrowing(g, { argValues: [value('/srv/a/x.txt'), value('/private/srv/b/y')] })).toEqual([]);
+    expect(narrowing(g, {})).toEqual([]);
+  });
+  it('lowers an amount max only above factor × peak (at exactly 4 × the peak it stays)', () => {
+    const g = withRule('pay__send', { amount: { amount: { max: '100' } } });
+    const peak = (p: number) => ({ argPeaks: [{ actor, subject: 'pay__send', arg: 'amount', peak: p }] });
+    expect(narrowing(g, peak(25))).toEqual([]);
+    expect(narrowing(g, peak(24.9999))).toEqual(['pay__send amount: max 100 → 99.9996 (peak 24.9999)']);
+    expect(narrowing(withRule('pay__send', { amount: { amount: {} } }), peak(2))).toEqual(['pay__send amount: max unbounded → 8.0000 (peak 2.0000)']);
+  });
+  it('lowers the agent rate and a tool rate only above factor × the peak minute, burst never above the new rate', () => {
+    const g = grant('g1', 'a1', ['files__read', 'pay__send'], {}, { rate: { perMinute: 40, burst: 30 }, toolRates: { pay__send: { perMinute: 8, burst: 8 } } });
+    const peaks = (agentPeak: number, toolPeak: number) => ({ ratePeaks: [{ actor, subject: null, peak: agentPeak }, { actor, subject: 'pay__send', peak: toolPeak }] });
+    expect(narrowing(g, peaks(10, 2))).toEqual([]);
+    expect(narrowing(g, peaks(9, 1))).toEqual(['rate 40/min → 36/min (peak 9/min)', 'pay__send rate 8/min → 4/min (peak 1/min)']);
+    const [action] = driftRule(facts(now, { identities: [agent], grants: [g], toolUse: [used('files__read'), used('pay__send')], ...peaks(2, 2) }));
+    expect(action?.effect.type === 'narrow' && action.effect.spec.envelope.rate).toEqual({ perMinute: 8, burst: 8 });
+  });
+  it('lowers a cumulative cap only above factor × the peak period total', () => {
+    const g = grant('g1', 'a1', ['pay__send'], {}, { caps: [{ tool: 'pay__send', arg: 'amount', max: '100', per: 'day' }] });
+    const key = JSON.stringify(['cap', 'g1', 'pay__send', 'amount', 'day']);
+    expect(narrowing(g, { capPeaks: new Map([[key, 250_000n]]) })).toEqual([]);
+    expect(narrowing(g, { capPeaks: new Map([[key, 249_999n]]) })).toEqual(['pay__send amount cap 100/day → 99.9996/day (peak 24.9999)']);
+  });
+  it('keeps only the allowed values that were used, in the owner\'s order', () => {
+    const g = withRule('pay__send', { currency: { oneOf: ['EUR', 'USD', 'GBP'] } });
+    const value = (v: string) => ({ actor, subject: 'pay__send', arg: 'currency', value: v, calls: 3 });
+    expect(narrowing(g, { argValues: [value('GBP'), value('EUR')] })).toEqual(['pay__send currency: values "USD" never used']);
+    expect(narrowing(g, { argValues: [value('GBP'), value('EUR'), value('USD')] })).toEqual([]);
   });
 });
 

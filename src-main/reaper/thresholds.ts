@@ -35,6 +35,11 @@ export interface ReaperThresholds {
   readonly quarantineMs: number;
   /** A granted tool with no allowed call in this window (on a grant at least this old) → narrowing proposal. */
   readonly driftWindowMs: number;
+  /**
+   * Headroom drift: a limit (amount max, rate, cumulative cap) above this many times the peak
+   * the agent used in the drift window is proposed down to that many times the peak.
+   */
+  readonly driftHeadroomFactor: number;
   /** Attestations, join tokens and credentials expired this long ago are deleted. */
   readonly retentionMs: number;
   readonly anomaly: AnomalyThresholds;
@@ -46,6 +51,7 @@ export interface ReaperSettings {
   readonly decommissionDays: number;
   readonly quarantineDays: number;
   readonly driftWindowDays: number;
+  readonly driftHeadroomFactor: number;
   readonly retentionDays: number;
   readonly anomaly: {
     readonly recentMinutes: number;
@@ -66,6 +72,7 @@ export const DEFAULT_REAPER_SETTINGS: ReaperSettings = {
   decommissionDays: 30,
   quarantineDays: 7,
   driftWindowDays: 30,
+  driftHeadroomFactor: 4,
   retentionDays: 7,
   anomaly: {
     recentMinutes: 60,
@@ -88,6 +95,7 @@ export function thresholdsOf(s: ReaperSettings): ReaperThresholds {
     decommissionMs: s.decommissionDays * DAY_MS,
     quarantineMs: s.quarantineDays * DAY_MS,
     driftWindowMs: s.driftWindowDays * DAY_MS,
+    driftHeadroomFactor: s.driftHeadroomFactor,
     retentionMs: s.retentionDays * DAY_MS,
     anomaly: {
       recentMs: a.recentMinutes * MINUTE_MS,
