@@ -48,4 +48,7 @@ test('an edited audit record is reported as a broken chain, with the record that
   const alarm = page.getByRole('alert').filter({ hasText: 'AUDIT CHAIN BROKEN' });
   await expect(alarm).toBeVisible();
   await expect(alarm).toContainText('First bad record: #1');
+  // The top bar carries the alarm to every view.
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: 'Overview' }).click();
+  await expect(page.getByTestId('chain-badge')).toContainText('AUDIT CHAIN BROKEN at #1');
 });

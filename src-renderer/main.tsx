@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { OperatorClientProvider } from './api/client-context.js';
 import { connectOperatorClient, OperatorCallError } from './api/operator-client.js';
 import { App } from './App.js';
+import { LiveEventsProvider } from './live/LiveEvents.js';
 import './styles.css';
 
 // Before anything renders: take the bridge secret out of the address bar.
@@ -25,7 +26,9 @@ createRoot(container).render(
   <StrictMode>
     <OperatorClientProvider value={connection}>
       <QueryClientProvider client={queryClient}>
-        <App />
+        <LiveEventsProvider>
+          <App />
+        </LiveEventsProvider>
       </QueryClientProvider>
     </OperatorClientProvider>
   </StrictMode>,

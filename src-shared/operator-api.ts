@@ -178,7 +178,19 @@ export type OperatorClient = {
   [M in OperatorMethod]: (input: OperatorInput<M>) => Promise<OperatorOutput<M>>;
 };
 
-/** Push events from the main process to the console. */
+/**
+ * Push events from the main process to the console. Every change of operator state is an audit
+ * record, so one event carries them all: the console appends it to the live feed and refreshes
+ * the queries its kind touches.
+ */
 export interface OperatorEvents {
-  'audit.appended': { readonly headSeq: number };
+  'audit.appended': AuditEventDto;
 }
+
+export type OperatorEventName = keyof OperatorEvents;
+
+/** One pushed event as it travels (SSE `event:`/`data:` or one IPC message). */
+export type OperatorEventMessage = { [E in OperatorEventName]: { readonly event: E; readonly data: OperatorEvents[E] } }[OperatorEventName];
+
+/** Receives pushed events, in order. */
+export type OperatorEventSink = (message: OperatorEventMessage) => void;

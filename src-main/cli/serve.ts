@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { ControlPlane } from '../app/control-plane.js';
 import { startAgentListener } from '../http/agent-listener.js';
 import { startOperatorBridge, type OperatorBridge } from '../http/operator-bridge.js';
-import { startReaperSchedule } from '../app/reaper-schedule.js';
+import { startHousekeeping } from '../app/housekeeping.js';
+import { subscribeOperatorEvents } from '../app/operator-events.js';
 import type { ParsedArgs } from './args.js';
 
 // The console built by `npm run build` (dist/renderer), served by the bridge when present.
@@ -18,24 +19,13 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
       handlers: plane.handlers,
       port: plane.config.bridgePort,
       staticDir: existsSync(consoleDir) ? consoleDir : undefined,
-      subscribe: (push) => plane.audit.onAppend((record) => push('audit.appended', { headSeq: record.seq })),
+      subscribe: (sink) => subscribeOperatorEvents(plane.audit, sink),
     });
   }
   plane.endpoints.agentUrl = agent.url;
   plane.endpoints.bridgeUrl = bridge?.origin;
 
-  const checkpoints = setInterval(() => void plane.checkpointer.checkpoint().catch(logError), plane.config.checkpointIntervalSeconds * 1000);
-  const rotation = setInterval(() => void plane.keys.rotateIfDue().catch(logError), 3600 * 1000);
-  // Abandoned MCP sessions and spent DPoP proofs are dropped now and then, so memory and the replay table stay bounded.
-  const housekeeping = setInterval(() => {
-    void plane.gateway.gateway.reapIdle().catch(logError);
-    try {
-      plane.store.dpopReplay.purgeExpired(plane.clock.now());
-    } catch (error) {
-      logError(error);
-    }
-  }, 5 * 60 * 1000);
-  const stopReaper = startReaperSchedule(plane, (line) => console.error(line));
+  const stopHousekeeping = startHousekeeping(plane, (line) => console.error(line));
   await plane.keys.rotateIfDue();
 
   if (args.values['json-ready']) {
@@ -58,14 +48,7 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
     process.on('SIGTERM', () => resolve());
     process.on('SIGINT', () => resolve());
   });
-  clearInterval(checkpoints);
-  clearInterval(rotation);
-  clearInterval(housekeeping);
-  stopReaper();
+  stopHousekeeping();
   await Promise.all([agent.close(), bridge?.close()]);
   await plane.close();
-}
-
-function logError(error: unknown): void {
-  console.error('charon:', error instanceof Error ? error.message : error);
 }

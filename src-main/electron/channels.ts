@@ -4,3 +4,6 @@ import type { OperatorMethod } from '../../src-shared/operator-api.js';
 export function operatorChannel(method: OperatorMethod): string {
   return `operator:${method}`;
 }
+
+/** The one channel the main process pushes operator events on (main → renderer only). */
+export const OPERATOR_EVENT_CHANNEL = 'operator-event';

@@ -1,6 +1,6 @@
 // The desktop entry point end to end, minus Electron itself (no binary on the build machines):
 // a real control plane and operator bridge, with app, windows and IPC replaced by recorders.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -16,13 +16,20 @@ const fake = vi.hoisted(() => {
   class FakeContents {
     readonly id = 1;
     readonly mainFrame = { parent: null, processId: 1, routingId: 1, url: '' };
+    readonly sent: unknown[][] = [];
     on() {
       return this;
     }
     setWindowOpenHandler() {}
+    send(...args: unknown[]) {
+      this.sent.push(args);
+    }
   }
   class FakeWindow {
     static created: FakeWindow[] = [];
+    static getAllWindows() {
+      return FakeWindow.created;
+    }
     readonly webContents = new FakeContents();
     loadedUrl = '';
     constructor(readonly options: Record<string, unknown>) {
@@ -47,6 +54,44 @@ const fake = vi.hoisted(() => {
     }
     focus() {}
   }
+  class FakeTray {
+    static made: FakeTray[] = [];
+    title = '';
+    tooltip = '';
+    menu: { label?: string; click?: () => void }[] = [];
+    destroyed = false;
+    constructor(readonly image: unknown) {
+      FakeTray.made.push(this);
+    }
+    setToolTip(text: string) {
+      this.tooltip = text;
+    }
+    setTitle(text: string) {
+      this.title = text;
+    }
+    setContextMenu(menu: { label?: string; click?: () => void }[]) {
+      this.menu = menu;
+    }
+    on() {
+      return this;
+    }
+    destroy() {
+      this.destroyed = true;
+    }
+  }
+  const notifications: { title: string; body: string }[] = [];
+  class FakeNotification {
+    static isSupported() {
+      return true;
+    }
+    constructor(readonly options: { title: string; body: string }) {}
+    on() {
+      return this;
+    }
+    show() {
+      notifications.push({ title: this.options.title, body: this.options.body });
+    }
+  }
   const sessionRecorder = {
     webRequest: { onHeadersReceived: () => undefined },
     setPermissionRequestHandler: () => undefined,
@@ -55,7 +100,12 @@ const fake = vi.hoisted(() => {
     on: () => undefined,
   };
   const electron = {
+    Tray: FakeTray,
+    Notification: FakeNotification,
+    Menu: { buildFromTemplate: (template: unknown[]) => template },
+    nativeImage: { createFromPath: (path: string) => ({ path }) },
     app: {
+      isPackaged: false,
       enableSandbox: () => undefined,
       requestSingleInstanceLock: () => true,
       whenReady: () => Promise.resolve(),
@@ -81,11 +131,13 @@ const fake = vi.hoisted(() => {
       removeHandler: (channel: string) => ipcHandlers.delete(channel),
     },
   };
-  return { electron, FakeWindow, appListeners, ipcHandlers, exit, exitCode: () => exitCode };
+  return { electron, FakeWindow, FakeTray, notifications, appListeners, ipcHandlers, exit, exitCode: () => exitCode };
 });
 vi.mock('electron', () => fake.electron);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'charon-desktop-'));
+// Any free port for the agent listener, so this test never collides with a running Charon.
+writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ agentPort: 0 }));
 vi.stubEnv('CHARON_DATA_DIR', dataDir);
 await import('./main.js');
 
@@ -126,6 +178,27 @@ describe('desktop main process', () => {
     const window = await consoleWindow();
     const response = await fetch(new URL('/api/status.get', window.loadedUrl), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(response.status).toBe(401);
+  });
+
+  it('runs the gateway (agent listener) alongside the window, and keeps it when the window closes', async () => {
+    const window = await consoleWindow();
+    const status = (await fake.ipcHandlers.get('operator:status.get')?.({ sender: window.webContents, senderFrame: window.webContents.mainFrame }, {})) as { value: { agentUrl: string } };
+    const bundle = await fetch(new URL('/.well-known/jwks.json', status.value.agentUrl));
+    expect(bundle.status).toBe(200);
+    fake.appListeners.get('window-all-closed')?.();
+    expect(fake.exitCode()).toBeNull();
+    expect((await fetch(new URL('/.well-known/jwks.json', status.value.agentUrl))).status).toBe(bundle.status);
+  });
+
+  it('pushes audit records to the window; the tray shows the pending count and the way to quit', async () => {
+    const window = await consoleWindow();
+    const call = (method: string, input: unknown) => fake.ipcHandlers.get(`operator:${method}`)?.({ sender: window.webContents, senderFrame: window.webContents.mainFrame }, input);
+    await call('identities.register', { id: 'pushed', owner: 'alice', environment: 'dev' });
+    const pushed = window.webContents.sent.filter(([channel]) => channel === 'operator-event').map(([, message]) => message);
+    expect(pushed).toContainEqual({ event: 'audit.appended', data: expect.objectContaining({ kind: 'identity.register', subject: 'spiffe://charon.local/agent/pushed' }) });
+    const tray = fake.FakeTray.made[0];
+    expect(tray?.tooltip).toBe('Charon — No pending approvals');
+    expect(tray?.menu.map((item) => item.label)).toContain('Quit Charon (stops the gateway)');
   });
 
   it('closes the bridge and the control plane before exiting on quit', async () => {

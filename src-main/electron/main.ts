@@ -2,22 +2,34 @@
 // hardened window. The console is served by the loopback operator bridge at
 // http://localhost:<port>/ so that WebAuthn works with RP ID `localhost` (a custom scheme
 // is not a secure context for it); in this window it calls the operator API over IPC.
+// The agent listener (MCP gateway) runs for as long as the app does: closing the window
+// leaves it serving agents, with a tray icon; quitting stops it.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, safeStorage, session, type BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
+import type { OperatorEventMessage } from '../../src-shared/operator-api.js';
 import { ControlPlane } from '../app/control-plane.js';
 import { defaultDataDir } from '../app/data-dir.js';
+import { startHousekeeping } from '../app/housekeeping.js';
 import { electronSafeStorageProvider } from '../app/master-key.js';
+import { subscribeOperatorEvents } from '../app/operator-events.js';
+import { agentIdOf } from '../core/spiffe-id.js';
+import { startAgentListener } from '../http/agent-listener.js';
 import { startOperatorBridge } from '../http/operator-bridge.js';
+import { OPERATOR_EVENT_CHANNEL } from './channels.js';
 import { registerOperatorIpc } from './ipc.js';
+import { createPresence, type Presence } from './presence.js';
 import { createConsoleWindow, hardenSession, isOwnWebContents } from './window.js';
 
 // Paths relative to the bundle electron-vite writes: out/main/index.js, out/preload/preload.cjs, out/renderer/.
 const preloadPath = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url));
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+// electron-builder copies resources/tray*.png next to the app (extraResources); in development they sit in the repo.
+const trayIconPath = app.isPackaged ? join(process.resourcesPath, 'tray.png') : fileURLToPath(new URL('../../resources/tray.png', import.meta.url));
 
 interface Running {
   readonly controlPlane: ControlPlane;
-  readonly closeBridge: () => Promise<void>;
+  readonly stopServices: () => Promise<void>;
   readonly unregisterIpc: () => void;
   readonly openWindow: () => BrowserWindow;
 }
@@ -47,11 +59,19 @@ async function launch(): Promise<void> {
     if (window.isMinimized()) window.restore();
     window.focus();
   };
+  let presence: Presence | null = null;
+  try {
+    presence = createPresence({ iconPath: trayIconPath, onOpen: showWindow, onQuit: () => app.quit() });
+  } catch (error) {
+    // No tray on this desktop: the app then quits with its last window (below).
+    console.error('Charon: no tray icon:', error);
+  }
+  watchEvents(running.controlPlane, presence);
   app.on('second-instance', showWindow);
   app.on('activate', showWindow);
   app.on('window-all-closed', () => {
-    // macOS apps stay alive without windows until quit explicitly.
-    if (process.platform !== 'darwin') app.quit();
+    // With a tray icon the gateway keeps serving agents until Quit; without one, closing is quitting.
+    if (!presence && process.platform !== 'darwin') app.quit();
   });
   let stopping = false;
   app.on('will-quit', (event) => {
@@ -59,7 +79,31 @@ async function launch(): Promise<void> {
     event.preventDefault();
     if (stopping) return;
     stopping = true;
+    presence?.destroy();
     void stop(running).finally(() => app.exit(0));
+  });
+}
+
+/** Pushes every operator event to the console windows; keeps the tray count and notifications current. */
+function watchEvents(plane: ControlPlane, presence: Presence | null): void {
+  let counting = false;
+  const recount = () => {
+    if (counting || !presence) return;
+    counting = true;
+    void plane.handlers['approvals.list']({})
+      .then((items) => presence.setPending(items.length))
+      .catch(() => undefined)
+      .finally(() => (counting = false));
+  };
+  recount();
+  subscribeOperatorEvents(plane.audit, (message: OperatorEventMessage) => {
+    for (const window of BrowserWindow.getAllWindows()) {
+      if (!window.isDestroyed() && isOwnWebContents(window.webContents)) window.webContents.send(OPERATOR_EVENT_CHANNEL, message);
+    }
+    const record = message.data;
+    if (!record.kind.startsWith('grant.')) return;
+    recount();
+    if (record.kind === 'grant.request' && record.decision !== 'deny') presence?.notifyRequest(agentIdOf(plane.config.trustDomain, record.subject) ?? record.subject);
   });
 }
 
@@ -69,8 +113,22 @@ async function start(): Promise<Running> {
     dataDir: defaultDataDir(),
     masterKeyProvider: electronSafeStorageProvider(safeStorage),
   });
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopServices = async () => {
+    for (const stopOne of stops.reverse()) await stopOne();
+  };
   try {
-    const bridge = await startOperatorBridge({ handlers: controlPlane.handlers, port: 0, staticDir: rendererDir });
+    const agent = await startAgentListener(controlPlane, { port: controlPlane.config.agentPort, host: controlPlane.config.host });
+    stops.push(() => agent.close());
+    controlPlane.endpoints.agentUrl = agent.url;
+    const bridge = await startOperatorBridge({
+      handlers: controlPlane.handlers,
+      port: 0,
+      staticDir: rendererDir,
+      subscribe: (sink) => subscribeOperatorEvents(controlPlane.audit, sink),
+    });
+    stops.push(() => bridge.close());
+    stops.push(startHousekeeping(controlPlane, (line) => console.error(line)));
     const consoleUrl = new URL('/', bridge.url);
     // The console's origin: status shows it, and passkey ceremonies must come from it.
     controlPlane.endpoints.bridgeUrl = bridge.origin;
@@ -82,8 +140,9 @@ async function start(): Promise<Running> {
     });
     // No bridge secret in this URL: the window talks to the main process over IPC.
     const openWindow = (): BrowserWindow => createConsoleWindow({ url: consoleUrl.href, preloadPath });
-    return { controlPlane, closeBridge: () => bridge.close(), unregisterIpc, openWindow };
+    return { controlPlane, stopServices, unregisterIpc, openWindow };
   } catch (error) {
+    await stopServices().catch(() => undefined);
     await controlPlane.close();
     throw error;
   }
@@ -92,7 +151,7 @@ async function start(): Promise<Running> {
 async function stop(running: Running): Promise<void> {
   running.unregisterIpc();
   try {
-    await running.closeBridge();
+    await running.stopServices();
   } finally {
     await running.controlPlane.close();
   }

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import type { OperatorEvents, OperatorHandlers } from '../../src-shared/operator-api.js';
+import type { OperatorEventSink, OperatorHandlers } from '../../src-shared/operator-api.js';
 import { validateOperatorCall } from '../../src-shared/validate.js';
 import { CharonError, toErrorPayload } from '../core/errors.js';
 import { closeServer, listen } from './agent-listener.js';
@@ -17,7 +17,7 @@ export interface OperatorBridgeOptions {
   /** The built console, served at `/` (public code; the API needs the secret). */
   readonly staticDir?: string;
   /** Subscribes to push events; returns an unsubscribe function. */
-  readonly subscribe?: (push: <E extends keyof OperatorEvents>(event: E, data: OperatorEvents[E]) => void) => () => void;
+  readonly subscribe?: (sink: OperatorEventSink) => () => void;
   /** Fixed secret (tests); a random per-launch one otherwise. */
   readonly secret?: string;
 }
@@ -81,7 +81,7 @@ export async function startOperatorBridge(options: OperatorBridgeOptions): Promi
 function streamEvents(req: IncomingMessage, res: ServerResponse, subscribe: OperatorBridgeOptions['subscribe']): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.write(': charon operator events\n\n');
-  const unsubscribe = subscribe?.((event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)) ?? (() => undefined);
+  const unsubscribe = subscribe?.(({ event, data }) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)) ?? (() => undefined);
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   req.on('close', () => {
     clearInterval(keepAlive);

@@ -18,6 +18,10 @@ export function useOperatorClient(): OperatorClient {
   return useConnection().client;
 }
 
+export function useEventSubscribe(): ConnectedClient['events'] {
+  return useConnection().events;
+}
+
 export function useTransportKind(): ConnectedClient['kind'] {
   return useConnection().kind;
 }

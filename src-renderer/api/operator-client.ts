@@ -4,6 +4,7 @@ import { bridgeTransport } from './bridge-transport.js';
 import { takeBridgeSecret } from './bridge-secret.js';
 import { ipcTransport } from './ipc-transport.js';
 import type { Transport, TransportKind } from './transport.js';
+import { bridgeEvents, ipcEvents, type EventSubscribe } from '../live/event-stream.js';
 
 /** A refused or failed operator call, with the contract's stable error code. */
 export class OperatorCallError extends Error {
@@ -32,6 +33,8 @@ export function createOperatorClient(transport: Transport): OperatorClient {
 export interface ConnectedClient {
   readonly client: OperatorClient;
   readonly kind: TransportKind;
+  /** Pushed events over the same channel as the calls. */
+  readonly events: EventSubscribe;
 }
 
 /** The desktop preload's IPC when present, else the headless bridge on this origin. */
@@ -39,6 +42,6 @@ export function connectOperatorClient(): ConnectedClient {
   // Always consume the fragment, so a secret never lingers in the address bar.
   const secret = takeBridgeSecret();
   const api = window.charon;
-  if (api) return { client: createOperatorClient(ipcTransport(api)), kind: 'desktop' };
-  return { client: createOperatorClient(bridgeTransport(secret)), kind: 'headless' };
+  if (api) return { client: createOperatorClient(ipcTransport(api)), kind: 'desktop', events: ipcEvents(window.charonEvents ?? { subscribe: () => () => undefined }) };
+  return { client: createOperatorClient(bridgeTransport(secret)), kind: 'headless', events: bridgeEvents(secret) };
 }

@@ -10,10 +10,10 @@ export const approvalKeys = {
   passkeys: ['passkeys'] as const,
 };
 
-/** The inbox polls: requests arrive from agents, not from this console. */
+/** Requests arrive from agents: their `grant.request` audit records, pushed, refresh this (live/invalidation.ts). */
 export function usePendingApprovals() {
   const client = useOperatorClient();
-  return useQuery({ queryKey: approvalKeys.pending, queryFn: () => client['approvals.list']({}), refetchInterval: 2000 });
+  return useQuery({ queryKey: approvalKeys.pending, queryFn: () => client['approvals.list']({}) });
 }
 
 export function usePasskeys() {

@@ -1,59 +1,52 @@
 import type { AuditEventDto } from '../../../src-shared/dto.js';
 import { Time } from '../../components/Time.js';
+import { VirtualTable } from '../../components/VirtualTable.js';
 
-export function AuditTable({ events }: { events: readonly AuditEventDto[] }) {
-  if (events.length === 0) return <p className="muted">No audit records match.</p>;
+export const AUDIT_ROW_HEIGHT = 36;
+const COLUMNS = ['#', 'Time', 'Kind', 'Decision', 'Actor', 'Subject'] as const;
+
+/** The feed, newest first, windowed: `rows` are indexes into `events`. */
+export function AuditTable({ events, rows, selected, onSelect }: { events: readonly AuditEventDto[]; rows: readonly number[]; selected: number | null; onSelect: (seq: number) => void }) {
+  const at = (index: number) => events[rows[index] ?? -1];
   return (
-    <div className="table-scroll">
-      <table className="audit">
-        <caption>Audit records, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Time</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Decision</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Subject</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.seq}>
-              <th scope="row" className="number">
+    <VirtualTable
+      label="Audit records, newest first"
+      className="audit-table"
+      columns={COLUMNS}
+      count={rows.length}
+      rowHeight={AUDIT_ROW_HEIGHT}
+      rowKey={(index) => at(index)?.seq ?? index}
+      rowProps={(index) => ({ 'aria-selected': at(index)?.seq === selected, 'data-seq': String(at(index)?.seq ?? '') })}
+      empty={<span className="muted">No audit records match.</span>}
+      renderRow={(index) => {
+        const event = at(index);
+        if (!event) return null;
+        return (
+          <>
+            <div role="rowheader" className="number">
+              <button type="button" className="link" onClick={() => onSelect(event.seq)}>
                 {event.seq}
-              </th>
-              <td>
-                <Time ms={event.time} />
-              </td>
-              <td>
-                <code>{event.kind}</code>
-              </td>
-              <td>
-                <span className={`decision decision-${event.decision}`}>{event.decision}</span>
-              </td>
-              <td>
-                <code>{event.actor}</code>
-              </td>
-              <td>
-                <code>{event.subject}</code>
-              </td>
-              <td>
-                <details>
-                  <summary>
-                    Details<span className="visually-hidden"> of record {event.seq}</span>
-                  </summary>
-                  <pre>{JSON.stringify(event.details, null, 2)}</pre>
-                  <p className="hash">
-                    hash <code>{event.hash}</code>
-                  </p>
-                </details>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+                <span className="visually-hidden"> details</span>
+              </button>
+            </div>
+            <div role="cell">
+              <Time ms={event.time} />
+            </div>
+            <div role="cell">
+              <code>{event.kind}</code>
+            </div>
+            <div role="cell">
+              <span className={`decision decision-${event.decision}`}>{event.decision}</span>
+            </div>
+            <div role="cell" className="ellipsis" title={event.actor}>
+              <code>{event.actor}</code>
+            </div>
+            <div role="cell" className="ellipsis" title={event.subject}>
+              <code>{event.subject}</code>
+            </div>
+          </>
+        );
+      }}
+    />
   );
 }

@@ -1,31 +1,12 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { AuditEventDto } from '../../../src-shared/dto.js';
+import { useQuery } from '@tanstack/react-query';
 import { useOperatorClient } from '../../api/client-context.js';
 import { queryKeys } from '../../api/query-keys.js';
 
-export const AUDIT_PAGE_SIZE = 100;
-
-export interface AuditFilter {
-  readonly kind?: string;
-  readonly subject?: string;
-}
-
-/** Newest first; each further page holds the records before the oldest one shown. */
-export function useAuditList(filter: AuditFilter) {
-  const client = useOperatorClient();
-  return useInfiniteQuery({
-    queryKey: queryKeys.auditList({ ...filter, limit: AUDIT_PAGE_SIZE }),
-    initialPageParam: undefined as number | undefined,
-    queryFn: ({ pageParam }) =>
-      client['audit.list']({ ...filter, limit: AUDIT_PAGE_SIZE, ...(pageParam === undefined ? {} : { beforeSeq: pageParam }) }),
-    getNextPageParam: (last: AuditEventDto[]) => {
-      const oldest = last.at(-1);
-      return last.length < AUDIT_PAGE_SIZE || !oldest || oldest.seq <= 1 ? undefined : oldest.seq;
-    },
-  });
-}
-
+/**
+ * The whole-chain verdict. Pushed records refresh it (at most every 5 s, live/LiveEvents.tsx); a
+ * change made behind the control plane's back pushes nothing, hence the slow re-check as well.
+ */
 export function useAuditVerify() {
   const client = useOperatorClient();
-  return useQuery({ queryKey: queryKeys.auditVerify, queryFn: () => client['audit.verify']({}) });
+  return useQuery({ queryKey: queryKeys.auditVerify, queryFn: () => client['audit.verify']({}), refetchInterval: 30_000 });
 }

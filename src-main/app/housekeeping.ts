@@ -1,0 +1,27 @@
+// What runs in the background of a live control plane, headless or desktop: audit checkpoints,
+// signing-key rotation, dropping abandoned MCP sessions and spent DPoP proofs, the reaper schedule.
+import type { ControlPlane } from './control-plane.js';
+import { startReaperSchedule } from './reaper-schedule.js';
+
+/** Starts the timers; returns the function that stops them all. */
+export function startHousekeeping(plane: ControlPlane, log: (line: string) => void): () => void {
+  const logError = (error: unknown) => log(`charon: ${error instanceof Error ? error.message : String(error)}`);
+  const checkpoints = setInterval(() => void plane.checkpointer.checkpoint().catch(logError), plane.config.checkpointIntervalSeconds * 1000);
+  const rotation = setInterval(() => void plane.keys.rotateIfDue().catch(logError), 3600 * 1000);
+  // Abandoned MCP sessions and spent DPoP proofs are dropped now and then, so memory and the replay table stay bounded.
+  const housekeeping = setInterval(() => {
+    void plane.gateway.gateway.reapIdle().catch(logError);
+    try {
+      plane.store.dpopReplay.purgeExpired(plane.clock.now());
+    } catch (error) {
+      logError(error);
+    }
+  }, 5 * 60 * 1000);
+  const stopReaper = startReaperSchedule(plane, log);
+  return () => {
+    clearInterval(checkpoints);
+    clearInterval(rotation);
+    clearInterval(housekeeping);
+    stopReaper();
+  };
+}

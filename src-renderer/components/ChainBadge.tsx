@@ -1,0 +1,20 @@
+import { useAuditVerify } from '../views/audit/use-audit.js';
+
+/** The audit chain's state in the top bar, on every view; a broken chain is impossible to miss. */
+export function ChainBadge({ onOpen }: { onOpen: () => void }) {
+  const verify = useAuditVerify();
+  const result = verify.data;
+  if (!result) return <span className="chain-badge muted">Audit chain: {verify.isError ? 'not verified' : 'verifying…'}</span>;
+  if (!result.ok) {
+    return (
+      <button type="button" className="chain-badge chain-badge-broken" onClick={onOpen} data-testid="chain-badge">
+        AUDIT CHAIN BROKEN{result.firstBad ? ` at #${result.firstBad.seq}` : ''}
+      </button>
+    );
+  }
+  return (
+    <button type="button" className="chain-badge chain-badge-ok" onClick={onOpen} data-testid="chain-badge">
+      Chain verified · {result.records.toLocaleString()} records · last checkpoint {result.lastCheckpointSeq === null ? 'none yet' : `#${result.lastCheckpointSeq}`}
+    </button>
+  );
+}

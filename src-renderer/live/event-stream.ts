@@ -1,0 +1,72 @@
+import type { OperatorEventSink } from '../../src-shared/operator-api.js';
+import { parseEventData, toEventMessage } from './event-message.js';
+import { createSseParser } from './sse-parser.js';
+
+export type StreamState = 'connecting' | 'live' | 'reconnecting';
+
+/** Starts delivering pushed events to `sink`; returns the function that stops it. */
+export type EventSubscribe = (sink: OperatorEventSink, onState: (state: StreamState) => void) => () => void;
+
+/** What the desktop preload exposes as `window.charonEvents`. */
+export interface CharonPreloadEvents {
+  subscribe(listener: (message: { event: string; data: unknown }) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    readonly charonEvents?: CharonPreloadEvents;
+  }
+}
+
+/** Desktop: the main process sends each event to this window over IPC. */
+export function ipcEvents(events: CharonPreloadEvents): EventSubscribe {
+  return (sink, onState) => {
+    const stop = events.subscribe((message) => {
+      const parsed = toEventMessage(message.event, message.data);
+      if (parsed) sink(parsed);
+    });
+    onState('live');
+    return stop;
+  };
+}
+
+const RETRY_MS = [500, 1000, 2000, 5000] as const;
+
+/** Headless: GET /api/events with the bridge secret, read as a stream; reconnects after a drop. */
+export function bridgeEvents(secret: string | null): EventSubscribe {
+  return (sink, onState) => {
+    if (!secret) return () => undefined;
+    let stopped = false;
+    let controller: AbortController | null = null;
+    const parse = createSseParser(({ event, data }) => {
+      const message = parseEventData(event, data);
+      if (message) sink(message);
+    });
+    const readOnce = async (): Promise<boolean> => {
+      controller = new AbortController();
+      const response = await fetch('/api/events', { headers: { authorization: `Bearer ${secret}` }, signal: controller.signal, cache: 'no-store', credentials: 'omit' });
+      if (!response.ok || !response.body) return false;
+      onState('live');
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return true;
+        parse(value);
+      }
+    };
+    void (async () => {
+      onState('connecting');
+      for (let attempt = 0; !stopped; attempt++) {
+        const wasLive = await readOnce().catch(() => false);
+        if (stopped) return;
+        if (wasLive) attempt = 0;
+        onState('reconnecting');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
+      }
+    })();
+    return () => {
+      stopped = true;
+      controller?.abort();
+    };
+  };
+}
