@@ -24,6 +24,18 @@ export const ERROR_CODES = [
   'ERR_GRANT_REQUEST_EXPIRED',
   'ERR_GRANT_REQUEST_LIMIT',
   'ERR_GRANT_REQUEST_BACKOFF',
+  // Just-in-time consent: a call held for the owner's approval was not approved in time
+  'ERR_APPROVAL_PENDING',
+  // OAuth for MCP clients (the RFC 6749 error travels beside the code)
+  'ERR_OAUTH_INVALID_REQUEST',
+  'ERR_OAUTH_INVALID_CLIENT',
+  'ERR_OAUTH_INVALID_GRANT',
+  'ERR_OAUTH_INVALID_TARGET',
+  'ERR_OAUTH_REDIRECT_URI_MISMATCH',
+  'ERR_OAUTH_PKCE_REQUIRED',
+  'ERR_OAUTH_CODE_REUSED',
+  'ERR_OAUTH_REFRESH_REUSED',
+  'ERR_OAUTH_ACCESS_DENIED',
   // Attestation
   'ERR_ATTESTATION_REQUIRED',
   'ERR_JOIN_TOKEN_INVALID',

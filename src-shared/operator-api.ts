@@ -32,6 +32,7 @@ import {
 } from './approvals.js';
 import type { DelegationGraphDto } from './delegation.js';
 import { delegationGraphInput } from './delegation.js';
+import { jitSetInput, type JitSettingDto } from './jit.js';
 import type { ServerImportDto, ServerStatusDto } from './mcp-servers.js';
 import type { OwnerDto, ReaperPreviewDto, ReaperRunDto } from './reaper.js';
 import { listOwnersInput, reaperPreviewInput, reaperRunInput, setOwnerInput } from './reaper.js';
@@ -107,6 +108,8 @@ export const operatorInputs = {
   'approvals.complete': completeApprovalInput,
   'approvals.deny': denyApprovalInput,
   'delegation.graph': delegationGraphInput,
+  'jit.list': emptyInput,
+  'jit.set': jitSetInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -155,6 +158,8 @@ export interface OperatorOutputs {
   'approvals.complete': { request: GrantRequestDto; grant: GrantDto };
   'approvals.deny': GrantRequestDto;
   'delegation.graph': DelegationGraphDto;
+  'jit.list': JitSettingDto[];
+  'jit.set': JitSettingDto;
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

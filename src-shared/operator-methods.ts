@@ -44,6 +44,8 @@ export const OPERATOR_METHODS = [
   'approvals.complete',
   'approvals.deny',
   'delegation.graph',
+  'jit.list',
+  'jit.set',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

@@ -39,6 +39,8 @@ export const configFileSchema = z.strictObject({
     )
     .max(32)
     .optional(),
+  /** Just-in-time consent: how long a refused call waits for the owner (MCP clients time out at about 60 s). */
+  jit: z.strictObject({ holdSeconds: z.number().int().min(1).max(300).optional() }).optional(),
   /** Extra origins the console may approve from with a passkey (the bridge's own is always allowed). */
   passkeyOrigins: z.array(z.url()).max(8).optional(),
   kubernetes: z
@@ -72,6 +74,7 @@ export interface CharonConfig {
   readonly kubernetes: ConfigFile['kubernetes'] | null;
   readonly autoApprove: NonNullable<ConfigFile['autoApprove']>;
   readonly passkeyOrigins: readonly string[];
+  readonly jitHoldSeconds: number;
   readonly reaper: ReaperConfig;
 }
 
@@ -89,6 +92,7 @@ export const DEFAULTS = {
   checkpointIntervalSeconds: 30,
   durability: 'normal',
   bundleRefreshHintSeconds: 300,
+  jitHoldSeconds: 30,
 } as const;
 
 export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonConfig {
@@ -125,6 +129,7 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     kubernetes: merged.kubernetes ?? null,
     autoApprove: merged.autoApprove ?? [],
     passkeyOrigins: merged.passkeyOrigins ?? [],
+    jitHoldSeconds: merged.jit?.holdSeconds ?? DEFAULTS.jitHoldSeconds,
     reaper: reaperSettingsOf(merged.reaper),
   };
 }

@@ -19,6 +19,7 @@ import { operatorHandlers } from './operator-handlers.js';
 import { wireGateway, type GatewayStack } from './gateway-wiring.js';
 import { wireGrants } from './grant-wiring.js';
 import { wireApprovals, type ApprovalStack } from './approval-wiring.js';
+import { wireJit, type JitStack } from './jit-wiring.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
 import type { OwnerService } from '../reaper/owners.js';
@@ -60,6 +61,8 @@ export class ControlPlane {
   readonly owners: OwnerService;
   /** Passkeys, grant requests and their approvals. */
   readonly approvals: ApprovalStack;
+  /** Just-in-time consent: agents whose refused calls are held for the owner's approval. */
+  readonly jit: JitStack;
   /** Downstream MCP servers: config, on-demand connections, restarts. */
   readonly downstream: DownstreamManager;
   /** The MCP gateway and the request authentication it shares with the agent listener. */
@@ -127,7 +130,8 @@ export class ControlPlane {
       autoApprove: config.autoApprove,
       origins: () => [...(this.endpoints.bridgeUrl ? [new URL(this.endpoints.bridgeUrl).origin] : []), ...config.passkeyOrigins],
     });
-    this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION });
+    this.jit = wireJit({ store, audit: this.audit, clock, approvals: this.approvals.approvals, identities: store.identities, holdSeconds: config.jitHoldSeconds });
+    this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION, jit: this.jit.port });
     // A revoked agent loses its open MCP sessions (and SSE streams) at once; every request is
     // re-authenticated anyway, this frees what they hold. IDLE is reversible: sessions stay.
     this.audit.onAppend((record) => {

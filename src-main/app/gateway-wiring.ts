@@ -11,6 +11,7 @@ import { authenticate } from '../gateway/authenticate.js';
 import type { DownstreamManager } from '../gateway/downstream/downstream-manager.js';
 import { EnvelopeEnforcer } from '../gateway/envelope.js';
 import { PolicyGatewayBackend } from '../gateway/gateway-backend.js';
+import { withJitConsent, type JitConsentPort } from '../gateway/jit-consent.js';
 import { McpGateway } from '../gateway/mcp-gateway.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
 import type { Store } from '../store/sqlite-store.js';
@@ -36,6 +37,8 @@ export interface GatewayWiringDeps {
   readonly downstream: DownstreamManager;
   readonly masterKey: Uint8Array;
   readonly version: string;
+  /** Just-in-time consent on refused tool calls (app/jit-wiring.ts). */
+  readonly jit?: JitConsentPort;
 }
 
 /** Builds the gateway: per-request authentication (Bearer/DPoP), the policy backend, the envelope. */
@@ -59,7 +62,7 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
   // environment, so an agent can always renew; the gateway enforces the DPoP requirement.
   const listenerAuthDeps = { ...authDeps, dpopRequired: new Set<Environment>() };
   const authenticateRequest = (req: IncomingMessage, requestUrl: string): Promise<AgentContext> => authenticate(req, requestUrl, listenerAuthDeps);
-  const backend = new PolicyGatewayBackend({
+  const policyBackend = new PolicyGatewayBackend({
     policy: d.policy,
     downstream: d.downstream,
     envelope,
@@ -68,6 +71,7 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
     clock: d.clock,
     digestKey: createHmac('sha256', d.masterKey).update('charon/audit-argument-digest').digest(),
   });
+  const backend = d.jit ? withJitConsent(policyBackend, d.jit) : policyBackend;
   const gateway = new McpGateway({
     backend,
     authenticate: (req, requestUrl) => authenticate(req, requestUrl, authDeps),

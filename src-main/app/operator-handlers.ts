@@ -3,6 +3,7 @@ import type { ControlPlane } from './control-plane.js';
 import { approvalHandlers } from './approval-handlers.js';
 import { delegationHandlers } from './delegation-handlers.js';
 import { grantHandlers } from './grant-handlers.js';
+import { jitHandlers } from './jit-handlers.js';
 import { reaperHandlers } from './reaper-handlers.js';
 import { serverHandlers } from './server-handlers.js';
 
@@ -61,5 +62,6 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     ...reaperHandlers(plane),
     ...approvalHandlers(plane),
     ...delegationHandlers(plane),
+    ...jitHandlers(plane),
   };
 }

@@ -45,6 +45,17 @@ describe('charon CLI', () => {
     expect(cli('agent', 'register', 'Bad Id', '--owner', 'a', '--env', 'dev').status).toBe(2);
   });
 
+  it('turns just-in-time consent on and off for an agent', () => {
+    dataDir = tempDir();
+    cli('agent', 'register', 'builder', '--owner', 'alice', '--env', 'dev');
+    const on = cli('agent', 'jit', 'builder', 'on', '--json');
+    expect(on.status).toBe(0);
+    expect(JSON.parse(on.stdout)).toMatchObject({ agentId: 'builder', enabled: true, holdSeconds: 30 });
+    expect(cli('agent', 'jit', 'builder', 'off').stdout).toContain('off for builder');
+    expect(cli('agent', 'jit', 'nobody', 'on').status).toBe(1);
+    expect(cli('agent', 'jit', 'builder', 'maybe').status).toBe(2);
+  });
+
   it('serves agents over loopback, shares the store with the CLI, and stops cleanly on SIGTERM', async () => {
     dataDir = tempDir();
     cli('agent', 'register', 'builder', '--owner', 'alice', '--env', 'prod', '--scope', 'files:read');

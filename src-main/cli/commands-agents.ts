@@ -48,8 +48,13 @@ export async function agentCommand(plane: ControlPlane, sub: string | undefined,
       const result = await call(plane, 'identities.kill', { id: required(id, '<id>'), reason: v.reason });
       return print(json, result, () => `${result.identity.id} is ${result.identity.state}; ${result.revokedCredentials} credential(s) revoked`);
     }
+    case 'jit': {
+      if (state !== 'on' && state !== 'off') throw new CharonError('ERR_INVALID_INPUT', 'usage: charon agent jit <id> on|off');
+      const setting = await call(plane, 'jit.set', { agentId: required(id, '<id>'), enabled: state === 'on' });
+      return print(json, setting, () => `just-in-time consent ${setting.enabled ? `on for ${setting.agentId}: a call outside its grant waits up to ${setting.holdSeconds} s for your approval` : `off for ${setting.agentId}`}`);
+    }
     default:
-      throw new CharonError('ERR_INVALID_INPUT', `unknown agent command ${sub ?? ''} (register, list, show, transition, revoke, kill)`);
+      throw new CharonError('ERR_INVALID_INPUT', `unknown agent command ${sub ?? ''} (register, list, show, transition, revoke, kill, jit)`);
   }
 }
 

@@ -10,6 +10,7 @@ Usage: charon <command> [options]
   agent transition <id> <STATE> [--reason R]
   agent revoke <id> [--reason R]
   agent kill <id> [--reason R]          revoke every credential and the identity at once
+  agent jit <id> on|off                 just-in-time consent: a call outside the grant waits for your approval
   join-token create <agent-id> [--ttl SECONDS] [--selector S]...
   token issue <agent-id> [--audience A] [--scope S]... [--ttl SECONDS]
   token inspect <token>                 decode without verifying

@@ -13,8 +13,16 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_DELEGATION_ACTOR_INVALID':
     case 'ERR_DELEGATION_ASSURANCE_RAISED':
     case 'ERR_DELEGATION_TARGET_INVALID':
+    case 'ERR_OAUTH_INVALID_REQUEST':
+    case 'ERR_OAUTH_INVALID_GRANT':
+    case 'ERR_OAUTH_INVALID_TARGET':
+    case 'ERR_OAUTH_REDIRECT_URI_MISMATCH':
+    case 'ERR_OAUTH_PKCE_REQUIRED':
+    case 'ERR_OAUTH_CODE_REUSED':
+    case 'ERR_OAUTH_REFRESH_REUSED':
       return 400;
     case 'ERR_UNAUTHENTICATED':
+    case 'ERR_OAUTH_INVALID_CLIENT':
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
     case 'ERR_JOSE_HEADER_INVALID':
     case 'ERR_JWKS_NO_MATCHING_KEY':
@@ -64,6 +72,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_CHALLENGE_INVALID':
     case 'ERR_CHALLENGE_EXPIRED':
     case 'ERR_APPROVAL_REQUIRED':
+    case 'ERR_APPROVAL_PENDING':
+    case 'ERR_OAUTH_ACCESS_DENIED':
       return 403;
     case 'ERR_NOT_FOUND':
     case 'ERR_GRANT_NOT_FOUND':

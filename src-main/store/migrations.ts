@@ -229,4 +229,53 @@ export const migrations: readonly string[] = [
   CREATE INDEX delegations_agent ON delegations(agent_id, state);
   CREATE INDEX delegations_owner ON delegations(owner_id, state);
   `,
+  // 6: just-in-time consent (agents the owner enabled it for) and OAuth for MCP clients:
+  // registered clients (RFC 7591), authorizations awaiting the owner's passkey and their
+  // single-use codes (stored hashed), and refresh tokens (hashed) grouped in rotation families.
+  `
+  CREATE TABLE jit_agents (
+    agent_id TEXT PRIMARY KEY REFERENCES identities(id),
+    enabled_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE oauth_clients (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    redirect_uris TEXT NOT NULL,
+    agent_id TEXT REFERENCES identities(id),
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE oauth_authorizations (
+    id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES oauth_clients(id),
+    agent_id TEXT NOT NULL REFERENCES identities(id),
+    redirect_uri TEXT NOT NULL,
+    code_challenge TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    client_state TEXT,
+    request_id TEXT NOT NULL REFERENCES grant_requests(id),
+    code_hash TEXT UNIQUE,
+    code_expires_at INTEGER,
+    code_used_at INTEGER,
+    family_id TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE oauth_refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    family_id TEXT NOT NULL,
+    client_id TEXT NOT NULL REFERENCES oauth_clients(id),
+    agent_id TEXT NOT NULL REFERENCES identities(id),
+    resource TEXT NOT NULL,
+    jkt TEXT,
+    state TEXT NOT NULL CHECK (state IN ('ACTIVE','USED','REVOKED')),
+    access_jti TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  ) STRICT;
+  CREATE INDEX oauth_refresh_family ON oauth_refresh_tokens(family_id);
+  `,
 ];

@@ -1,0 +1,36 @@
+// The owner at the console, in node tests: enrols a software passkey and approves grant
+// requests with it through the operator handlers (the same calls the console makes).
+import type { GrantSpec } from '../../src-shared/grant.js';
+import type { ControlPlane } from '../app/control-plane.js';
+import { SoftAuthenticator } from './soft-authenticator.js';
+
+/** The console's origin in node tests (the bridge's, set on the plane's endpoints). */
+export const CONSOLE_ORIGIN = 'http://localhost:7471';
+
+export async function enrollOwner(plane: ControlPlane): Promise<SoftAuthenticator> {
+  plane.endpoints.bridgeUrl ??= CONSOLE_ORIGIN;
+  const auth = new SoftAuthenticator(new URL(plane.endpoints.bridgeUrl).origin);
+  const ceremony = await plane.handlers['passkeys.registerBegin']({ label: 'soft' });
+  await plane.handlers['passkeys.registerComplete']({ ceremonyId: ceremony.ceremonyId, registration: auth.register(ceremony.registration as { challenge: string }) });
+  return auth;
+}
+
+/** Approves a pending request with the passkey, as requested or narrowed to `spec`. */
+export async function approveWithPasskey(plane: ControlPlane, auth: SoftAuthenticator, requestId: string, spec?: GrantSpec) {
+  const request = plane.approvals.approvals.list().find((i) => i.request.id === requestId)?.request;
+  if (!request) throw new Error(`no pending request ${requestId}`);
+  const challenge = await plane.handlers['approvals.begin']({ requestId, spec: spec ?? request.spec });
+  return plane.handlers['approvals.complete']({ requestId, response: auth.assert(challenge.options as { challenge: string }) });
+}
+
+/** The id of the next grant request anyone makes (resolves once it is committed). */
+export function nextGrantRequest(plane: ControlPlane): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = plane.audit.onAppend((record) => {
+      if (record.kind === 'grant.request' && record.decision === 'allow') {
+        stop();
+        resolve(record.subject);
+      }
+    });
+  });
+}
