@@ -2,7 +2,9 @@ import type { ErrorCode } from '../../src-shared/errors.js';
 
 const DPOP_ALGS = 'ES256 ES384 PS256 RS256 EdDSA';
 
-const quote = (value: string): string => `"${value.replace(/["\\]/g, '')}"`;
+// RFC 6750 §3: a quoted value holds only %x20-21 / %x23-5B / %x5D-7E. The description can echo what
+// the agent sent (a tool name with a NUL, a newline, "é"): Node refuses such a header outright.
+const quote = (value: string): string => `"${value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '')}"`;
 
 /**
  * RFC 6750 §3 / RFC 9449 §7.1 challenges. No credential: just the schemes and where the

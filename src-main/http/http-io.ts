@@ -17,10 +17,16 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   if (declared > limit) throw new CharonError('ERR_PAYLOAD_TOO_LARGE', `Body exceeds ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new CharonError('ERR_PAYLOAD_TOO_LARGE', `Body exceeds ${limit} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new CharonError('ERR_PAYLOAD_TOO_LARGE', `Body exceeds ${limit} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    // A client that hangs up mid-body (or trickles it past the request timeout) is its own problem, not an internal error.
+    if (error instanceof CharonError) throw error;
+    throw new CharonError('ERR_INVALID_INPUT', 'The request body was not received in full', { cause: error });
   }
   return Buffer.concat(chunks);
 }
