@@ -1,11 +1,14 @@
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { visibleRange } from './virtual-range.js';
 
+/** A plain header, or one that sorts the table when activated. */
+export type Column = string | { readonly label: string; readonly sort: 'ascending' | 'descending' | 'none'; readonly onSort: () => void };
+
 export interface VirtualTableProps {
   /** The table's accessible name. */
   readonly label: string;
   /** Column headers, in order; the grid template comes from the `className`'s CSS. */
-  readonly columns: readonly string[];
+  readonly columns: readonly Column[];
   readonly count: number;
   /** Fixed row height in pixels (matches the CSS), which is what makes windowing this cheap. */
   readonly rowHeight: number;
@@ -61,11 +64,21 @@ export function VirtualTable({ label, columns, count, rowHeight, renderRow, rowK
     <div role="table" aria-label={label} aria-rowcount={count + 1} className={`vtable ${className}`}>
       <div role="rowgroup" className="vhead">
         <div role="row" aria-rowindex={1} className="vrow vrow-head">
-          {columns.map((column) => (
-            <div role="columnheader" key={column}>
-              {column}
-            </div>
-          ))}
+          {columns.map((column) =>
+            typeof column === 'string' ? (
+              <div role="columnheader" key={column}>
+                {column}
+              </div>
+            ) : (
+              <div role="columnheader" key={column.label} aria-sort={column.sort}>
+                <button type="button" className="sort" onClick={column.onSort}>
+                  {column.label}
+                  <span aria-hidden="true">{column.sort === 'ascending' ? ' ▲' : column.sort === 'descending' ? ' ▼' : ''}</span>
+                  <span className="visually-hidden">, sort</span>
+                </button>
+              </div>
+            ),
+          )}
         </div>
       </div>
       {/* Focusable so that keyboard users can scroll it; labelled for what it holds. */}

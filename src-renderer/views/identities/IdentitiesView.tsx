@@ -1,15 +1,24 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
+import { IdentityDetail } from './IdentityDetail.js';
 import { IdentityFilters } from './IdentityFilters.js';
 import { IdentityTable } from './IdentityTable.js';
+import { DEFAULT_QUERY, liveCredentialsByAgent, queryInventory, type InventoryQuery, type SortKey } from './inventory.js';
 import { RegisterIdentityForm } from './RegisterIdentityForm.js';
-import { useIdentityList, type IdentityFilter } from './use-identities.js';
+import { useIdentityList, useLiveCredentials } from './use-identities.js';
 
+/** The inventory: every identity, searched, filtered and sorted in the console; pushed events keep it current. */
 export function IdentitiesView() {
-  const [filter, setFilter] = useState<IdentityFilter>({});
+  const [query, setQuery] = useState<InventoryQuery>(DEFAULT_QUERY);
+  const [selected, setSelected] = useState<string | null>(null);
   const [message, setMessage] = useState('');
-  const list = useIdentityList(filter);
+  const list = useIdentityList({});
+  const credentials = useLiveCredentials();
+  const byAgent = useMemo(() => liveCredentialsByAgent(credentials.data ?? [], Date.now()), [credentials.data]);
+  const shown = useMemo(() => queryInventory(list.data ?? [], (id) => byAgent.get(id)?.length ?? 0, query), [list.data, byAgent, query]);
+  const detail = selected === null ? undefined : list.data?.find((i) => i.id === selected);
+  const sort = (key: SortKey) => setQuery((q) => ({ ...q, sort: key, descending: q.sort === key ? !q.descending : false }));
 
   return (
     <section aria-labelledby="view-heading">
@@ -18,10 +27,21 @@ export function IdentitiesView() {
       <p role="status" className="announcement">
         {message}
       </p>
-      <IdentityFilters onApply={setFilter} />
+      <IdentityFilters query={query} onChange={setQuery} />
       {list.isPending && <p role="status">Loading identities…</p>}
       {list.isError && <ErrorNotice error={list.error} title="Could not list identities" />}
-      {list.data && <IdentityTable identities={list.data} onDone={setMessage} />}
+      {credentials.isError && <ErrorNotice error={credentials.error} title="Could not list credentials" />}
+      {list.data && (
+        <>
+          <p className="muted feed-meta">
+            {shown.length.toLocaleString()} of {list.data.length.toLocaleString()} identities
+          </p>
+          <div className="feed-layout">
+            <IdentityTable identities={shown} credentials={byAgent} query={query} onSort={sort} selected={selected} onSelect={setSelected} />
+            {detail && <IdentityDetail identity={detail} credentials={byAgent.get(detail.id) ?? []} onDone={setMessage} onClose={() => setSelected(null)} />}
+          </div>
+        </>
+      )}
     </section>
   );
 }

@@ -1,27 +1,19 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
 import { ENVIRONMENTS, LIFECYCLE_STATES, type Environment, type LifecycleState } from '../../../src-shared/domain.js';
-import type { IdentityFilter } from './use-identities.js';
+import type { InventoryQuery } from './inventory.js';
 
-export function IdentityFilters({ onApply }: { onApply: (filter: IdentityFilter) => void }) {
-  const [state, setState] = useState<LifecycleState | ''>('');
-  const [environment, setEnvironment] = useState<Environment | ''>('');
-  const [owner, setOwner] = useState('');
-  const ids = { state: useId(), environment: useId(), owner: useId() };
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    onApply({
-      ...(state ? { state } : {}),
-      ...(environment ? { environment } : {}),
-      ...(owner.trim() ? { owner: owner.trim() } : {}),
-    });
-  }
-
+/** Search and filters apply as the operator types: the console holds the whole inventory. */
+export function IdentityFilters({ query, onChange }: { query: InventoryQuery; onChange: (query: InventoryQuery) => void }) {
+  const ids = { search: useId(), state: useId(), environment: useId() };
   return (
-    <form className="filters" role="search" aria-label="Filter identities" onSubmit={submit}>
+    <form className="filters" role="search" aria-label="Filter identities" onSubmit={(event) => event.preventDefault()}>
+      <div className="field">
+        <label htmlFor={ids.search}>Search</label>
+        <input id={ids.search} type="search" value={query.search} placeholder="id, name, owner" onChange={(e) => onChange({ ...query, search: e.target.value })} autoComplete="off" spellCheck={false} />
+      </div>
       <div className="field">
         <label htmlFor={ids.state}>State</label>
-        <select id={ids.state} value={state} onChange={(event) => setState(event.target.value as LifecycleState | '')}>
+        <select id={ids.state} value={query.state} onChange={(e) => onChange({ ...query, state: e.target.value as LifecycleState | '' })}>
           <option value="">Any</option>
           {LIFECYCLE_STATES.map((s) => (
             <option key={s} value={s}>
@@ -32,7 +24,7 @@ export function IdentityFilters({ onApply }: { onApply: (filter: IdentityFilter)
       </div>
       <div className="field">
         <label htmlFor={ids.environment}>Environment</label>
-        <select id={ids.environment} value={environment} onChange={(event) => setEnvironment(event.target.value as Environment | '')}>
+        <select id={ids.environment} value={query.environment} onChange={(e) => onChange({ ...query, environment: e.target.value as Environment | '' })}>
           <option value="">Any</option>
           {ENVIRONMENTS.map((e) => (
             <option key={e} value={e}>
@@ -41,11 +33,6 @@ export function IdentityFilters({ onApply }: { onApply: (filter: IdentityFilter)
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor={ids.owner}>Owner</label>
-        <input id={ids.owner} value={owner} onChange={(event) => setOwner(event.target.value)} autoComplete="off" spellCheck={false} />
-      </div>
-      <button type="submit">Apply filters</button>
     </form>
   );
 }

@@ -10,6 +10,12 @@ export function useIdentityList(filter: IdentityFilter) {
   return useQuery({ queryKey: queryKeys.identityList(filter), queryFn: () => client['identities.list'](filter) });
 }
 
+/** Live credentials of every agent, for the TTL bars; pushed credential and identity records refresh it. */
+export function useLiveCredentials() {
+  const client = useOperatorClient();
+  return useQuery({ queryKey: [...queryKeys.credentials, 'live'], queryFn: () => client['credentials.list']({ liveOnly: true }) });
+}
+
 /** Every identity change also moves the status counts and appends to the audit log. */
 function useInvalidateAfterChange() {
   const queryClient = useQueryClient();
@@ -17,7 +23,7 @@ function useInvalidateAfterChange() {
     Promise.all([
       queryClient.invalidateQueries({ queryKey: queryKeys.identities }),
       queryClient.invalidateQueries({ queryKey: queryKeys.status }),
-      queryClient.invalidateQueries({ queryKey: queryKeys.audit }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.credentials }),
     ]);
 }
 
@@ -45,12 +51,18 @@ export function useKillIdentity() {
   return useMutation({ mutationFn: (input: OperatorInput<'identities.kill'>) => client['identities.kill'](input), onSettled: invalidate });
 }
 
+export function useRevokeCredential() {
+  const client = useOperatorClient();
+  const invalidate = useInvalidateAfterChange();
+  return useMutation({ mutationFn: (input: OperatorInput<'credentials.revoke'>) => client['credentials.revoke'](input), onSettled: invalidate });
+}
+
 export function useCreateJoinToken() {
   const client = useOperatorClient();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: OperatorInput<'joinTokens.create'>) => client['joinTokens.create'](input),
     // The token itself is never cached: it lives only in this mutation until the dialog closes.
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.audit }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.identities }),
   });
 }
