@@ -4,7 +4,7 @@
 import { getEventListeners } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, McpError, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGatewayHarness, textOf, type GatewayHarness } from '../test-support/gateway-harness.js';
 import { CharonAgent } from './charon-agent.js';
@@ -17,10 +17,11 @@ let bridge: StdioBridge;
 let client: Client;
 const logs: string[] = [];
 
-async function bridged(path = '/mcp'): Promise<{ client: Client; bridge: StdioBridge }> {
+async function bridged(path = '/mcp', capabilities: ClientCapabilities = {}, setup: (c: Client) => void = () => undefined): Promise<{ client: Client; bridge: StdioBridge }> {
   const [clientSide, bridgeSide] = InMemoryTransport.createLinkedPair();
   const b = await startStdioBridge({ agent, path, transport: bridgeSide, log: (m) => logs.push(m) });
-  const c = new Client({ name: 'desktop-chat-app', version: '1.0.0' });
+  const c = new Client({ name: 'desktop-chat-app', version: '1.0.0' }, { capabilities });
+  setup(c);
   await c.connect(clientSide);
   return { client: c, bridge: b };
 }
@@ -42,7 +43,7 @@ beforeAll(async () => {
     agentId: 'bridged',
     environment: 'dev',
     servers: {
-      everything: { tools: { echo: {}, 'trigger-long-running-operation': {} }, resources: ['demo://resource/static/document/architecture.md'], prompts: ['simple-prompt'] },
+      everything: { tools: { echo: {}, 'trigger-long-running-operation': {}, 'trigger-sampling-request': {} }, resources: ['demo://resource/static/document/architecture.md'], prompts: ['simple-prompt'] },
       memory: { tools: { read_graph: {}, create_entities: {} } },
     },
   });
@@ -59,7 +60,7 @@ afterAll(async () => {
 describe('startStdioBridge', () => {
   it('answers as Charon and lists exactly the granted tools, resources and prompts', async () => {
     expect(client.getServerVersion()?.name).toBe('charon');
-    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['everything__echo', 'everything__trigger-long-running-operation', 'memory__create_entities', 'memory__read_graph']);
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['everything__echo', 'everything__trigger-long-running-operation', 'everything__trigger-sampling-request', 'memory__create_entities', 'memory__read_graph']);
     expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(['demo://resource/static/document/architecture.md']);
     expect((await client.readResource({ uri: 'demo://resource/static/document/architecture.md' })).contents[0]?.uri).toBe('demo://resource/static/document/architecture.md');
     expect(Array.isArray((await client.listResourceTemplates()).resourceTemplates)).toBe(true);
@@ -109,6 +110,21 @@ describe('startStdioBridge', () => {
     expect(logs.some((l) => l.includes('opening a new one'))).toBe(true);
   });
 
+  it('a downstream sampling request reaches the MCP client behind the bridge; a client without the capability gets a clear refusal', async () => {
+    const sampling = await bridged('/mcp', { sampling: {} }, (c) =>
+      c.setRequestHandler(CreateMessageRequestSchema, async () => ({ role: 'assistant', model: 'desktop-llm', content: { type: 'text', text: 'answered on the desktop' } })),
+    );
+    try {
+      expect(textOf(await sampling.client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 5 } }))).toContain('answered on the desktop');
+    } finally {
+      await sampling.client.close();
+      await sampling.bridge.close();
+    }
+    const refused = await client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 5 } });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toContain('did not declare the sampling capability');
+  });
+
   it('a one-server bridge (/mcp/<server>) uses the server’s own tool names', async () => {
     const one = await bridged('/mcp/memory');
     try {
@@ -119,7 +135,7 @@ describe('startStdioBridge', () => {
     }
   });
 
-  it('2000 calls on one long-lived connection: no MaxListenersExceededWarning, no abort listeners piling up', { timeout: 120_000 }, async () => {
+  it('2100 calls on long-lived connections (1600 through the bridge): no MaxListenersExceededWarning, no abort listeners piling up', { timeout: 120_000 }, async () => {
     const warnings: Error[] = [];
     const onWarning = (w: Error): void => void warnings.push(w);
     process.on('warning', onWarning);
@@ -132,11 +148,11 @@ describe('startStdioBridge', () => {
     const listening = (): number => getEventListeners(signal as AbortSignal, 'abort').length;
     let most = 0;
     try {
-      for (let i = 0; i < 1000; i++) {
+      for (let i = 0; i < 500; i++) {
         await direct.callTool({ name: 'memory__read_graph', arguments: {} });
         most = Math.max(most, listening());
       }
-      for (let i = 0; i < 1000; i++) await client.callTool({ name: 'memory__read_graph', arguments: {} });
+      for (let i = 0; i < 1600; i++) await client.callTool({ name: 'memory__read_graph', arguments: {} });
       // Node's fetch would leave one listener per request until garbage collection (the cause of the
       // warning); here only the long-lived GET stream listens, per-request links end with each response.
       expect(most).toBeLessThanOrEqual(2);

@@ -10,10 +10,14 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolRequestSchema,
   CompleteRequestSchema,
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
+  ListRootsRequestSchema,
   ListToolsRequestSchema,
   LoggingMessageNotificationSchema,
   McpError,
@@ -95,9 +99,17 @@ export async function startStdioBridge(options: StdioBridgeOptions): Promise<Std
   const stopRenewing = options.autoRenew === false ? () => undefined : agent.autoRenew((error) => log(`renewal failed: ${toBridgeError(error).message}`));
 
   let server: Server | null = null;
+  // What a downstream asks through the gateway (sampling, elicitation, roots) goes to the MCP
+  // client, if it declared the capability; otherwise it is refused with the reason.
+  const ask = async (request: ServerRequest, signal: AbortSignal): Promise<Result> => {
+    const caps = server?.getClientCapabilities();
+    const needs = request.method === 'sampling/createMessage' ? 'sampling' : request.method === 'elicitation/create' ? 'elicitation' : 'roots';
+    if (!server || !caps?.[needs]) throw new McpError(ErrorCode.InvalidRequest, `The MCP client behind charon connect did not declare the ${needs} capability, so ${request.method} cannot be forwarded to it`);
+    return server.request(request, ResultSchema, { signal, timeout, resetTimeoutOnProgress: true });
+  };
   const upstream = new Upstream(agent, path, version, log, (notification) => {
     server?.notification(notification).catch(() => undefined);
-  });
+  }, ask);
   let client: Client;
   try {
     client = await upstream.current();
@@ -190,6 +202,7 @@ class Upstream {
     private readonly version: string,
     private readonly log: (message: string) => void,
     private readonly notify: (notification: ServerNotification) => void,
+    private readonly ask: (request: ServerRequest, signal: AbortSignal) => Promise<Result>,
   ) {}
 
   current(): Promise<Client> {
@@ -226,7 +239,12 @@ class Upstream {
   }
 
   async #open(): Promise<Client> {
-    const client = new Client({ name: 'charon-connect', version: this.version }, { capabilities: {} });
+    // Declared so the gateway forwards them; whether the MCP client can answer is checked per request.
+    const client = new Client({ name: 'charon-connect', version: this.version }, { capabilities: { sampling: {}, elicitation: {}, roots: {} } });
+    type Loose = never;
+    for (const schema of [CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema]) {
+      client.setRequestHandler(schema, (request, extra) => this.ask(request as ServerRequest, extra.signal) as Promise<Loose>);
+    }
     client.onerror = (error) => {
       // Closing aborts the streams on purpose.
       if (this.#closed) return;

@@ -80,6 +80,9 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
     dpopNonce: () => nonces.current(),
     version: d.version,
   });
+  // What downstreams initiate goes to the agent sessions it concerns.
+  d.downstream.onAnyRequest((server, request, extra) => gateway.downstreamRequest(server, request, extra));
+  d.downstream.onNotification((server, notification) => gateway.downstreamNotification(server, notification));
   const proofKeyFor = async (req: IncomingMessage, requestUrl: string): Promise<string | null> => {
     const proof = req.headers.dpop;
     if (proof === undefined) return null;

@@ -34,6 +34,8 @@ export interface ForwardOptions {
  */
 export interface GatewayBackend {
   decide(ctx: AgentContext, scope: SessionScope, method: DecidedMethod, params: Readonly<Record<string, unknown>>): Promise<Decision>;
+  /** Whether the session may use anything of `server` (so its logging and list changes concern it). */
+  serves(ctx: AgentContext, scope: SessionScope, server: string): boolean;
   listTools(ctx: AgentContext, scope: SessionScope): Promise<Tool[]>;
   listResources(ctx: AgentContext, scope: SessionScope): Promise<Resource[]>;
   listResourceTemplates(ctx: AgentContext, scope: SessionScope): Promise<ResourceTemplate[]>;

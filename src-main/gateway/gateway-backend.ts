@@ -89,6 +89,11 @@ export class PolicyGatewayBackend implements GatewayBackend {
     return { allow: false, ...refused, auditSeq };
   }
 
+  serves(ctx: AgentContext, scope: SessionScope, server: string): boolean {
+    if (scope.kind === 'one' && scope.server !== server) return false;
+    return this.#specs(ctx).some((s) => server in s.servers);
+  }
+
   async listTools(ctx: AgentContext, scope: SessionScope): Promise<Tool[]> {
     return this.#perServer(ctx, scope, async (server, spec) => {
       const granted = new Set(spec.flatMap((g) => Object.keys(g.servers[server]?.tools ?? {})));

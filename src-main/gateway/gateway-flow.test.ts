@@ -196,13 +196,13 @@ describe('MCP keeps working through the gateway', () => {
     expect(textOf(await all.callTool({ name: 'everything__echo', arguments: { message: 'after cancel' } }))).toContain('after cancel');
   });
 
-  it('a sampling request from the downstream, which the gateway does not forward yet, ends the call with a clear error, not a hang', async () => {
+  it('a sampling request from the downstream to an agent client without the sampling capability ends the call with a clear error, not a hang', async () => {
     const started = Date.now();
     const outcome = await all.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 5 } }).then(
       (r) => JSON.stringify(r),
       (e: unknown) => String(e),
     );
-    expect(outcome).toContain('no agent session');
+    expect(outcome).toContain('did not declare the sampling capability');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 

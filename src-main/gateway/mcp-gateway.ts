@@ -6,6 +6,8 @@ import type { Clock } from '../core/clock.js';
 import { CharonError, toErrorPayload } from '../core/errors.js';
 import type { AgentContext } from './agent-context.js';
 import type { DecidedMethod, Decision, GatewayBackend, SessionScope } from './backend.js';
+import type { DownstreamNotification, DownstreamRequest, DownstreamRequestExtra } from './downstream/downstream-manager.js';
+import { DownstreamRouter } from './downstream-router.js';
 import { writeRefusal } from './http-response.js';
 import { metadataPathFor } from './protected-resource.js';
 import { sessionServer, type RequestAuth } from './session-server.js';
@@ -35,9 +37,21 @@ export interface McpGatewayDeps {
 export class McpGateway {
   readonly #d: McpGatewayDeps;
   readonly sessions = new SessionRegistry();
+  readonly #router: DownstreamRouter;
 
   constructor(deps: McpGatewayDeps) {
     this.#d = deps;
+    this.#router = new DownstreamRouter({ sessions: () => this.sessions.all(), backend: deps.backend });
+  }
+
+  /** A downstream's sampling / elicitation / roots request: answered by the agent whose call caused it, or refused. */
+  downstreamRequest(server: string, request: DownstreamRequest, extra: DownstreamRequestExtra): Promise<Record<string, unknown>> {
+    return this.#router.request(server, request, extra);
+  }
+
+  /** A downstream's notification (logging, list_changed, ...), passed to the sessions it concerns. */
+  downstreamNotification(server: string, notification: DownstreamNotification): void {
+    this.#router.notify(server, notification);
   }
 
   static handles(path: string): boolean {
@@ -83,6 +97,7 @@ export class McpGateway {
       // Another agent's session is reported as unknown: no oracle for session ids.
       if (!session) return refuse(404, new CharonError('ERR_SESSION_NOT_FOUND', 'Unknown or expired MCP session; initialize a new one'));
       session.lastUsedAt = this.#d.clock.now();
+      session.ctx = ctx;
       transport = session.transport;
     } else if (message?.method === 'initialize') {
       transport = await this.#newSession(ctx, scope);
@@ -132,15 +147,16 @@ export class McpGateway {
   }
 
   async #newSession(ctx: AgentContext, scope: SessionScope): Promise<StreamableHTTPServerTransport> {
+    const channel = sessionServer(this.#d.backend, scope, this.#d.version, (call) => this.#router.track(call));
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => this.sessions.add({ id, agentId: ctx.agentId, scope, transport, lastUsedAt: this.#d.clock.now() }),
+      onsessioninitialized: (id) => this.sessions.add({ id, agentId: ctx.agentId, scope, transport, channel, ctx, lastUsedAt: this.#d.clock.now() }),
       onsessionclosed: (id) => this.sessions.remove(id),
     });
     transport.onclose = () => {
       if (transport.sessionId) this.sessions.remove(transport.sessionId);
     };
-    await sessionServer(this.#d.backend, scope, this.#d.version).connect(transport);
+    await channel.server.connect(transport);
     return transport;
   }
 }

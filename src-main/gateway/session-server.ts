@@ -16,7 +16,9 @@ import {
 import { CharonError } from '../core/errors.js';
 import type { AgentContext } from './agent-context.js';
 import type { Decision, DecidedMethod, ForwardOptions, GatewayBackend, SessionScope } from './backend.js';
+import type { InFlightCall } from './downstream-router.js';
 import { JSONRPC_REFUSED } from './http-response.js';
+import { SessionChannel } from './session-channel.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -62,8 +64,11 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Registers a forwarded call as in flight (so its downstream's requests can reach this session) until the returned function runs. */
+export type TrackCall = (call: InFlightCall) => () => void;
+
 /** The agent-facing MCP server of one session: lists filtered by policy, calls forwarded once decided. */
-export function sessionServer(backend: GatewayBackend, scope: SessionScope, version: string): Server {
+export function sessionServer(backend: GatewayBackend, scope: SessionScope, version: string, track: TrackCall): SessionChannel {
   const server = new Server(
     { name: 'charon-gateway', version },
     {
@@ -71,22 +76,35 @@ export function sessionServer(backend: GatewayBackend, scope: SessionScope, vers
       instructions: 'Tools reached through Charon: every call is authorized against the grant your owner approved.',
     },
   );
-  server.setRequestHandler(ListToolsRequestSchema, (_r, extra) => mapped(async () => ({ tools: await backend.listTools(authOf(extra).ctx, scope) })));
-  server.setRequestHandler(ListResourcesRequestSchema, (_r, extra) => mapped(async () => ({ resources: await backend.listResources(authOf(extra).ctx, scope) })));
+  const channel = new SessionChannel(server);
+  const listed = <T>(kind: 'tools' | 'prompts' | 'resources', items: T[]): T[] => {
+    channel.noteListed(kind, items);
+    return items;
+  };
+  /** Forwards a decided request, with the session reachable by the downstream while it runs. */
+  const forward = <T>(method: DecidedMethod, extra: Extra, progressToken: string | number | undefined, run: (decision: Decision & { allow: true }, options: ForwardOptions) => Promise<T>): Promise<T> =>
+    mapped(async () => {
+      const decision = allowed(extra, method);
+      const untrack = track({ server: decision.server, agentId: authOf(extra).ctx.agentId, channel, sendRequest: extra.sendRequest, sendNotification: extra.sendNotification });
+      try {
+        return await run(decision, forwardOptions(extra, progressToken));
+      } finally {
+        untrack();
+      }
+    });
+  server.setRequestHandler(ListToolsRequestSchema, (_r, extra) => mapped(async () => ({ tools: listed('tools', await backend.listTools(authOf(extra).ctx, scope)) })));
+  server.setRequestHandler(ListResourcesRequestSchema, (_r, extra) => mapped(async () => ({ resources: listed('resources', await backend.listResources(authOf(extra).ctx, scope)) })));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, extra) =>
     mapped(async () => ({ resourceTemplates: await backend.listResourceTemplates(authOf(extra).ctx, scope) })),
   );
-  server.setRequestHandler(ListPromptsRequestSchema, (_r, extra) => mapped(async () => ({ prompts: await backend.listPrompts(authOf(extra).ctx, scope) })));
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    mapped(() => backend.callTool(allowed(extra, 'tools/call'), forwardOptions(extra, request.params._meta?.progressToken))),
-  );
-  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
-    mapped(() => backend.readResource(allowed(extra, 'resources/read'), forwardOptions(extra, request.params._meta?.progressToken))),
-  );
-  server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
-    mapped(() => backend.getPrompt(allowed(extra, 'prompts/get'), forwardOptions(extra, request.params._meta?.progressToken))),
-  );
-  // Log level is per session and affects only what the gateway itself would log to the agent.
-  server.setRequestHandler(SetLevelRequestSchema, () => ({}));
-  return server;
+  server.setRequestHandler(ListPromptsRequestSchema, (_r, extra) => mapped(async () => ({ prompts: listed('prompts', await backend.listPrompts(authOf(extra).ctx, scope)) })));
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => forward('tools/call', extra, request.params._meta?.progressToken, (d, o) => backend.callTool(d, o)));
+  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => forward('resources/read', extra, request.params._meta?.progressToken, (d, o) => backend.readResource(d, o)));
+  server.setRequestHandler(GetPromptRequestSchema, (request, extra) => forward('prompts/get', extra, request.params._meta?.progressToken, (d, o) => backend.getPrompt(d, o)));
+  // Downstreams are shared, so a level is not passed on: it filters what this session is sent.
+  server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    channel.setLogLevel(request.params.level);
+    return {};
+  });
+  return channel;
 }

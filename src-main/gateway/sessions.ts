@@ -1,5 +1,7 @@
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { AgentContext } from './agent-context.js';
 import type { SessionScope } from './backend.js';
+import type { SessionChannel } from './session-channel.js';
 
 export interface GatewaySession {
   readonly id: string;
@@ -7,6 +9,9 @@ export interface GatewaySession {
   readonly agentId: string;
   readonly scope: SessionScope;
   readonly transport: StreamableHTTPServerTransport;
+  readonly channel: SessionChannel;
+  /** The credential of its latest request (which environment's grants apply). */
+  ctx: AgentContext;
   lastUsedAt: number;
 }
 

@@ -12,7 +12,7 @@ import type { ServerConfig } from '../../src-shared/mcp-servers.js';
 import { CharonAgent } from '../agent-client/charon-agent.js';
 import { DpopKey } from '../agent-client/dpop-key.js';
 import type { ConfigFile } from '../app/config.js';
-import { everythingServer, filesystemServer, memoryServer } from '../gateway/downstream/test-fixtures/servers.js';
+import { everythingServer, filesystemServer, growingServer, memoryServer } from '../gateway/downstream/test-fixtures/servers.js';
 import { startAgentListener, type AgentListener } from '../http/agent-listener.js';
 import { openTestPlane, tempDir, type TestPlane } from './control-plane.js';
 
@@ -63,8 +63,8 @@ export interface TestAgent {
 
 export interface GatewayHarnessOptions {
   readonly config?: ConfigFile;
-  /** Which downstreams to configure (all by default): files, everything, memory, pay. */
-  readonly servers?: readonly ('files' | 'everything' | 'memory' | 'pay')[];
+  /** Which downstreams to configure (all but grow by default): files, everything, memory, pay, grow. */
+  readonly servers?: readonly ('files' | 'everything' | 'memory' | 'pay' | 'grow')[];
 }
 
 export async function openGatewayHarness(options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
@@ -86,8 +86,9 @@ export async function openGatewayHarness(options: GatewayHarnessOptions = {}): P
     everything: everythingServer(),
     memory: memoryServer(join(t.dataDir, 'memory.jsonl')),
     pay: { command: process.execPath, args: [chargeScript], env: { LEDGER_FILE: ledgerFile } },
+    grow: growingServer(),
   };
-  for (const name of options.servers ?? (Object.keys(servers) as (keyof typeof servers)[])) {
+  for (const name of options.servers ?? (['files', 'everything', 'memory', 'pay'] as const)) {
     await t.plane.handlers['servers.set']({ name, config: servers[name] as ServerConfig });
   }
 

@@ -54,6 +54,7 @@ export class DownstreamManager {
   readonly #timers: Timers;
   readonly #connections = new Map<string, DownstreamConnection>();
   readonly #requestHandlers = new Map<string, DownstreamRequestHandler>();
+  #anyRequest: ((server: string, ...args: Parameters<DownstreamRequestHandler>) => ReturnType<DownstreamRequestHandler>) | null = null;
   readonly #listeners = new Set<DownstreamNotificationListener>();
   #closed = false;
   /** Configs read from the store, valid while the data version stays the same (hot path: every call). */
@@ -151,6 +152,11 @@ export class DownstreamManager {
   onRequest(name: string, handler: DownstreamRequestHandler | null): void {
     if (handler) this.#requestHandlers.set(name, handler);
     else this.#requestHandlers.delete(name);
+  }
+
+  /** Who answers requests of servers without a handler of their own (the gateway: the calling agent). */
+  onAnyRequest(handler: (server: string, ...args: Parameters<DownstreamRequestHandler>) => ReturnType<DownstreamRequestHandler>): void {
+    this.#anyRequest = handler;
   }
 
   // ---- Using a server ------------------------------------------------------------------
@@ -260,13 +266,18 @@ export class DownstreamManager {
       options: this.#options,
       clock: this.#clock,
       timers: this.#timers,
-      requestHandler: () => this.#requestHandlers.get(name),
+      requestHandler: () => this.#requestHandlers.get(name) ?? this.#routeAny(name),
       notify: (notification) => {
         for (const listener of this.#listeners) listener(name, notification);
       },
     });
     this.#connections.set(name, connection);
     return connection;
+  }
+
+  #routeAny(name: string): DownstreamRequestHandler | undefined {
+    const any = this.#anyRequest;
+    return any ? (request, extra) => any(name, request, extra) : undefined;
   }
 
   #statusOf(name: string, config: ServerConfig): ServerStatusDto {

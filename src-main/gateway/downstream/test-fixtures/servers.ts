@@ -15,6 +15,7 @@ export const hungServerScript = fixture('hung-server.mjs');
 export const hungServer = () => node([hungServerScript]);
 export const garbageServer = () => node([fixture('garbage-server.mjs')]);
 export const pagedServer = () => node([fixture('paged-server.mjs')]);
+export const growingServer = () => node([fixture('growing-server.mjs')]);
 
 /** Timers that fire only when the test says so; records every delay asked for. */
 export class ManualTimers implements Timers {

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { LoggingLevelSchema, type LoggingLevel, type ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+
+export type ListKind = 'tools' | 'prompts' | 'resources';
+
+const SEVERITY = new Map<LoggingLevel, number>(LoggingLevelSchema.options.map((level, index) => [level, index]));
+
+/**
+ * What downstream events need of one agent session: its MCP server (to notify the agent), the
+ * log level it asked for, and a digest of each list it was last shown, so a downstream's
+ * list_changed reaches the agent only when the list the policy lets it see really changed.
+ */
+export class SessionChannel {
+  #level: LoggingLevel | null = null;
+  readonly #listed = new Map<ListKind, string>();
+
+  constructor(readonly server: Server) {}
+
+  setLogLevel(level: LoggingLevel): void {
+    this.#level = level;
+  }
+
+  /** RFC 5424 order: a message below the session's level is not sent. */
+  wantsLog(level: unknown): boolean {
+    const severity = SEVERITY.get(level as LoggingLevel);
+    if (severity === undefined) return false;
+    return this.#level === null || severity >= (SEVERITY.get(this.#level) ?? 0);
+  }
+
+  /** Records what the agent was shown; true when it differs from what it saw before (or it never listed). */
+  noteListed(kind: ListKind, items: readonly unknown[]): boolean {
+    const digest = createHash('sha256').update(JSON.stringify(items)).digest('base64url');
+    const changed = this.#listed.get(kind) !== digest;
+    this.#listed.set(kind, digest);
+    return changed;
+  }
+
+  hasListed(kind: ListKind): boolean {
+    return this.#listed.has(kind);
+  }
+
+  /** A notification on the session's standalone stream (delivered if the agent opened one); never throws. */
+  notify(notification: ServerNotification): void {
+    this.server.notification(notification).catch(() => undefined);
+  }
+}
