@@ -47,6 +47,7 @@ export function withJitConsent(inner: GatewayBackend, jit: JitConsentPort): Gate
   };
   return {
     decide,
+    serves: (ctx, scope, server) => inner.serves(ctx, scope, server),
     listTools: (ctx, scope) => inner.listTools(ctx, scope),
     listResources: (ctx, scope) => inner.listResources(ctx, scope),
     listResourceTemplates: (ctx, scope) => inner.listResourceTemplates(ctx, scope),
