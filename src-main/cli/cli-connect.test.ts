@@ -10,7 +10,8 @@ import { tempDir } from '../test-support/control-plane.js';
 import { mcpErrorOf, stdioClient, type StdioClient } from '../test-support/stdio-client.js';
 
 const memoryEntry = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url));
-const TTL_SECONDS = 6;
+// Long enough that a loaded 2-core machine restarts the bridge before the first credential expires.
+const TTL_SECONDS = 15;
 
 let dataDir: string;
 let served: Served;
