@@ -41,6 +41,10 @@ export const configFileSchema = z.strictObject({
     .optional(),
   /** Just-in-time consent: how long a refused call waits for the owner (MCP clients time out at about 60 s). */
   jit: z.strictObject({ holdSeconds: z.number().int().min(1).max(300).optional() }).optional(),
+  /** MCP clients connecting with OAuth: their agents' environment and owner, and the access-token lifetime. */
+  oauth: z
+    .strictObject({ environment: z.enum(['dev', 'test', 'prod']).optional(), owner: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/).optional(), accessTokenTtlSeconds: z.number().int().min(30).max(3600).optional() })
+    .optional(),
   /** Extra origins the console may approve from with a passkey (the bridge's own is always allowed). */
   passkeyOrigins: z.array(z.url()).max(8).optional(),
   kubernetes: z
@@ -75,6 +79,7 @@ export interface CharonConfig {
   readonly autoApprove: NonNullable<ConfigFile['autoApprove']>;
   readonly passkeyOrigins: readonly string[];
   readonly jitHoldSeconds: number;
+  readonly oauth: { readonly environment: 'dev' | 'test' | 'prod'; readonly owner: string; readonly accessTokenTtlSeconds: number };
   readonly reaper: ReaperConfig;
 }
 
@@ -130,6 +135,7 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     autoApprove: merged.autoApprove ?? [],
     passkeyOrigins: merged.passkeyOrigins ?? [],
     jitHoldSeconds: merged.jit?.holdSeconds ?? DEFAULTS.jitHoldSeconds,
+    oauth: { environment: merged.oauth?.environment ?? 'dev', owner: merged.oauth?.owner ?? 'owner', accessTokenTtlSeconds: merged.oauth?.accessTokenTtlSeconds ?? 300 },
     reaper: reaperSettingsOf(merged.reaper),
   };
 }

@@ -20,6 +20,8 @@ import { wireGateway, type GatewayStack } from './gateway-wiring.js';
 import { wireGrants } from './grant-wiring.js';
 import { wireApprovals, type ApprovalStack } from './approval-wiring.js';
 import { wireJit, type JitStack } from './jit-wiring.js';
+import { wireOAuth } from './oauth-wiring.js';
+import type { OAuthService } from '../oauth/oauth-service.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
 import type { OwnerService } from '../reaper/owners.js';
@@ -63,6 +65,8 @@ export class ControlPlane {
   readonly approvals: ApprovalStack;
   /** Just-in-time consent: agents whose refused calls are held for the owner's approval. */
   readonly jit: JitStack;
+  /** The authorization server MCP clients connect through (consent = the approval inbox). */
+  readonly oauth: OAuthService;
   /** Downstream MCP servers: config, on-demand connections, restarts. */
   readonly downstream: DownstreamManager;
   /** The MCP gateway and the request authentication it shares with the agent listener. */
@@ -132,6 +136,7 @@ export class ControlPlane {
     });
     this.jit = wireJit({ store, audit: this.audit, clock, approvals: this.approvals.approvals, identities: store.identities, holdSeconds: config.jitHoldSeconds });
     this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION, jit: this.jit.port });
+    this.oauth = wireOAuth({ config, store, audit: this.audit, clock, identities: this.identities, attestation: this.attestation, authority: this.authority, approvals: this.approvals.approvals, downstream: this.downstream });
     // A revoked agent loses its open MCP sessions (and SSE streams) at once; every request is
     // re-authenticated anyway, this frees what they hold. IDLE is reversible: sessions stay.
     this.audit.onAppend((record) => {

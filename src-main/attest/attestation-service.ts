@@ -85,6 +85,14 @@ export class AttestationService {
     });
   }
 
+  /**
+   * An OAuth authorization the owner approved with a passkey (or a rotation of its refresh
+   * token) vouches for an MCP client's own agent, as a join token does for a local agent.
+   */
+  attestWithOAuth(agentId: string, evidence: { clientId: string; familyId: string }): AttestationResult {
+    return this.#attest(agentId, 'oauth', () => [`oauth:client:${evidence.clientId}`, `oauth:family:${evidence.familyId}`]);
+  }
+
   #attest(agentId: string, method: AttestationMethod, check: (identity: IdentityRecord, now: number) => readonly string[]): AttestationResult {
     const subject = agentSpiffeId(this.#d.trustDomain, agentId);
     return auditedChange(this.#d.tx, this.#d.audit, { actor: subject, kind: 'attestation', subject, details: { method } }, () => {

@@ -16,7 +16,7 @@ export interface JoinTokenRecord {
   readonly usedAt: number | null;
 }
 
-export type AttestationMethod = 'join_token' | 'k8s_psat';
+export type AttestationMethod = 'join_token' | 'k8s_psat' | 'oauth';
 
 export interface AttestationRecord {
   readonly agentId: string;

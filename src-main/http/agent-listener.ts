@@ -5,6 +5,7 @@ import { CharonError, isCharonError } from '../core/errors.js';
 import { McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js';
 import { issueBody, joinTokenAttestBody, k8sAttestBody, parseBody, scopeTokens } from './agent-schemas.js';
 import { grantRequestRoute } from './grant-request-routes.js';
+import { isOAuthPath, oauthRoute } from './oauth-routes.js';
 import { checkHostAndOrigin, loopbackOrigins, readForm, readJson, sendError, sendJson } from './http-io.js';
 
 export interface AgentListener {
@@ -56,6 +57,7 @@ async function handle(plane: ControlPlane, port: number, req: IncomingMessage, r
     const origin = `http://${req.headers.host ?? `127.0.0.1:${port}`}`;
     return sendJson(res, 200, protectedResourceMetadata(`${origin}${resource}`, origin, []));
   }
+  if (isOAuthPath(path)) return oauthRoute(plane, port, req, res);
   if (path === '/v1/grant-requests' || path.startsWith('/v1/grant-requests/')) {
     return grantRequestRoute(plane, req, res, path, () => authenticated(plane, req, url));
   }

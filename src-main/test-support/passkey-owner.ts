@@ -1,6 +1,6 @@
 // The owner at the console, in node tests: enrols a software passkey and approves grant
 // requests with it through the operator handlers (the same calls the console makes).
-import type { GrantSpec } from '../../src-shared/grant.js';
+import { grantSpecSchema, type GrantSpecInput } from '../../src-shared/grant.js';
 import type { ControlPlane } from '../app/control-plane.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
 
@@ -16,10 +16,10 @@ export async function enrollOwner(plane: ControlPlane): Promise<SoftAuthenticato
 }
 
 /** Approves a pending request with the passkey, as requested or narrowed to `spec`. */
-export async function approveWithPasskey(plane: ControlPlane, auth: SoftAuthenticator, requestId: string, spec?: GrantSpec) {
+export async function approveWithPasskey(plane: ControlPlane, auth: SoftAuthenticator, requestId: string, spec?: GrantSpecInput) {
   const request = plane.approvals.approvals.list().find((i) => i.request.id === requestId)?.request;
   if (!request) throw new Error(`no pending request ${requestId}`);
-  const challenge = await plane.handlers['approvals.begin']({ requestId, spec: spec ?? request.spec });
+  const challenge = await plane.handlers['approvals.begin']({ requestId, spec: spec ? grantSpecSchema.parse(spec) : request.spec });
   return plane.handlers['approvals.complete']({ requestId, response: auth.assert(challenge.options as { challenge: string }) });
 }
 

@@ -1,0 +1,32 @@
+import { OAUTH_SCOPE } from './oauth-service.js';
+
+/** Paths of the authorization server on the agent listener. */
+export const OAUTH_PATHS = {
+  metadata: '/.well-known/oauth-authorization-server',
+  authorize: '/oauth/authorize',
+  resume: '/oauth/authorize/resume',
+  token: '/oauth/token',
+  register: '/oauth/register',
+} as const;
+
+/**
+ * RFC 8414 metadata. The issuer is the listener's own loopback origin (plain http: it never
+ * leaves the machine); public clients only, PKCE with S256 only, DPoP-bound tokens on request.
+ */
+export function authorizationServerMetadata(issuer: string): Record<string, unknown> {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}${OAUTH_PATHS.authorize}`,
+    token_endpoint: `${issuer}${OAUTH_PATHS.token}`,
+    registration_endpoint: `${issuer}${OAUTH_PATHS.register}`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['none'],
+    scopes_supported: [OAUTH_SCOPE],
+    dpop_signing_alg_values_supported: ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'],
+    authorization_response_iss_parameter_supported: true,
+    client_id_metadata_document_supported: false,
+  };
+}
