@@ -75,6 +75,12 @@ describe('POST /v1/grant-requests', () => {
       ['POST', '/api/grants.create', { spec: spec() }],
       ['POST', '/v1/grants', { spec: spec() }],
       ['POST', '/v1/passkeys', {}],
+      // The OAuth endpoints decide nothing either: consent is the owner's passkey approval.
+      ['POST', '/oauth/authorize', { requestId: id }],
+      ['POST', '/oauth/authorize/resume', { requestId: id }],
+      ['GET', `/oauth/authorize/resume?txn=${id}`, undefined],
+      ['POST', '/oauth/approve', { requestId: id }],
+      ['POST', '/oauth/consent', { requestId: id }],
     ];
     for (const [method, path, body] of attempts) {
       const res = await call(method, path, body, svid);
