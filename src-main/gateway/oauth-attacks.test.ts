@@ -79,7 +79,8 @@ describe('OAuth attacks', () => {
     const clientId = (await register()).body.client_id as string;
     const before = h.plane.approvals.approvals.list().length;
     const { challenge, verifier } = pkce();
-    for (const over of [{ code_challenge: null, code_challenge_method: null }, { code_challenge_method: 'plain' }, { code_challenge_method: null }, { code_challenge: 'short' }]) {
+    const attempts: Record<string, string | null>[] = [{ code_challenge: null, code_challenge_method: null }, { code_challenge_method: 'plain' }, { code_challenge_method: null }, { code_challenge: 'short' }];
+    for (const over of attempts) {
       const reply = await openAuthorization(authorizeUrl(clientId, challenge, over));
       expect(reply.status).toBe(302);
       const location = new URL(reply.location as string);
