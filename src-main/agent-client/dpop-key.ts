@@ -1,20 +1,26 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { createHash, randomUUID, type webcrypto } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { createHash, KeyObject, randomUUID, sign, type webcrypto } from 'node:crypto';
 
 type Key = webcrypto.CryptoKey;
+
+const b64url = (text: string): string => Buffer.from(text).toString('base64url');
 
 /** The agent's proof-of-possession key (ES256). The private half never leaves this process's memory and its key file. */
 export class DpopKey {
   readonly publicJwk: JWK;
   readonly thumbprint: string;
-  readonly #privateKey: Key;
+  /** Signed with node:crypto synchronously: WebCrypto's async job costs several times the signature itself, on every request. */
+  readonly #privateKey: KeyObject;
+  /** The protected header never changes for a key: encoded once. */
+  readonly #header: string;
 
   private constructor(privateKey: Key, publicJwk: JWK, thumbprint: string) {
-    this.#privateKey = privateKey;
+    this.#privateKey = KeyObject.from(privateKey);
     this.publicJwk = publicJwk;
     this.thumbprint = thumbprint;
+    this.#header = b64url(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk: publicJwk }));
   }
 
   static async generate(): Promise<DpopKey> {
@@ -49,9 +55,10 @@ export class DpopKey {
     const payload: Record<string, unknown> = { jti: randomUUID(), htm: method.toUpperCase(), htu: `${target.origin}${target.pathname}` };
     if (options.accessToken) payload.ath = createHash('sha256').update(options.accessToken).digest('base64url');
     if (options.nonce) payload.nonce = options.nonce;
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: this.publicJwk })
-      .setIssuedAt(Math.floor((options.now ?? Date.now()) / 1000))
-      .sign(this.#privateKey);
+    payload.iat = Math.floor((options.now ?? Date.now()) / 1000);
+    const input = `${this.#header}.${b64url(JSON.stringify(payload))}`;
+    // JWS ES256 wants the raw r||s signature (RFC 7518 §3.4), not DER.
+    const signature = sign('sha256', Buffer.from(input), { key: this.#privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${input}.${signature.toString('base64url')}`;
   }
 }

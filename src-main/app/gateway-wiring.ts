@@ -46,11 +46,18 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
   const nonces = createDpopNonceSource(d.clock);
   const nonce = d.config.dpopNonce ? nonces : null;
   const envelope = new EnvelopeEnforcer({ usage: d.store.envelopeUsage });
+  // "Last seen" to the second: one write per agent per second, not a commit of its own on every request.
+  const lastTouched = new Map<string, number>();
+  const touch = (agentId: string, now: number): void => {
+    if (now - (lastTouched.get(agentId) ?? -Infinity) < 1000) return;
+    d.store.identities.touch(agentId, now);
+    lastTouched.set(agentId, now);
+  };
   const authDeps = {
     dpopRequired: new Set<Environment>(d.config.dpopRequired),
     verifyCredential: async (token: string) => {
       const v = await d.authority.verify(token);
-      d.store.identities.touch(v.credential.agentId, d.clock.now());
+      touch(v.credential.agentId, d.clock.now());
       return { jti: v.jti, spiffeId: v.spiffeId, scope: v.scope, env: v.env, dpopJkt: v.dpopJkt, expiresAt: v.expiresAt, agentId: v.credential.agentId };
     },
     verifyDpopProof: async (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }) => {
