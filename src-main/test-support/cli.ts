@@ -24,9 +24,9 @@ export interface Served {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts `charon serve --json-ready` and waits for its ready line. */
-export async function startServe(dataDir: string, extra: string[] = []): Promise<Served> {
-  const child = spawn(process.execPath, [CHARON_BIN, 'serve', '--data-dir', dataDir, '--port', '0', '--bridge-port', '0', '--json-ready', ...extra]);
+/** Starts `charon serve --json-ready` (agent listener on `port`, ephemeral by default) and waits for its ready line. */
+export async function startServe(dataDir: string, extra: string[] = [], port = 0): Promise<Served> {
+  const child = spawn(process.execPath, [CHARON_BIN, 'serve', '--data-dir', dataDir, '--port', String(port), '--bridge-port', '0', '--json-ready', ...extra]);
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
