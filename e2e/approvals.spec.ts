@@ -8,20 +8,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { AGENT_URL_VAR, bridgeUrl } from './support/env.js';
+import { agentFor, operatorFor } from './support/operator.js';
+import { addVirtualAuthenticator } from './support/virtual-authenticator.js';
 
 const memoryServer = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url));
 
-/** The operator API through the bridge, as the console calls it (the secret from the URL fragment). */
-async function operator<T>(method: string, input: unknown): Promise<T> {
-  const url = new URL(bridgeUrl());
-  const secret = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
-  const res = await fetch(`${url.origin}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.code} ${body.error?.message}`);
-  return body.value as T;
-}
+const operator = <T>(method: string, input: unknown): Promise<T> => operatorFor(bridgeUrl())<T>(method, input);
 
 const agentUrl = (): string => {
   const url = process.env[AGENT_URL_VAR];
@@ -29,22 +23,7 @@ const agentUrl = (): string => {
   return url;
 };
 
-async function agentCall<T>(method: string, path: string, svid: string | null, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${agentUrl()}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(svid ? { authorization: `Bearer ${svid}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function addVirtualAuthenticator(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-}
+const agentCall = <T>(method: string, path: string, svid: string | null, body?: unknown) => agentFor(agentUrl())<T>(method, path, svid, body);
 
 test('enroll a passkey, an agent requests a grant, the owner approves a subset with the passkey, the agent calls the tool through the gateway', async ({ page }) => {
   const agentId = 'e2e-approvals';

@@ -1,16 +1,29 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTransportKind } from './api/client-context.js';
 import { ChainBadge } from './components/ChainBadge.js';
-import { Nav, type ViewId } from './components/Nav.js';
+import { isViewId, Nav, type ViewId } from './components/Nav.js';
+import { requestHeadingFocus } from './components/ViewHeading.js';
 import { useStreamState } from './live/LiveEvents.js';
 import { ApprovalsView, usePendingCount } from './views/approvals/ApprovalsView.js';
 import { PasskeyBanner } from './views/approvals/PasskeyBanner.js';
 import { AuditView } from './views/audit/AuditView.js';
+import { GatewayView } from './views/gateway/GatewayView.js';
 import { IdentitiesView } from './views/identities/IdentitiesView.js';
 import { OverviewView } from './views/overview/OverviewView.js';
+import { ReaperView } from './views/reaper/ReaperView.js';
+import { SettingsView } from './views/settings/SettingsView.js';
+
+// The graph library is the largest part of the bundle: loaded when the view is first opened.
+const DelegationView = lazy(() => import('./views/delegation/DelegationView.js').then((m) => ({ default: m.DelegationView })));
+
+/** The view named in the fragment (`#view=audit`), so a reload or a link lands on it. */
+function initialView(): ViewId {
+  const named = new URLSearchParams(window.location.hash.slice(1)).get('view') ?? '';
+  return isViewId(named) ? named : 'overview';
+}
 
 export function App() {
-  const [view, setView] = useState<ViewId>('overview');
+  const [view, setView] = useState<ViewId>(initialView);
   const kind = useTransportKind();
   const shown = useRef(view);
   const pendingApprovals = usePendingCount();
@@ -20,8 +33,13 @@ export function App() {
     // After a switch (not on first load), keyboard and screen-reader users land on the new view's heading.
     if (shown.current === view) return;
     shown.current = view;
-    document.getElementById('view-heading')?.focus();
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}#view=${view}`);
+    requestHeadingFocus();
   }, [view]);
+
+  useEffect(() => {
+    document.title = pendingApprovals > 0 ? `(${pendingApprovals}) Charon` : 'Charon';
+  }, [pendingApprovals]);
 
   return (
     <div className="shell">
@@ -40,11 +58,19 @@ export function App() {
       </header>
       <Nav current={view} onSelect={setView} badges={{ approvals: pendingApprovals }} />
       <main id="main" tabIndex={-1}>
-        {view !== 'approvals' && <PasskeyBanner onOpen={() => setView('approvals')} />}
-        {view === 'overview' && <OverviewView />}
+        {view !== 'approvals' && view !== 'settings' && <PasskeyBanner onOpen={() => setView('approvals')} />}
+        {view === 'overview' && <OverviewView onOpenApprovals={() => setView('approvals')} />}
         {view === 'identities' && <IdentitiesView />}
         {view === 'audit' && <AuditView />}
         {view === 'approvals' && <ApprovalsView />}
+        {view === 'delegation' && (
+          <Suspense fallback={<p role="status">Loading the graph…</p>}>
+            <DelegationView />
+          </Suspense>
+        )}
+        {view === 'reaper' && <ReaperView />}
+        {view === 'gateway' && <GatewayView />}
+        {view === 'settings' && <SettingsView />}
       </main>
     </div>
   );

@@ -37,4 +37,13 @@ export interface ServerImportDto {
   readonly skipped: { readonly name: string; readonly reason: string }[];
 }
 
+/** An agent connected to the gateway: its open MCP sessions (one per client connection). */
+export interface GatewayAgentSessionsDto {
+  readonly agentId: string;
+  readonly sessions: number;
+  /** `*` for a session on the aggregate endpoint (/mcp), else the one server's name. */
+  readonly servers: readonly string[];
+  readonly lastUsedAt: number;
+}
+
 export { serverNameSchema };

@@ -33,7 +33,7 @@ import {
 import type { DelegationGraphDto } from './delegation.js';
 import { delegationGraphInput } from './delegation.js';
 import { jitSetInput, type JitSettingDto } from './jit.js';
-import type { ServerImportDto, ServerStatusDto } from './mcp-servers.js';
+import type { GatewayAgentSessionsDto, ServerImportDto, ServerStatusDto } from './mcp-servers.js';
 import type { OwnerDto, ReaperPreviewDto, ReaperRunDto } from './reaper.js';
 import { listOwnersInput, reaperPreviewInput, reaperRunInput, setOwnerInput } from './reaper.js';
 import {
@@ -93,6 +93,7 @@ export const operatorInputs = {
   'servers.set': setServerInput,
   'servers.remove': serverRefInput,
   'servers.import': importServersInput,
+  'gateway.sessions': emptyInput,
   'reaper.preview': reaperPreviewInput,
   'reaper.run': reaperRunInput,
   'owners.list': listOwnersInput,
@@ -143,6 +144,7 @@ export interface OperatorOutputs {
   'servers.set': ServerStatusDto;
   'servers.remove': { removed: string };
   'servers.import': ServerImportDto;
+  'gateway.sessions': GatewayAgentSessionsDto[];
   'reaper.preview': ReaperPreviewDto;
   'reaper.run': ReaperRunDto;
   'owners.list': OwnerDto[];

@@ -29,6 +29,7 @@ export const OPERATOR_METHODS = [
   'servers.set',
   'servers.remove',
   'servers.import',
+  'gateway.sessions',
   'reaper.preview',
   'reaper.run',
   'owners.list',

@@ -25,8 +25,12 @@ export class ConsolePage {
   }
 
   async show(name: ViewName): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: new RegExp(`^${name}`) }).click();
-    await expect(this.page.getByRole('heading', { level: 1, name })).toBeFocused();
+    const button = this.page.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: new RegExp(`^${name}`) });
+    const already = (await button.getAttribute('aria-current')) === 'page';
+    await button.click();
+    // Switching moves focus to the new view's heading (keyboard and screen-reader users land there).
+    if (already) await expect(this.page.getByRole('heading', { level: 1, name })).toBeVisible();
+    else await expect(this.page.getByRole('heading', { level: 1, name })).toBeFocused();
   }
 
   get chainBadge(): Locator {

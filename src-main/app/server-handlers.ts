@@ -1,8 +1,10 @@
+import type { GatewayAgentSessionsDto } from '../../src-shared/mcp-servers.js';
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
+import type { GatewaySession } from '../gateway/sessions.js';
 import type { ControlPlane } from './control-plane.js';
 import { OPERATOR } from './operator-handlers.js';
 
-type ServerMethods = 'servers.list' | 'servers.set' | 'servers.remove' | 'servers.import';
+type ServerMethods = 'servers.list' | 'servers.set' | 'servers.remove' | 'servers.import' | 'gateway.sessions';
 
 /** Operator methods for downstream MCP servers: thin adapters over the DownstreamManager. */
 export function serverHandlers(plane: ControlPlane): Pick<OperatorHandlers, ServerMethods> {
@@ -15,5 +17,21 @@ export function serverHandlers(plane: ControlPlane): Pick<OperatorHandlers, Serv
       return { removed: name };
     },
     'servers.import': async ({ path, overwrite }) => downstream.importFrom(path, overwrite, OPERATOR),
+    'gateway.sessions': async () => connectedAgents(plane.gateway.gateway.sessions.all()),
   };
+}
+
+/** Open MCP sessions grouped per agent, most recently active first. */
+function connectedAgents(sessions: readonly GatewaySession[]): GatewayAgentSessionsDto[] {
+  const byAgent = new Map<string, { sessions: number; servers: Set<string>; lastUsedAt: number }>();
+  for (const session of sessions) {
+    const entry = byAgent.get(session.agentId) ?? { sessions: 0, servers: new Set<string>(), lastUsedAt: 0 };
+    entry.sessions++;
+    entry.servers.add(session.scope.kind === 'all' ? '*' : session.scope.server);
+    entry.lastUsedAt = Math.max(entry.lastUsedAt, session.lastUsedAt);
+    byAgent.set(session.agentId, entry);
+  }
+  return [...byAgent.entries()]
+    .map(([agentId, e]) => ({ agentId, sessions: e.sessions, servers: [...e.servers].sort(), lastUsedAt: e.lastUsedAt }))
+    .sort((a, b) => b.lastUsedAt - a.lastUsedAt || a.agentId.localeCompare(b.agentId));
 }

@@ -1,11 +1,19 @@
 export const VIEWS = [
   { id: 'overview', label: 'Overview' },
+  { id: 'approvals', label: 'Approvals' },
   { id: 'identities', label: 'Identities' },
   { id: 'audit', label: 'Audit log' },
-  { id: 'approvals', label: 'Approvals' },
+  { id: 'delegation', label: 'Delegation' },
+  { id: 'reaper', label: 'Reaper' },
+  { id: 'gateway', label: 'Gateway' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];
+
+export function isViewId(value: string): value is ViewId {
+  return VIEWS.some((view) => view.id === value);
+}
 
 export function Nav({ current, onSelect, badges = {} }: { current: ViewId; onSelect: (view: ViewId) => void; badges?: Partial<Record<ViewId, number>> }) {
   return (

@@ -1,0 +1,172 @@
+// The owner's day in the console, against its own real control plane (a fresh data directory,
+// so the screenshots are the same on every run): an agent registered elsewhere appears by
+// itself; a grant is approved with a passkey; the agent's calls stream into the audit feed;
+// revoking it in the inventory makes its next gateway call fail; the reaper is previewed and
+// applied. Then every view is photographed, light and dark.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { expect, test } from '@playwright/test';
+import { ApprovalsPage } from './pages/approvals-page.js';
+import { AuditPage } from './pages/audit-page.js';
+import { ConsolePage, type ViewName } from './pages/console-page.js';
+import { DelegationPage } from './pages/delegation-page.js';
+import { GatewayPage } from './pages/gateway-page.js';
+import { IdentitiesPage } from './pages/identities-page.js';
+import { OverviewPage } from './pages/overview-page.js';
+import { ReaperPage } from './pages/reaper-page.js';
+import { SettingsPage } from './pages/settings-page.js';
+import { activeAgent, agentFor, operatorFor } from './support/operator.js';
+import { screenshotBothThemes } from './support/screenshots.js';
+import { startServe, type RunningServe } from './support/serve.js';
+import { addVirtualAuthenticator } from './support/virtual-authenticator.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const memoryServer = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url));
+let dataDir = '';
+let serve: RunningServe | null = null;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'charon-e2e-flows-'));
+  serve = await startServe(root, dataDir);
+});
+
+test.afterAll(async () => {
+  await serve?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+function running(): RunningServe {
+  if (!serve) throw new Error('charon serve did not start');
+  return serve;
+}
+
+async function mcpClient(agentUrl: string, svid: string): Promise<Client> {
+  const client = new Client({ name: 'e2e-scout', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', agentUrl), { requestInit: { headers: { authorization: `Bearer ${svid}` } } }));
+  return client;
+}
+
+test('register, approve with a passkey, watch decisions stream, revoke and see the next call denied, reap', async ({ page }) => {
+  const { bridgeUrl, agentUrl } = running().ready;
+  const operator = operatorFor(bridgeUrl);
+  const agentCall = agentFor(agentUrl);
+  const shell = new ConsolePage(page);
+  const inventory = new IdentitiesPage(page);
+  const approvals = new ApprovalsPage(page);
+  const audit = new AuditPage(page);
+  await shell.open(bridgeUrl);
+  await expect(shell.live).toHaveText('● live');
+  await addVirtualAuthenticator(page);
+
+  await test.step('an agent registered outside the console appears in the inventory by itself', async () => {
+    await shell.show('Identities');
+    await operator('servers.set', { name: 'memory', config: { command: process.execPath, args: [memoryServer], env: { MEMORY_FILE_PATH: join(dataDir, 'memory.jsonl') } } });
+    for (const [id, owner] of [['builder', 'alice'], ['night-crawler', 'alice'], ['report-bot', 'bob']] as const) await operator('identities.register', { id, owner, environment: 'dev' });
+    await expect(inventory.row('report-bot')).toContainText('PROVISIONED');
+  });
+
+  const svid = await activeAgent(bridgeUrl, agentUrl, 'scout', 'alice');
+  await expect(inventory.row('scout')).toContainText('ACTIVE');
+
+  await test.step('the agent asks for a grant; the owner approves it with the passkey', async () => {
+    await shell.show('Approvals');
+    await approvals.enrollPasskey('virtual authenticator');
+    const spec = { agentId: 'scout', environment: 'dev', servers: { memory: { tools: { read_graph: {}, create_entities: {} } } } };
+    const requested = await agentCall<{ id: string }>('POST', '/v1/grant-requests', svid, { spec, purpose: 'Keep notes on what I find' });
+    expect(requested.status).toBe(201);
+    await expect(shell.badge('approvals')).toContainText('1');
+    await expect(page).toHaveTitle('(1) Charon');
+    const card = approvals.request('scout', 2);
+    await expect(card).toContainText('Risk: write');
+    await expect(card).toContainText('Keep notes on what I find');
+    await approvals.approve('scout', 2);
+    await expect(shell.badge('approvals')).toBeHidden();
+  });
+
+  await test.step("the agent's calls stream into the audit feed as they are decided", async () => {
+    await shell.show('Audit log');
+    const client = await mcpClient(agentUrl, svid);
+    try {
+      const result = await client.callTool({ name: 'memory__read_graph', arguments: {} });
+      expect(result.isError ?? false).toBe(false);
+    } finally {
+      await client.close();
+    }
+    await audit.filter({ agent: 'scout', kind: 'gateway.decision', decision: 'allow' });
+    await expect(audit.newest).toContainText('gateway.decision');
+    await expect(audit.newest).toContainText('allow');
+  });
+
+  await test.step('revoke in the inventory: the next gateway call is refused', async () => {
+    await shell.show('Identities');
+    const detail = await inventory.manage('scout');
+    await detail.getByRole('button', { name: 'Revoke scout' }).click();
+    await inventory.confirm('Revoke scout?', 'Revoke', 'e2e: revoked from the inventory');
+    await expect(inventory.row('scout')).toContainText('REVOKED');
+    const refused = await fetch(new URL('/mcp', agentUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${svid}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } } }),
+    });
+    expect(refused.status).toBe(401);
+  });
+
+  await test.step('preview the reaper and apply one action', async () => {
+    // Bob leaves: his agents become orphans, which the reaper proposes to revoke and decommission.
+    await operator('owners.set', { id: 'bob', state: 'DEPARTED', reason: 'left the team' });
+    await shell.show('Reaper');
+    const reaper = new ReaperPage(page);
+    await expect(reaper.action('report-bot')).toContainText('orphan');
+    await reaper.applySelected(['report-bot']);
+    await expect(shell.status(/^Applied 1 action/)).toBeVisible();
+    await expect(reaper.action('report-bot')).toHaveCount(0);
+    await shell.show('Identities');
+    await expect(inventory.row('report-bot')).toContainText('DECOMMISSIONED');
+  });
+
+  expect(shell.errors).toEqual([]);
+});
+
+test('every view, light and dark', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const { bridgeUrl, agentUrl } = running().ready;
+  const operator = operatorFor(bridgeUrl);
+  // Something to look at: a connected agent, a pending request, a credential counting down.
+  const svid = await activeAgent(bridgeUrl, agentUrl, 'planner', 'alice');
+  await operator('credentials.issue', { agentId: 'planner', ttlSeconds: 600 });
+  await agentFor(agentUrl)('POST', '/v1/grant-requests', svid, { spec: { agentId: 'planner', environment: 'dev', servers: { memory: { tools: { delete_entities: {} } } } }, purpose: 'Tidy up stale notes' });
+  const client = await mcpClient(agentUrl, svid);
+  const shell = new ConsolePage(page);
+  try {
+    await shell.open(bridgeUrl);
+    const views: readonly [ViewName, string][] = [
+      ['Overview', 'overview'],
+      ['Approvals', 'approvals'],
+      ['Identities', 'inventory'],
+      ['Audit log', 'audit'],
+      ['Delegation', 'delegation'],
+      ['Reaper', 'reaper'],
+      ['Gateway', 'gateway'],
+      ['Settings', 'settings'],
+    ];
+    for (const [view, file] of views) {
+      await shell.show(view);
+      if (view === 'Identities') await new IdentitiesPage(page).manage('planner');
+      if (view === 'Gateway') await expect(new GatewayPage(page).connected('planner')).toBeVisible();
+      if (view === 'Overview') await expect(new OverviewPage(page).counts).toBeVisible();
+      if (view === 'Settings') await expect(new SettingsPage(page).keys).toBeVisible();
+      if (view === 'Delegation') await expect(page.getByRole('heading', { level: 1, name: 'Delegation' })).toBeVisible();
+      await screenshotBothThemes(page, file);
+    }
+    void DelegationPage;
+  } finally {
+    await client.close();
+  }
+  expect(shell.errors).toEqual([]);
+});

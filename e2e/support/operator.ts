@@ -1,0 +1,33 @@
+// The operator API through the bridge (as the console calls it, the secret from the URL
+// fragment), and the agent listener as an agent calls it.
+export function operatorFor(bridge: string) {
+  const url = new URL(bridge);
+  const secret = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+  return async function operator<T>(method: string, input: unknown): Promise<T> {
+    const res = await fetch(`${url.origin}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+    const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+    if (!body.ok) throw new Error(`${method}: ${body.error?.code} ${body.error?.message}`);
+    return body.value as T;
+  };
+}
+
+export function agentFor(agentUrl: string) {
+  return async function agentCall<T>(method: string, path: string, svid: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${agentUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(svid ? { authorization: `Bearer ${svid}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+}
+
+/** Registers an agent and attests it with a fresh join token; returns its JWT-SVID. */
+export async function activeAgent(bridge: string, agentUrl: string, id: string, owner: string, environment = 'dev'): Promise<string> {
+  const operator = operatorFor(bridge);
+  await operator('identities.register', { id, owner, environment });
+  const { token } = await operator<{ token: string }>('joinTokens.create', { agentId: id });
+  const attested = await agentFor(agentUrl)<{ svid: string }>('POST', '/v1/attest/join-token', null, { agent_id: id, token });
+  if (attested.status !== 200) throw new Error(`attestation of ${id} failed: HTTP ${attested.status}`);
+  return attested.body.svid;
+}

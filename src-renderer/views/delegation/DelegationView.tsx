@@ -1,0 +1,181 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useMemo, useState } from 'react';
+import { useOperatorClient } from '../../api/client-context.js';
+import { queryKeys } from '../../api/query-keys.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { Time } from '../../components/Time.js';
+import { ViewHeading } from '../../components/ViewHeading.js';
+import { layoutGraph, type PlacedNode } from './graph-layout.js';
+
+/** Who delegated to whom: the human, the agents, their sub-agents; edges carry the scope handed down. */
+export function DelegationView() {
+  const client = useOperatorClient();
+  const queryClient = useQueryClient();
+  const graph = useQuery({ queryKey: queryKeys.delegation, queryFn: () => client['delegation.graph']({}) });
+  const [selected, setSelected] = useState<string | null>(null);
+  const [cutting, setCutting] = useState<PlacedNode | null>(null);
+  const [message, setMessage] = useState('');
+  // Cutting an agent revokes it: its credentials and every token delegated through it stop working.
+  const revoke = useMutation({
+    mutationFn: (input: { id: string; reason?: string }) => client['identities.revoke'](input),
+    onSettled: () => Promise.all([queryKeys.delegation, queryKeys.identities, queryKeys.status].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  });
+  const laid = useMemo(() => (graph.data ? layoutGraph(graph.data) : null), [graph.data]);
+
+  const flow = useMemo(() => {
+    if (!laid) return { nodes: [] as Node[], edges: [] as Edge[] };
+    const nodes: Node[] = laid.nodes.map((p) => ({
+      id: p.node.id,
+      position: { x: p.x, y: p.y },
+      data: { label: `${p.node.kind === 'owner' ? '👤 ' : ''}${p.node.label}${p.cut ? ' ✂' : ''}` },
+      ariaLabel: `${p.node.kind} ${p.node.label}, ${p.node.state}${p.cut ? ', cut' : ''}`,
+      className: `dg-node dg-${p.node.kind} ${p.cut ? 'dg-cut' : ''} ${p.node.id === selected ? 'dg-selected' : ''}`,
+      type: p.depth === 0 ? 'input' : 'default',
+      connectable: false,
+      draggable: true,
+    }));
+    const edges: Edge[] = laid.edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      label: e.scope || '(all of parent)',
+      className: e.cut ? 'dg-edge-cut' : 'dg-edge',
+      animated: !e.cut,
+      markerEnd: { type: MarkerType.ArrowClosed },
+      ariaLabel: `${e.source} delegates ${e.scope || 'its authority'} to ${e.target}${e.cut ? ', cut' : ''}`,
+    }));
+    return { nodes, edges };
+  }, [laid, selected]);
+
+  const detail = laid?.nodes.find((n) => n.node.id === selected);
+  const into = laid?.edges.filter((e) => e.target === selected) ?? [];
+  const outOf = laid?.edges.filter((e) => e.source === selected) ?? [];
+
+  return (
+    <section aria-labelledby="view-heading">
+      <ViewHeading>Delegation</ViewHeading>
+      <p className="muted">Human → agents → sub-agents. Each edge is a token exchange, labelled with the scope it handed down. A revoked node and everything below it is shown cut (✂, dashed).</p>
+      <p role="status" className="announcement">
+        {message}
+      </p>
+      {graph.isError && <ErrorNotice error={graph.error} title="Could not read the delegation graph" />}
+      {graph.data && graph.data.nodes.length === 0 && <p>No delegation yet.</p>}
+      {laid && laid.nodes.length > 0 && (
+        <div className="feed-layout">
+          <div className="graph" data-testid="delegation-graph">
+            <ReactFlow
+              nodes={flow.nodes}
+              edges={flow.edges}
+              onNodeClick={(_, node) => setSelected(node.id)}
+              nodesConnectable={false}
+              fitView
+              proOptions={{ hideAttribution: true }}
+              colorMode="system"
+              aria-label="Delegation graph"
+            >
+              <Background />
+              <Controls showInteractive={false} />
+            </ReactFlow>
+          </div>
+          {detail && (
+            <section className="detail-panel" aria-label={`Delegation detail of ${detail.node.label}`}>
+              <h2>
+                {detail.node.kind === 'owner' ? 'Owner' : 'Agent'} {detail.node.label}
+              </h2>
+              <p>
+                State <strong>{detail.node.state}</strong>
+                {detail.cut && <strong className="error-text"> · cut: no authority flows here</strong>}
+              </p>
+              <h3>Received</h3>
+              <HopList hops={into} side="source" />
+              <h3>Handed on</h3>
+              <HopList hops={outOf} side="target" />
+              {detail.node.kind === 'agent' && !detail.cut && (
+                <button type="button" className="danger" onClick={() => setCutting(detail)}>
+                  Cut {detail.node.label}
+                </button>
+              )}
+              <button type="button" onClick={() => setSelected(null)}>
+                Close
+              </button>
+            </section>
+          )}
+        </div>
+      )}
+      {laid && laid.edges.length > 0 && (
+        <table className="dg-table">
+          <caption>Delegation hops (the graph as a table)</caption>
+          <thead>
+            <tr>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">Scope</th>
+              <th scope="col">State</th>
+              <th scope="col">Expires</th>
+            </tr>
+          </thead>
+          <tbody>
+            {laid.edges.map((e) => (
+              <tr key={e.id} className={e.cut ? 'dg-row-cut' : ''}>
+                <td>
+                  <button type="button" className="link" onClick={() => setSelected(e.source)}>
+                    {labelOf(e.source)}
+                  </button>
+                </td>
+                <td>
+                  <button type="button" className="link" onClick={() => setSelected(e.target)}>
+                    {labelOf(e.target)}
+                  </button>
+                </td>
+                <td>
+                  <code>{e.scope || '(all of parent)'}</code>
+                </td>
+                <td>{e.cut ? `cut (${e.state})` : e.state}</td>
+                <td>
+                  <Time ms={e.expiresAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cutting && (
+        <ConfirmDialog
+          title={`Cut ${cutting.node.label}?`}
+          confirmLabel="Cut"
+          askReason
+          danger
+          onClose={() => setCutting(null)}
+          onConfirm={async (reason) => {
+            await revoke.mutateAsync({ id: cutting.node.label, reason });
+            setMessage(`Cut ${cutting.node.label}: revoked, with everything delegated through it.`);
+          }}
+        >
+          <p>
+            Revokes <strong>{cutting.node.label}</strong>: its credentials and every token delegated through it stop working. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function labelOf(nodeId: string): string {
+  return nodeId.split('/').at(-1) ?? nodeId;
+}
+
+function HopList({ hops, side }: { hops: readonly { id: string; source: string; target: string; scope: string; state: string; cut: boolean; expiresAt: number }[]; side: 'source' | 'target' }) {
+  if (hops.length === 0) return <p className="muted">none</p>;
+  return (
+    <ul>
+      {hops.map((h) => (
+        <li key={h.id}>
+          {side === 'source' ? 'from' : 'to'} <strong>{labelOf(h[side])}</strong>: <code>{h.scope || '(all of parent)'}</code> · {h.cut ? 'cut' : h.state} · expires <Time ms={h.expiresAt} />
+        </li>
+      ))}
+    </ul>
+  );
+}
