@@ -73,16 +73,18 @@ describe('path confinement: reads that try to leave the root (server-filesystem 
   ];
 
   for (const [attack, path, code] of escapes) {
-    it(`path escape, ${attack}: 403 ${code}`, async () => {
+    // A path that does not normalize is bad input (JSON-RPC Invalid params); a clean one outside the root lacks authority (403).
+    const expected = code === 'ERR_ARGUMENT_INVALID' ? { status: 200, code, jsonRpc: -32602 } : { status: 403, code };
+    it(`path escape, ${attack}: ${code === 'ERR_ARGUMENT_INVALID' ? 'Invalid params' : '403'} ${code}`, async () => {
       const refused = await refusalOf(read(path()));
-      expect(refused).toMatchObject({ status: 403, code });
+      expect(refused).toMatchObject(expected);
       expect(refused.message).not.toContain('TOP SECRET');
     });
   }
 
-  it('path escape with a non-string path (array, object, number): 403 ERR_ARGUMENT_INVALID', async () => {
+  it('path escape with a non-string path (array, object, number): JSON-RPC Invalid params ERR_ARGUMENT_INVALID', async () => {
     for (const path of [[secretPath], { toString: secretPath }, 42]) {
-      expect(await refusalOf(read(path))).toMatchObject({ status: 403, code: 'ERR_ARGUMENT_INVALID' });
+      expect(await refusalOf(read(path))).toMatchObject({ status: 200, jsonRpc: -32602, code: 'ERR_ARGUMENT_INVALID' });
     }
   });
 
@@ -172,8 +174,8 @@ describe('amounts: parsed strictly, capped by the grant', () => {
     ['beyond the policy engine\'s decimal range "999999999999999"', '999999999999999'],
   ];
   for (const [attack, amount] of malformed) {
-    it(`malformed amount, ${attack}: 403 ERR_ARGUMENT_INVALID`, async () => {
-      expect(await refusalOf(charge(amount))).toMatchObject({ status: 403, code: 'ERR_ARGUMENT_INVALID' });
+    it(`malformed amount, ${attack}: JSON-RPC Invalid params ERR_ARGUMENT_INVALID`, async () => {
+      expect(await refusalOf(charge(amount))).toMatchObject({ status: 200, jsonRpc: -32602, code: 'ERR_ARGUMENT_INVALID' });
     });
   }
 

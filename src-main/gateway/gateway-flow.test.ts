@@ -87,6 +87,30 @@ describe('happy path on /mcp (all servers, server__tool names)', () => {
     await client.close();
   });
 
+  it('malformed params on the wire: HTTP 200 with a JSON-RPC Invalid params error (-32602), no insufficient_scope challenge; recorded as a denial', async () => {
+    const transport = agent.client.mcpTransport('/mcp');
+    const client = await h.connect(transport);
+    const before = await h.headSeq();
+    const post = async (id: string, params: unknown) =>
+      rawRequest(`${h.url}/mcp`, {
+        method: 'POST',
+        headers: { ...MCP_HEADERS, authorization: `DPoP ${await agent.token()}`, dpop: await (agent.key as DpopKey).proof('POST', `${h.url}/mcp`, { accessToken: await agent.token(), now: h.clock.now() }), 'mcp-session-id': transport.sessionId as string, 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params }),
+      });
+    for (const [id, params] of [
+      ['no-name', { arguments: {} }],
+      ['args-array', { name: 'files__read_text_file', arguments: ['x'] }],
+      ['nul-path', { name: 'files__read_text_file', arguments: { path: 'hello.txt\u0000' } }],
+    ] as const) {
+      const res = await post(id, params);
+      expect({ id, status: res.status }).toEqual({ id, status: 200 });
+      expect(res.body).toMatchObject({ jsonrpc: '2.0', id, error: { code: -32602 } });
+      expect(res.headers.get('www-authenticate')).toBeNull();
+    }
+    expect((await h.decisions(before)).map((r) => r.decision)).toEqual(['deny', 'deny', 'deny']);
+    await client.close();
+  });
+
   it('tool of an unknown server, or without a prefix, is refused like an ungranted one', async () => {
     expect(await refusalOf(all.callTool({ name: 'nosuch__echo', arguments: {} }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
     expect(await refusalOf(all.callTool({ name: 'echo', arguments: {} }))).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
@@ -162,7 +186,7 @@ describe('resources and prompts are decided and filtered', () => {
     const read = await all.readResource({ uri: 'demo://resource/static/document/x/../architecture.md' });
     expect(read.contents[0]?.uri).toBe('demo://resource/static/document/architecture.md');
     expect((await h.decisions(before))[0]).toMatchObject({ decision: 'allow', subject: 'everything:demo://resource/static/document/architecture.md' });
-    expect(await refusalOf(all.readResource({ uri: 'not a uri' }))).toMatchObject({ status: 403, code: 'ERR_INVALID_INPUT' });
+    expect(await refusalOf(all.readResource({ uri: 'not a uri' }))).toMatchObject({ status: 200, jsonRpc: -32602, code: 'ERR_INVALID_INPUT' });
   });
 
   it('prompts/list shows only the granted prompt (prefixed on /mcp); get works; another prompt is refused', async () => {

@@ -8,7 +8,7 @@ import type { AgentContext } from './agent-context.js';
 import type { DecidedMethod, Decision, GatewayBackend, SessionScope } from './backend.js';
 import type { DownstreamNotification, DownstreamRequest, DownstreamRequestExtra } from './downstream/downstream-manager.js';
 import { DownstreamRouter } from './downstream-router.js';
-import { writeRefusal } from './http-response.js';
+import { JSONRPC_INVALID_PARAMS, writeRefusal } from './http-response.js';
 import { metadataPathFor } from './protected-resource.js';
 import { sessionServer, type RequestAuth } from './session-server.js';
 import { SessionRegistry } from './sessions.js';
@@ -16,6 +16,8 @@ import { challenges } from './www-authenticate.js';
 
 const DECIDED: ReadonlySet<string> = new Set<DecidedMethod>(['tools/call', 'resources/read', 'prompts/get']);
 const IDLE_SESSION_MS = 30 * 60 * 1000;
+/** Refusals for malformed input, not for missing authority: answered as JSON-RPC "Invalid params", not 403 insufficient_scope. */
+const BAD_INPUT: ReadonlySet<string> = new Set(['ERR_INVALID_INPUT', 'ERR_ARGUMENT_INVALID']);
 
 export interface McpGatewayDeps {
   readonly backend: GatewayBackend;
@@ -111,6 +113,9 @@ export class McpGateway {
       if (!decision.allow) {
         // A rate refusal is 429 with Retry-After (RFC 6585); every other refusal is 403.
         if (decision.code === 'ERR_RATE_LIMITED') return refuse(429, new CharonError(decision.code, decision.message), message.id, { 'retry-after': String(Math.max(1, Math.ceil((decision.retryAfterMs ?? 1000) / 1000))) });
+        // A well-formed request with bad params gets a JSON-RPC error response (HTTP 200), as JSON-RPC
+        // and the MCP transport have it: the agent's SDK sees McpError -32602 with the Charon code in data.
+        if (BAD_INPUT.has(decision.code)) return writeRefusal(res, 200, { code: decision.code, message: decision.message }, {}, message.id, JSONRPC_INVALID_PARAMS);
         return refuse(403, new CharonError(decision.code, decision.message), message.id);
       }
       // Spent when the session server forwards it (it commits); a request the transport refuses

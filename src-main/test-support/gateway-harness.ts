@@ -163,15 +163,15 @@ export interface Refusal {
   readonly headers: Headers;
 }
 
-/** The refusal an SDK call ended with: StreamableHTTPError carries the status and the response text. */
-export async function refusalOf(call: Promise<unknown>): Promise<{ status: number; code: string | undefined; message: string }> {
+/** The refusal an SDK call ended with: StreamableHTTPError carries the status and the response text; a JSON-RPC error (HTTP 200) its code in `jsonRpc`. */
+export async function refusalOf(call: Promise<unknown>): Promise<{ status: number; code: string | undefined; message: string; jsonRpc?: number }> {
   try {
     await call;
   } catch (error) {
     const e = error as { code?: unknown; message?: string; data?: { code?: string } };
     const message = e.message ?? String(error);
     // An MCP error (the call reached the session server): the stable code is in data.
-    if (e.data?.code) return { status: 200, code: e.data.code, message };
+    if (e.data?.code) return { status: 200, code: e.data.code, message, ...(typeof e.code === 'number' ? { jsonRpc: e.code } : {}) };
     const json = message.indexOf('{');
     let code: string | undefined;
     if (json >= 0) {
