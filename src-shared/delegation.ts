@@ -137,7 +137,11 @@ export const delegationAuthorizeInput = z.strictObject({
 
 export const delegationTraceInput = z.strictObject({ token: z.string().min(1).max(16_384) });
 
-export const delegationRevokeInput = z.strictObject({ id: z.string().min(1).max(64), reason: reasonSchema });
+const hopIdSchema = z.string().regex(/^dlg_[0-9a-f]{32}$/, 'must be a delegation id (dlg_…)');
+
+export const delegationRefInput = z.strictObject({ id: hopIdSchema });
+
+export const delegationRevokeInput = z.strictObject({ id: hopIdSchema, reason: reasonSchema });
 
 /** `delegation.authorize`: the root token, for the owner to hand to the agent. */
 export interface DelegationIssuedDto {

@@ -30,9 +30,9 @@ import {
   passkeyRemoveInput,
   verifyGrantInput,
 } from './approvals.js';
-import type { DelegationGraphDto } from './delegation.js';
-import { delegationGraphInput } from './delegation.js';
 import { jitSetInput, type JitSettingDto } from './jit.js';
+import type { DelegationDto, DelegationGraphDto, DelegationIssuedDto, DelegationTraceDto } from './delegation.js';
+import { delegationAuthorizeInput, delegationGraphInput, delegationRefInput, delegationRevokeInput, delegationTraceInput } from './delegation.js';
 import type { GatewayAgentSessionsDto, ServerImportDto, ServerStatusDto } from './mcp-servers.js';
 import type { OwnerDto, ReaperPreviewDto, ReaperRunDto } from './reaper.js';
 import { listOwnersInput, reaperPreviewInput, reaperRunInput, setOwnerInput } from './reaper.js';
@@ -111,6 +111,10 @@ export const operatorInputs = {
   'delegation.graph': delegationGraphInput,
   'jit.list': emptyInput,
   'jit.set': jitSetInput,
+  'delegation.authorize': delegationAuthorizeInput,
+  'delegation.trace': delegationTraceInput,
+  'delegation.get': delegationRefInput,
+  'delegation.revoke': delegationRevokeInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -162,6 +166,10 @@ export interface OperatorOutputs {
   'delegation.graph': DelegationGraphDto;
   'jit.list': JitSettingDto[];
   'jit.set': JitSettingDto;
+  'delegation.authorize': DelegationIssuedDto;
+  'delegation.trace': DelegationTraceDto;
+  'delegation.get': DelegationDto;
+  'delegation.revoke': DelegationDto;
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

@@ -47,6 +47,10 @@ export const OPERATOR_METHODS = [
   'delegation.graph',
   'jit.list',
   'jit.set',
+  'delegation.authorize',
+  'delegation.trace',
+  'delegation.get',
+  'delegation.revoke',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

@@ -285,7 +285,7 @@ function linkAbort(outer: AbortSignal, own: AbortController): () => void {
 }
 
 /** A platform fetch whose AbortSignal lives exactly as long as this one request (see `CharonAgent.fetch`). */
-async function fetchWithOwnSignal(url: string, init: RequestInit): Promise<Response> {
+export async function fetchWithOwnSignal(url: string, init: RequestInit): Promise<Response> {
   const outer = init.signal;
   if (!outer) return fetch(url, init);
   outer.throwIfAborted();

@@ -3,3 +3,4 @@ export { CharonAgent, CharonRequestError, type AgentCredential, type CharonAgent
 export { readCredentialFile, writeCredentialFile, type CredentialState } from './credential-file.js';
 export { DpopKey } from './dpop-key.js';
 export { BridgeError, JSONRPC_REFUSED, startStdioBridge, toBridgeError, type StdioBridge, type StdioBridgeOptions } from './stdio-bridge.js';
+export { DelegatedToken, TokenExchangeError, type DelegateOptions, type DelegatedTokenOptions, type ExchangeResponse } from './delegated-token.js';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { acrSchema, type Acr } from '../../src-shared/delegation.js';
 import { CharonError } from '../core/errors.js';
 import { formatSpiffeId } from '../core/spiffe-id.js';
 import { reaperConfigSchema, reaperSettingsOf, type ReaperConfig } from './reaper-config.js';
@@ -27,6 +28,8 @@ export const configFileSchema = z.strictObject({
   bundleRefreshHintSeconds: ttl.optional(),
   /** Reaper thresholds and schedule (app/reaper-config.ts); every field optional. */
   reaper: reaperConfigSchema.optional(),
+  /** Token exchange: the longest chain (hops from the owner, default 5) and the weakest owner assurance accepted at use (default any). */
+  delegation: z.strictObject({ maxDepth: z.number().int().min(1).max(16).optional(), minAcr: acrSchema.optional() }).optional(),
   /** Dev/test grant requests granted without the owner (each audited as an auto-approval); never prod. */
   autoApprove: z
     .array(
@@ -81,6 +84,7 @@ export interface CharonConfig {
   readonly jitHoldSeconds: number;
   readonly oauth: { readonly environment: 'dev' | 'test' | 'prod'; readonly owner: string; readonly accessTokenTtlSeconds: number };
   readonly reaper: ReaperConfig;
+  readonly delegation: { readonly maxDepth: number; readonly minAcr: Acr | null };
 }
 
 export const DEFAULTS = {
@@ -137,6 +141,7 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     jitHoldSeconds: merged.jit?.holdSeconds ?? DEFAULTS.jitHoldSeconds,
     oauth: { environment: merged.oauth?.environment ?? 'dev', owner: merged.oauth?.owner ?? 'owner', accessTokenTtlSeconds: merged.oauth?.accessTokenTtlSeconds ?? 300 },
     reaper: reaperSettingsOf(merged.reaper),
+    delegation: { maxDepth: merged.delegation?.maxDepth ?? 5, minAcr: merged.delegation?.minAcr ?? null },
   };
 }
 

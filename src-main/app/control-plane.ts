@@ -27,6 +27,8 @@ import type { PolicyEngine } from '../policy/policy-engine.js';
 import type { OwnerService } from '../reaper/owners.js';
 import type { Reaper } from '../reaper/reaper.js';
 import { wireReaper } from './reaper-wiring.js';
+import { wireDelegation } from './delegation-wiring.js';
+import type { DelegationService } from '../delegation/delegation-service.js';
 
 /** Reported to MCP clients as the gateway's version. */
 export const CHARON_VERSION = '0.1.0';
@@ -71,6 +73,8 @@ export class ControlPlane {
   readonly downstream: DownstreamManager;
   /** The MCP gateway and the request authentication it shares with the agent listener. */
   readonly gateway: GatewayStack;
+  /** RFC 8693 token exchange, chains and their provenance (src-main/delegation). */
+  readonly delegation: DelegationService;
   readonly handlers: OperatorHandlers;
   /** Addresses of the running listeners (set by `serve`), for status. */
   readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
@@ -125,7 +129,6 @@ export class ControlPlane {
     });
     this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream, dataVersion: store.dataVersion });
     ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock));
-    ({ reaper: this.reaper, owners: this.owners } = wireReaper({ config, store, audit: this.audit, clock, identities: this.identities, grants: this.grants }));
     this.approvals = wireApprovals({
       store,
       audit: this.audit,
@@ -135,8 +138,10 @@ export class ControlPlane {
       origins: () => [...(this.endpoints.bridgeUrl ? [new URL(this.endpoints.bridgeUrl).origin] : []), ...config.passkeyOrigins],
     });
     this.jit = wireJit({ store, audit: this.audit, clock, approvals: this.approvals.approvals, identities: store.identities, holdSeconds: config.jitHoldSeconds });
-    this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION, jit: this.jit.port });
     this.oauth = wireOAuth({ config, store, audit: this.audit, clock, identities: this.identities, attestation: this.attestation, authority: this.authority, approvals: this.approvals.approvals, downstream: this.downstream });
+    this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION, jit: this.jit.port, refusedUse: (token, error) => this.delegation.refusedUse(token, error) });
+    this.delegation = wireDelegation({ config, store, audit: this.audit, clock, authority: this.authority, grants: this.grants, gateway: this.gateway });
+    ({ reaper: this.reaper, owners: this.owners } = wireReaper({ config, store, audit: this.audit, clock, identities: this.identities, grants: this.grants, cascade: (agentId) => this.delegation.descendantAgents(agentId) }));
     // A revoked agent loses its open MCP sessions (and SSE streams) at once; every request is
     // re-authenticated anyway, this frees what they hold. IDLE is reversible: sessions stay.
     this.audit.onAppend((record) => {

@@ -1,19 +1,19 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
-import { delegationGraph } from '../delegation/graph.js';
 import type { ControlPlane } from './control-plane.js';
 
-type DelegationMethods = 'delegation.graph';
+type DelegationMethods = 'delegation.graph' | 'delegation.authorize' | 'delegation.trace' | 'delegation.get' | 'delegation.revoke';
 
-/** Delegation over the operator contract: the graph of who delegated to whom. */
+/** The operator actor in the audit chain (same as operator-handlers.ts; not imported to avoid a cycle). */
+const OPERATOR = 'operator';
+
+/** Delegation over the operator contract: the owner's authorization (a chain's root), provenance, the graph. */
 export function delegationHandlers(plane: ControlPlane): Pick<OperatorHandlers, DelegationMethods> {
-  const { store, config, clock } = plane;
+  const { delegation, clock } = plane;
   return {
-    'delegation.graph': async ({ ownerId, agentId, liveOnly }) => {
-      const now = clock.now();
-      return delegationGraph(
-        { trustDomain: config.trustDomain, hops: (f) => store.delegations.list(f), identity: (id) => store.identities.get(id), owner: (id) => store.owners.get(id) },
-        { ownerId, agentId, liveAt: liveOnly ? now : undefined, now },
-      );
-    },
+    'delegation.graph': async ({ ownerId, agentId, liveOnly }) => delegation.graph({ ownerId, agentId, liveAt: liveOnly ? clock.now() : undefined }),
+    'delegation.authorize': async (input) => delegation.authorize(input, OPERATOR),
+    'delegation.trace': async ({ token }) => delegation.trace(token),
+    'delegation.get': async ({ id }) => delegation.get(id),
+    'delegation.revoke': async ({ id, reason }) => delegation.revoke(id, OPERATOR, reason),
   };
 }

@@ -23,6 +23,8 @@ export interface GatewayStack {
   readonly nonces: DpopNonceSource;
   /** The gateway's per-request check (without the DPoP-required rule), for the agent listener's own endpoints. */
   readonly authenticateRequest: (req: IncomingMessage, requestUrl: string) => Promise<AgentContext>;
+  /** Verifies a DPoP proof made for a token (its key, `ath`) and spends its jti: the token endpoint's subject token. */
+  readonly verifyDpopProof: (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }) => Promise<void>;
   /** Verifies a DPoP proof sent without a token (attestation): the key the new credential is bound to. */
   readonly proofKeyFor: (req: IncomingMessage, requestUrl: string) => Promise<string | null>;
 }
@@ -39,6 +41,8 @@ export interface GatewayWiringDeps {
   readonly version: string;
   /** Just-in-time consent on refused tool calls (app/jit-wiring.ts). */
   readonly jit?: JitConsentPort;
+  /** A refused credential: a delegated one is audited with the reason (a broken chain, an inactive actor), then rethrown. */
+  readonly refusedUse: (token: string, error: unknown) => never;
 }
 
 /** Builds the gateway: per-request authentication (Bearer/DPoP), the policy backend, the envelope. */
@@ -56,9 +60,12 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
   const authDeps = {
     dpopRequired: new Set<Environment>(d.config.dpopRequired),
     verifyCredential: async (token: string) => {
-      const v = await d.authority.verify(token);
+      const v = await d.authority.verify(token).catch((error: unknown) => d.refusedUse(token, error));
       touch(v.credential.agentId, d.clock.now());
-      return { jti: v.jti, spiffeId: v.spiffeId, scope: v.scope, env: v.env, dpopJkt: v.dpopJkt, expiresAt: v.expiresAt, agentId: v.credential.agentId };
+      const root = v.chain?.hops[0];
+      const delegation = v.chain && root ? { hopId: v.chain.hopId, subject: v.spiffeId, actors: v.actors, rootAgentId: root.agentId, narrowing: v.chain.hops.filter((h) => h.narrowed).map((h) => h.id), acr: v.acr } : null;
+      const agentSpiffeId = v.actors[v.actors.length - 1] ?? v.spiffeId;
+      return { jti: v.jti, spiffeId: v.spiffeId, agentSpiffeId, scope: v.scope, env: v.env, dpopJkt: v.dpopJkt, expiresAt: v.expiresAt, agentId: v.credential.agentId, delegation };
     },
     verifyDpopProof: async (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }) => {
       // Spent proofs commit with the other writes of the same tick (decision records, other proofs).
@@ -96,5 +103,5 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
     const verified = await checkAndRememberDpop(String(proof), { method: req.method ?? 'POST', url: requestUrl, now: d.clock.now(), nonce }, { replay: d.store.dpopReplay });
     return verified.jkt;
   };
-  return { gateway, envelope, nonces, authenticateRequest, proofKeyFor };
+  return { gateway, envelope, nonces, authenticateRequest, proofKeyFor, verifyDpopProof: authDeps.verifyDpopProof };
 }

@@ -1,20 +1,19 @@
 // The reaper, wired: its changes go through the identity service (transitions, audited, REVOKED
 // revokes credentials) and the grant service (revoke, narrow: refused if wider), all joining
-// the reaper's one transaction. Delegation does not exist yet: when it does, pass its
-// descendant lookup as `cascade` (reaper/facts.ts, OrphanCascade) so orphans take their
-// delegated descendants with them.
+// the reaper's one transaction. `cascade` is delegation's descendant lookup (reaper/facts.ts,
+// OrphanCascade): an orphan takes the agents it delegated to, directly or further down, with it.
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../core/clock.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { IdentityService } from '../identity/identity-service.js';
-import { noDelegation } from '../reaper/facts.js';
+import type { OrphanCascade } from '../reaper/facts.js';
 import { OwnerService } from '../reaper/owners.js';
 import { REAPER_ACTOR, Reaper } from '../reaper/reaper.js';
 import { thresholdsOf } from '../reaper/thresholds.js';
 import type { Store } from '../store/sqlite-store.js';
 import type { CharonConfig } from './config.js';
 
-export function wireReaper(d: { config: CharonConfig; store: Store; audit: AuditLog; clock: Clock; identities: IdentityService; grants: GrantService }): { reaper: Reaper; owners: OwnerService } {
+export function wireReaper(d: { config: CharonConfig; store: Store; audit: AuditLog; clock: Clock; identities: IdentityService; grants: GrantService; cascade: OrphanCascade }): { reaper: Reaper; owners: OwnerService } {
   const thresholds = thresholdsOf(d.config.reaper);
   const reaper = new Reaper({
     facts: d.store.reaperFacts,
@@ -23,7 +22,7 @@ export function wireReaper(d: { config: CharonConfig; store: Store; audit: Audit
     tx: d.store,
     audit: d.audit,
     thresholds: () => thresholds,
-    cascade: noDelegation,
+    cascade: d.cascade,
     effects: {
       transition: (agentId, to, reason) => void d.identities.transition(agentId, to, REAPER_ACTOR, reason),
       revokeGrant: (grantId, reason) => void d.grants.revoke(grantId, REAPER_ACTOR, reason),

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { decodeJwt, type JWTPayload } from 'jose';
 import type { Environment } from '../../src-shared/domain.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditedChange } from '../audit/audited.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import type { CredentialRepository, IdentityRepository, SigningKeyRepository, Transactor } from '../core/ports.js';
-import type { CredentialRecord, IdentityRecord } from '../core/records.js';
+import type { ChainState } from '../core/delegation-ports.js';
+import type { AuditEventInput, CredentialRecord, IdentityRecord } from '../core/records.js';
 import { formatScope, isScopeSubset } from '../core/scope.js';
 import { agentSpiffeId } from '../core/spiffe-id.js';
-import { signJwtSvid } from '../crypto/jwt-svid-issue.js';
+import { signJwtSvid, type SvidClaims } from '../crypto/jwt-svid-issue.js';
 import { verifyJwtSvid, type VerifiedSvid } from '../crypto/jwt-svid-verify.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { VerifiedTokenCache } from '../crypto/verified-token-cache.js';
@@ -39,6 +41,28 @@ export interface IssueRequest {
 
 export interface VerifiedCredential extends VerifiedSvid {
   readonly credential: CredentialRecord;
+  /** The stored chain of a delegated token (null for a direct one), as read with the credential. */
+  readonly chain: ChainState | null;
+}
+
+/** Throws (a typed error) unless a delegated token matches its chain and the chain still holds. */
+export type ChainCheck = (svid: VerifiedSvid, credential: CredentialRecord, chain: ChainState | null) => void;
+
+/** What the delegation feature asks to be signed: it checked the terms already. */
+export interface DelegatedIssue {
+  /** The agent that will use the token (the current actor). */
+  readonly agentId: string;
+  /** The owner's SPIFFE id: `sub` for the whole chain. */
+  readonly subject: string;
+  readonly audience: string;
+  readonly scope: string;
+  readonly environment: Environment;
+  readonly expiresAt: number;
+  readonly dpopJkt: string | null;
+  /** Root first; the last is `agentId`'s SPIFFE id. */
+  readonly actors: readonly string[];
+  readonly acr: string;
+  readonly amr: readonly string[];
 }
 
 /** Issues, rotates, revokes and verifies JWT-SVIDs; every issuance commits with its audit record. */
@@ -46,6 +70,10 @@ export class CredentialAuthority {
   readonly #d: CredentialAuthorityDeps;
   /** Signature and claims of tokens presented again and again (every gateway call); revocation is checked each time. */
   readonly #verified = new VerifiedTokenCache();
+  /** Set by the delegation feature; until then every delegated token is refused (fail closed). */
+  #chainCheck: ChainCheck = () => {
+    throw new CharonError('ERR_DELEGATION_CHAIN_INVALID', 'Delegated tokens are not accepted here');
+  };
 
   constructor(deps: CredentialAuthorityDeps) {
     this.#d = deps;
@@ -87,23 +115,76 @@ export class CredentialAuthority {
     const cap = this.#d.ttlCapsMs[identity.environment];
     // Never past the cap for the environment, nor past the attestation that vouches for the agent.
     const ttl = Math.min(request.ttlSeconds ? request.ttlSeconds * 1000 : cap, cap, (identity.attestationExpiresAt as number) - now);
+    const credentialWith = (kid: string): CredentialRecord => ({
+      jti: randomUUID(),
+      agentId: identity.id,
+      spiffeId: identity.spiffeId,
+      audience: request.audience ?? this.#d.defaultAudience,
+      scope: formatScope(scopeTokens),
+      environment: identity.environment,
+      kid,
+      issuedAt: Math.floor(now / 1000) * 1000,
+      expiresAt: Math.floor((now + ttl) / 1000) * 1000,
+      state: 'ACTIVE',
+      dpopJkt: request.dpopJkt ?? null,
+      rotatedTo: null,
+    });
+    return this.#signAndCommit(credentialWith, {}, refusal, (credential) => {
+      check();
+      if (rotates) {
+        const current = this.#d.credentials.get(rotates.jti);
+        if (current?.state !== 'ACTIVE') throw new CharonError(current?.state === 'ROTATED' ? 'ERR_CREDENTIAL_ROTATED' : 'ERR_CREDENTIAL_REVOKED', 'The credential being rotated is no longer active');
+        this.#d.credentials.setState(rotates.jti, 'ROTATED', now, { rotatedTo: credential.jti });
+      }
+      this.#d.credentials.insert(credential);
+      this.#d.audit.append({
+        actor,
+        kind: rotates ? 'credential.rotate' : 'credential.issue',
+        subject: identity.spiffeId,
+        decision: 'allow',
+        details: { jti: credential.jti, aud: credential.audience, scope: credential.scope, exp: credential.expiresAt, kid: credential.kid, jkt: credential.dpopJkt, ...(rotates ? { rotated: rotates.jti } : {}) },
+      });
+    });
+  }
+
+  /**
+   * A delegated token (RFC 8693): `sub` the owner, `act` the actors. The delegation feature
+   * decides what may be issued; `commit` runs inside the transaction that stores the credential
+   * (it re-checks and stores the hop), so the token exists only if the hop does.
+   */
+  async issueDelegated(request: DelegatedIssue, refusal: Omit<AuditEventInput, 'decision'>, commit: (credential: CredentialRecord) => void): Promise<{ token: string; credential: CredentialRecord }> {
+    const now = this.#d.clock.now();
+    const credentialWith = (kid: string): CredentialRecord => ({
+      jti: randomUUID(),
+      agentId: request.agentId,
+      spiffeId: request.subject,
+      audience: request.audience,
+      scope: request.scope,
+      environment: request.environment,
+      kid,
+      issuedAt: Math.floor(now / 1000) * 1000,
+      expiresAt: Math.floor(request.expiresAt / 1000) * 1000,
+      state: 'ACTIVE',
+      dpopJkt: request.dpopJkt,
+      rotatedTo: null,
+    });
+    return this.#signAndCommit(credentialWith, { actors: request.actors, acr: request.acr, amr: request.amr }, refusal, (credential) => {
+      this.#d.credentials.insert(credential);
+      commit(credential);
+    });
+  }
+
+  /** Signs outside the transaction (signing is asynchronous), then commits; signs again if a rotation retired the key meanwhile. */
+  async #signAndCommit(
+    credentialWith: (kid: string) => CredentialRecord,
+    extra: Pick<SvidClaims, 'actors' | 'acr' | 'amr'>,
+    refusal: Omit<AuditEventInput, 'decision'>,
+    inTransaction: (credential: CredentialRecord) => void,
+  ): Promise<{ token: string; credential: CredentialRecord }> {
     await this.#d.keyRing.refresh();
     for (let attempt = 0; ; attempt++) {
       const key = this.#d.keyRing.activeKey();
-      const credential: CredentialRecord = {
-        jti: randomUUID(),
-        agentId: identity.id,
-        spiffeId: identity.spiffeId,
-        audience: request.audience ?? this.#d.defaultAudience,
-        scope: formatScope(scopeTokens),
-        environment: identity.environment,
-        kid: key.record.kid,
-        issuedAt: Math.floor(now / 1000) * 1000,
-        expiresAt: Math.floor((now + ttl) / 1000) * 1000,
-        state: 'ACTIVE',
-        dpopJkt: request.dpopJkt ?? null,
-        rotatedTo: null,
-      };
+      const credential = credentialWith(key.record.kid);
       const token = await signJwtSvid(key, {
         issuer: this.#d.issuer,
         spiffeId: credential.spiffeId,
@@ -114,26 +195,16 @@ export class CredentialAuthority {
         issuedAt: credential.issuedAt,
         expiresAt: credential.expiresAt,
         dpopJkt: credential.dpopJkt,
+        ...extra,
       });
-      const committed = await this.#d.groupCommit(() => auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
-        check();
-        // A rotation by another process may have retired this key since we signed: sign again.
-        if (!this.#d.signingKeys.isActive(key.record.kid)) return false;
-        if (rotates) {
-          const current = this.#d.credentials.get(rotates.jti);
-          if (current?.state !== 'ACTIVE') throw new CharonError(current?.state === 'ROTATED' ? 'ERR_CREDENTIAL_ROTATED' : 'ERR_CREDENTIAL_REVOKED', 'The credential being rotated is no longer active');
-          this.#d.credentials.setState(rotates.jti, 'ROTATED', now, { rotatedTo: credential.jti });
-        }
-        this.#d.credentials.insert(credential);
-        this.#d.audit.append({
-          actor,
-          kind: rotates ? 'credential.rotate' : 'credential.issue',
-          subject: identity.spiffeId,
-          decision: 'allow',
-          details: { jti: credential.jti, aud: credential.audience, scope: credential.scope, exp: credential.expiresAt, kid: credential.kid, jkt: credential.dpopJkt, ...(rotates ? { rotated: rotates.jti } : {}) },
-        });
-        return true;
-      }));
+      const committed = await this.#d.groupCommit(() =>
+        auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
+          // A rotation by another process may have retired this key since we signed: sign again.
+          if (!this.#d.signingKeys.isActive(key.record.kid)) return false;
+          inTransaction(credential);
+          return true;
+        }),
+      );
       if (committed) return { token, credential };
       if (attempt >= 2) throw new CharonError('ERR_STORE_BUSY', 'Signing keys keep changing; try again');
       await this.#d.keyRing.reload();
@@ -152,6 +223,7 @@ export class CredentialAuthority {
       this.#verified.set(token, aud, svid);
     }
     const found = this.#d.credentials.getWithIdentityState(svid.jti);
+    const chain = found?.chain ?? null;
     const credential = found?.credential;
     if (!found || !credential || credential.spiffeId !== svid.spiffeId || credential.kid !== svid.kid) {
       throw new CharonError('ERR_CREDENTIAL_UNKNOWN', 'This credential was not issued here');
@@ -160,12 +232,44 @@ export class CredentialAuthority {
     if (credential.state === 'ROTATED') throw new CharonError('ERR_CREDENTIAL_ROTATED', 'This credential has been replaced by a newer one');
     if (credential.state === 'EXPIRED') throw new CharonError('ERR_JWT_EXPIRED', 'Token has expired');
     if (found.identityState !== 'ACTIVE') throw new CharonError('ERR_IDENTITY_NOT_ACTIVE', `Identity ${credential.agentId} is not ACTIVE`);
-    return { ...svid, credential };
+    // A token with an `act` chain, or issued as a hop of one, must match its stored chain, every actor still ACTIVE.
+    if (chain !== null || svid.actors.length > 0) this.#chainCheck(svid, credential, chain);
+    return { ...svid, credential, chain };
+  }
+
+  /**
+   * Signature and claims as they were at issuance (`iat`), whatever happened since: tracing a
+   * token back to its owner must work for expired and revoked tokens too. Nothing is trusted
+   * from a token whose signature does not verify with a key of the bundle.
+   */
+  async verifyAsIssued(token: string): Promise<VerifiedSvid> {
+    let claims: JWTPayload;
+    try {
+      claims = decodeJwt(token);
+    } catch {
+      throw new CharonError('ERR_JWT_MALFORMED', 'Not a JWT');
+    }
+    if (typeof claims.iat !== 'number') throw new CharonError('ERR_JWT_CLAIM_INVALID', '"iat" is missing');
+    await this.#d.keyRing.refresh();
+    return verifyJwtSvid(token, {
+      issuer: this.#d.issuer,
+      audience: typeof claims.aud === 'string' ? claims.aud : this.#d.defaultAudience,
+      trustDomain: this.#d.trustDomain,
+      now: claims.iat * 1000,
+      keyFor: (kid) => this.#d.keyRing.verificationKey(kid),
+    });
+  }
+
+  /** Installs the delegation feature's check of a token's chain (app wires it). */
+  useChainCheck(check: ChainCheck): void {
+    this.#chainCheck = check;
   }
 
   /** A new credential with the same terms; the presented one becomes ROTATED. */
   async rotate(current: VerifiedCredential, actor: string): Promise<{ token: string; credential: CredentialRecord }> {
     const c = current.credential;
+    // Renewing a delegated token would turn it into the actor's own: a new exchange is the way.
+    if (current.chain !== null) throw new CharonError('ERR_FORBIDDEN', 'A delegated token cannot be renewed; exchange the parent token again');
     return this.issue({ agentId: c.agentId, audience: c.audience, scope: c.scope.split(' ').filter(Boolean), dpopJkt: c.dpopJkt }, actor, c);
   }
 

@@ -18,6 +18,8 @@ export interface ChainHopState {
   readonly dpopJkt: string | null;
   readonly expiresAt: number;
   readonly state: DelegationState;
+  /** Whether the hop narrows the authority it received (servers, tools, constraints, envelope). */
+  readonly narrowed: boolean;
   /** The lifecycle state of the hop's agent now (null if the identity is gone). */
   readonly agentState: LifecycleState | null;
 }

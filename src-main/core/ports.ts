@@ -12,6 +12,7 @@ import type {
   JoinTokenRecord,
   SigningKeyRecord,
 } from './records.js';
+import type { ChainState } from './delegation-ports.js';
 import type { RateLimit } from './token-bucket.js';
 
 /** Runs `fn` atomically with the write lock held; a nested call is a savepoint inside the outer transaction. */
@@ -69,8 +70,8 @@ export interface AttestationRepository {
 export interface CredentialRepository {
   insert(credential: CredentialRecord): void;
   get(jti: string): CredentialRecord | null;
-  /** The credential and its identity's lifecycle state in one read (the verify hot path). */
-  getWithIdentityState(jti: string): { credential: CredentialRecord; identityState: LifecycleState } | null;
+  /** The credential, its identity's lifecycle state and (delegated tokens) its chain, in one read (the verify hot path). */
+  getWithIdentityState(jti: string): { credential: CredentialRecord; identityState: LifecycleState; chain: ChainState | null } | null;
   list(filter: { agentId?: string; liveAt?: number }): CredentialRecord[];
   setState(jti: string, state: CredentialState, at: number, extra?: { rotatedTo?: string; reason?: string }): void;
   /** Revokes every ACTIVE credential of the agent; returns how many. */

@@ -14,12 +14,27 @@ export interface SvidClaims {
   readonly expiresAt: number;
   /** RFC 9449 key binding: the JWK SHA-256 thumbprint of the holder's DPoP key. */
   readonly dpopJkt?: string | null;
+  /** RFC 8693 §4.1 delegation: the actors' SPIFFE ids, root first; the last is the current actor (outermost `act`). */
+  readonly actors?: readonly string[];
+  /** The human's authentication assurance (carried along a delegation chain). */
+  readonly acr?: string;
+  readonly amr?: readonly string[];
+}
+
+/** `act` nested as RFC 8693 §4.1 wants it: the outermost is the current actor, each prior actor nested inside. */
+export function nestActors(actors: readonly string[]): Record<string, unknown> | undefined {
+  let act: Record<string, unknown> | undefined;
+  for (const sub of actors) act = act ? { sub, act } : { sub };
+  return act;
 }
 
 /** Signs a JWT-SVID: ES256 and only the alg, kid and typ headers, as the JWT-SVID standard allows. */
 export async function signJwtSvid(key: LoadedSigningKey, claims: SvidClaims): Promise<string> {
   const payload: Record<string, unknown> = { scope: claims.scope, env: claims.env };
   if (claims.dpopJkt) payload.cnf = { jkt: claims.dpopJkt };
+  if (claims.actors && claims.actors.length > 0) payload.act = nestActors(claims.actors);
+  if (claims.acr !== undefined) payload.acr = claims.acr;
+  if (claims.amr !== undefined) payload.amr = [...claims.amr];
   return new SignJWT(payload)
     .setProtectedHeader({ alg: SVID_ALG, kid: key.record.kid, typ: 'JWT' })
     .setIssuer(claims.issuer)

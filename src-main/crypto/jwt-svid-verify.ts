@@ -6,6 +6,7 @@ import { CharonError } from '../core/errors.js';
 import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import { parseSpiffeId } from '../core/spiffe-id.js';
 import { segmentText } from './jws-text.js';
+import { readAcr, readActors, readAmr } from './act-claim.js';
 import { SVID_ALG, type JoseKey } from './signing-key.js';
 
 export const MAX_TOKEN_BYTES = 8192;
@@ -30,6 +31,10 @@ export interface VerifiedSvid {
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly dpopJkt: string | null;
+  /** RFC 8693 `act`: the actors of a delegated token, root first (the last acts now); empty for a direct one. */
+  readonly actors: readonly string[];
+  readonly acr: string | null;
+  readonly amr: readonly string[];
   readonly payload: JWTPayload;
 }
 
@@ -109,6 +114,9 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
     issuedAt: (payload.iat as number) * 1000,
     expiresAt: (payload.exp as number) * 1000,
     dpopJkt: cnf?.jkt ? (cnf.jkt as string) : null,
+    actors: readActors(payload.act, options.trustDomain),
+    acr: readAcr(payload.acr),
+    amr: readAmr(payload.amr),
     payload,
   };
 }

@@ -14,6 +14,9 @@ const svid = (over: Partial<VerifiedSvid> = {}): VerifiedSvid => ({
   issuedAt: T0,
   expiresAt: T0 + 600_000,
   dpopJkt: null,
+  actors: [],
+  acr: null,
+  amr: [],
   payload: {},
   ...over,
 });

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Environment } from '../../src-shared/domain.js';
 import { CharonError } from '../core/errors.js';
-import type { AgentContext } from './agent-context.js';
+import type { AgentContext, DelegationContext } from './agent-context.js';
 import { presentedToken } from './authorization-header.js';
 
 /** What the gateway needs from the credential authority: the full check (signature, claims, revocation, identity ACTIVE). */
@@ -13,6 +13,9 @@ export type VerifyCredential = (token: string) => Promise<{
   readonly dpopJkt: string | null;
   readonly expiresAt: number;
   readonly agentId: string;
+  /** The agent's own SPIFFE id (a delegated token's `sub` is its owner). */
+  readonly agentSpiffeId: string;
+  readonly delegation: DelegationContext | null;
 }>;
 
 /** Verifies a DPoP proof for this request (signature, htm, htu, iat, ath, jkt, nonce) and records its jti. */
@@ -44,11 +47,12 @@ export async function authenticate(req: IncomingMessage, requestUrl: string, dep
   }
   return {
     agentId: credential.agentId,
-    spiffeId: credential.spiffeId,
+    spiffeId: credential.agentSpiffeId,
     jti: credential.jti,
     scope: credential.scope,
     environment: credential.env,
     dpopJkt: credential.dpopJkt,
     expiresAt: credential.expiresAt,
+    delegation: credential.delegation,
   };
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorCode } from '../../src-shared/errors.js';
-import { TOOL_SEPARATOR, type GrantSpec } from '../../src-shared/grant.js';
+import { TOOL_SEPARATOR, type ArgConstraint, type GrantSpec } from '../../src-shared/grant.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Clock } from '../core/clock.js';
@@ -11,7 +11,8 @@ import type { AgentContext } from './agent-context.js';
 import type { Decision, DecidedMethod, ForwardOptions, GatewayBackend, SessionScope } from './backend.js';
 import { normalizeConstrainedArgs, type NormalizedArgs } from './constrained-args.js';
 import type { DownstreamManager } from './downstream/downstream-manager.js';
-import type { EnvelopeEnforcer } from './envelope.js';
+import { delegationPrincipal } from '../policy/delegation-principal.js';
+import type { Admission, EnvelopeEnforcer } from './envelope.js';
 
 export interface GatewayBackendDeps {
   readonly policy: Pick<PolicyEngine, 'decide' | 'constrainedArgsFor' | 'grantsOf'>;
@@ -52,22 +53,18 @@ export class PolicyGatewayBackend implements GatewayBackend {
       if (method === 'resources/read') return await this.#decideResource(ctx, scope, params, now);
       target = this.#target(scope, params.name);
       const args = argumentsOf(method, params);
-      const constraints = method === 'tools/call' ? this.#d.policy.constrainedArgsFor(ctx.agentId, target.server, target.name) : new Map();
+      const principals = principalsOf(ctx);
+      const constraints = method === 'tools/call' ? mergeConstraints(principals.map((p) => this.#d.policy.constrainedArgsFor(p, (target as Target).server, (target as Target).name))) : new Map();
       normalized = await normalizeConstrainedArgs(args, constraints);
-      const policy = this.#d.policy.decide({
-        agentId: ctx.agentId,
-        environment: ctx.environment,
-        action: method,
-        resourceName: `${target.server}${TOOL_SEPARATOR}${target.name}`,
-        args: normalized.context,
-        now,
-      });
-      if (!policy.allow) {
-        refused = { code: 'ERR_TOOL_NOT_ALLOWED', message: `Not allowed: ${policy.reason}`, rule: 'policy' };
+      const request = { environment: ctx.environment, action: method, resourceName: `${target.server}${TOOL_SEPARATOR}${target.name}`, args: normalized.context, now };
+      // A delegated call needs the root agent's grants and every narrowing of the chain to allow it.
+      const policy = this.#d.policy.decide({ agentId: principals[0] as string, ...request });
+      const narrowed = policy.allow ? principals.slice(1).map((p) => this.#d.policy.decide({ agentId: p, ...request })).find((d) => !d.allow) : undefined;
+      if (!policy.allow || narrowed) {
+        refused = { code: 'ERR_TOOL_NOT_ALLOWED', message: `Not allowed: ${policy.allow ? `the delegated authority: ${narrowed?.reason ?? ''}` : policy.reason}`, rule: policy.allow ? 'delegation' : 'policy' };
       } else {
         const grantId = policy.grantIds[0] as string;
-        const spec = this.#grant(ctx.agentId, grantId);
-        const admission = this.#d.envelope.admit({ agentId: ctx.agentId, grantId, envelope: spec.envelope, tool: `${target.server}${TOOL_SEPARATOR}${target.name}`, amounts: normalized.amounts, now });
+        const admission = this.#admit(ctx, grantId, `${target.server}${TOOL_SEPARATOR}${target.name}`, normalized.amounts, now);
         if (!admission.ok) {
           refused = { code: admission.code, message: admission.message, rule: admission.rule, ...(admission.retryAfterMs !== undefined ? { retryAfterMs: admission.retryAfterMs } : {}) };
         } else {
@@ -148,11 +145,12 @@ export class PolicyGatewayBackend implements GatewayBackend {
     }
     const servers = scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx);
     for (const server of servers) {
-      const policy = this.#d.policy.decide({ agentId: ctx.agentId, environment: ctx.environment, action: 'resources/read', resourceName: uri, server, args: {}, now });
-      if (policy.allow) {
+      const [root, ...narrowing] = principalsOf(ctx);
+      const policy = this.#d.policy.decide({ agentId: root as string, environment: ctx.environment, action: 'resources/read', resourceName: uri, server, args: {}, now });
+      if (policy.allow && narrowing.every((p) => this.#d.policy.decide({ agentId: p, environment: ctx.environment, action: 'resources/read', resourceName: uri, server, args: {}, now }).allow)) {
         // A read is spent against the same envelope as a call: its windows and the agent's rate.
         const grantId = policy.grantIds[0] as string;
-        const admission = this.#d.envelope.admit({ agentId: ctx.agentId, grantId, envelope: this.#grant(ctx.agentId, grantId).envelope, tool: `${server}:${uri}`, amounts: {}, now });
+        const admission = this.#admit(ctx, grantId, `${server}:${uri}`, {}, now);
         if (!admission.ok) {
           const refused = { code: admission.code, message: admission.message, rule: admission.rule, ...(admission.retryAfterMs !== undefined ? { retryAfterMs: admission.retryAfterMs } : {}) };
           return { allow: false, ...refused, auditSeq: await this.#record(ctx, 'resources/read', { server, name: uri }, 'deny', refused) };
@@ -187,13 +185,49 @@ export class PolicyGatewayBackend implements GatewayBackend {
     return grant.spec;
   }
 
-  /** Active, unexpired grants of the agent for the credential's environment. */
+  /**
+   * Admits the call through the envelope of the grant that allowed it and, for a delegated call,
+   * through the envelope of every narrowing hop of the chain: all or none. The grant's budget is
+   * shared with every agent acting under it, so delegating cannot multiply a rate or a cap.
+   */
+  #admit(ctx: AgentContext, grantId: string, tool: string, amounts: Readonly<Record<string, bigint>>, now: number): ReturnType<EnvelopeEnforcer['admit']> {
+    const [root, ...narrowing] = principalsOf(ctx);
+    const envelopes = [{ agentId: root as string, grantId, envelope: this.#grant(root as string, grantId).envelope }];
+    for (const p of narrowing) for (const g of this.#d.policy.grantsOf(p)) envelopes.push({ agentId: p, grantId: g.id, envelope: g.spec.envelope });
+    const admitted: Admission[] = [];
+    for (const e of envelopes) {
+      const admission = this.#d.envelope.admit({ ...e, tool, amounts, now });
+      if (!admission.ok) {
+        for (const a of admitted) a.release();
+        return admission;
+      }
+      admitted.push(admission);
+    }
+    if (admitted.length === 1) return admitted[0] as Admission;
+    return { ok: true, commit: () => admitted.forEach((a) => a.commit()), release: () => admitted.forEach((a) => a.release()) };
+  }
+
+  /** Active, unexpired grants for the credential's environment: the agent's own, or for a delegated token its root agent's, narrowed by the chain. */
   #specs(ctx: AgentContext): GrantSpec[] {
     const now = this.#d.clock.now();
-    return this.#d.policy
-      .grantsOf(ctx.agentId)
-      .map((g) => g.spec)
-      .filter((s) => s.environment === ctx.environment && (s.expiresAt === null || s.expiresAt > now));
+    const [root, ...narrowing] = principalsOf(ctx);
+    const live = (agentId: string): GrantSpec[] =>
+      this.#d.policy
+        .grantsOf(agentId)
+        .map((g) => g.spec)
+        .filter((s) => s.environment === ctx.environment && (s.expiresAt === null || s.expiresAt > now));
+    const last = narrowing[narrowing.length - 1];
+    if (last === undefined) return live(root as string);
+    // What a list shows must be what a call may do: the servers and tools of both.
+    const outer = live(root as string);
+    return live(last).map((n) => ({
+      ...n,
+      servers: Object.fromEntries(
+        Object.entries(n.servers)
+          .filter(([server]) => outer.some((g) => server in g.servers))
+          .map(([server, sg]) => [server, { ...sg, tools: Object.fromEntries(Object.entries(sg.tools).filter(([tool]) => outer.some((g) => g.servers[server]?.tools[tool] !== undefined))) }]),
+      ),
+    }));
   }
 
   #grantedServers(ctx: AgentContext): string[] {
@@ -209,7 +243,8 @@ export class PolicyGatewayBackend implements GatewayBackend {
   }
 
   #allowed(ctx: AgentContext, action: 'prompts/get' | 'resources/read', resourceName: string, server?: string): boolean {
-    return this.#d.policy.decide({ agentId: ctx.agentId, environment: ctx.environment, action, resourceName, server, args: {}, now: this.#d.clock.now() }).allow;
+    const now = this.#d.clock.now();
+    return principalsOf(ctx).every((agentId) => this.#d.policy.decide({ agentId, environment: ctx.environment, action, resourceName, server, args: {}, now }).allow);
   }
 
   /**
@@ -231,6 +266,8 @@ export class PolicyGatewayBackend implements GatewayBackend {
       ...(extra.code ? { code: extra.code, message: extra.message } : {}),
       ...(extra.normalized ? { constrained: serializable(extra.normalized.context) } : {}),
       ...(extra.args !== undefined ? { argsDigest: this.#digest(extra.args) } : {}),
+      // The whole chain: the human it traces back to, every actor (root first), the hop, the assurance.
+      ...(ctx.delegation ? { sub: ctx.delegation.subject, act: ctx.delegation.actors, delegation: ctx.delegation.hopId, acr: ctx.delegation.acr } : {}),
     };
     const subject = target ? (method === 'resources/read' ? `${target.server}:${target.name}` : `${target.server}${TOOL_SEPARATOR}${target.name}`) : '-';
     const record = await this.#d.groupCommit(() => this.#d.audit.append({ actor: ctx.spiffeId, kind: 'gateway.decision', subject, decision, details }));
@@ -246,6 +283,23 @@ export class PolicyGatewayBackend implements GatewayBackend {
     }
     return createHmac('sha256', this.#d.digestKey).update(text).digest('base64url');
   }
+}
+
+/**
+ * The Cedar principals a call must satisfy, all of them: the agent itself, or for a delegated
+ * token the agent at the root of its chain (whose grants the chain draws on) and then each hop
+ * that narrowed what it passed on (its authority compiled as a policy set of its own).
+ */
+function principalsOf(ctx: AgentContext): string[] {
+  if (!ctx.delegation) return [ctx.agentId];
+  return [ctx.delegation.rootAgentId, ...ctx.delegation.narrowing.map(delegationPrincipal)];
+}
+
+/** The constraints of every principal on the same arg paths, so each sees its arguments normalized. */
+function mergeConstraints(maps: readonly Map<string, ArgConstraint[]>[]): Map<string, ArgConstraint[]> {
+  const out = new Map<string, ArgConstraint[]>();
+  for (const map of maps) for (const [path, list] of map) out.set(path, [...(out.get(path) ?? []), ...list]);
+  return out;
 }
 
 function argumentsOf(method: DecidedMethod, params: Readonly<Record<string, unknown>>, lenient = false): Record<string, unknown> {

@@ -6,6 +6,7 @@ import { McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js
 import { issueBody, joinTokenAttestBody, k8sAttestBody, parseBody, scopeTokens } from './agent-schemas.js';
 import { grantRequestRoute } from './grant-request-routes.js';
 import { isOAuthPath, oauthRoute } from './oauth-routes.js';
+import { tokenRoute } from './token-route.js';
 import { checkHostAndOrigin, loopbackOrigins, readForm, readJson, sendError, sendJson } from './http-io.js';
 
 export interface AgentListener {
@@ -85,6 +86,8 @@ async function handle(plane: ControlPlane, port: number, req: IncomingMessage, r
       const caller = await authenticated(plane, req, url);
       return sendJson(res, 200, await api.rotate(caller));
     }
+    case 'POST /v1/token':
+      return tokenRoute(plane, req, res, url);
     case 'POST /v1/introspect': {
       // RFC 7662 §2.1: the caller authenticates; here with its own credential.
       await authenticated(plane, req, url);
@@ -93,7 +96,7 @@ async function handle(plane: ControlPlane, port: number, req: IncomingMessage, r
       return sendJson(res, 200, await api.introspect(token));
     }
     default:
-      if (['/.well-known/jwks.json', '/.well-known/spiffe-bundle', '/v1/attest/join-token', '/v1/attest/k8s', '/v1/credentials', '/v1/credentials/rotate', '/v1/introspect'].includes(path)) {
+      if (['/.well-known/jwks.json', '/.well-known/spiffe-bundle', '/v1/attest/join-token', '/v1/attest/k8s', '/v1/credentials', '/v1/credentials/rotate', '/v1/introspect', '/v1/token'].includes(path)) {
         throw new CharonError('ERR_METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed on ${path}`);
       }
       throw new CharonError('ERR_NOT_FOUND', 'Not found');

@@ -10,9 +10,9 @@ import type { ReaperThresholds } from './thresholds.js';
 export type ReaperAction = ReaperActionDto;
 
 /**
- * The delegated descendants of an agent, which an orphan takes with it. Delegation (RFC 8693
- * token exchange) does not exist yet: the default finds none. The delegation feature plugs its
- * provenance lookup in here (app/reaper-wiring.ts).
+ * The delegated descendants of an agent, which an orphan takes with it: the agents holding
+ * authority it delegated (RFC 8693), directly or further down. The app wires delegation's
+ * lookup (app/reaper-wiring.ts); the default, for rules tested alone, finds none.
  */
 export type OrphanCascade = (agentId: string) => readonly string[];
 export const noDelegation: OrphanCascade = () => [];

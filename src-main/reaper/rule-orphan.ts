@@ -1,6 +1,5 @@
 // Orphans: an identity whose owner is DEPARTED or DISABLED is revoked and decommissioned at
-// once, its grants revoked, with its delegated descendants (facts.cascade: none until the
-// delegation feature supplies them).
+// once, its grants revoked, with its delegated descendants (facts.cascade, from delegation).
 import { actionId, grantsByAgent, type ReaperAction, type ReaperFacts } from './facts.js';
 
 export function orphanRule(f: ReaperFacts): ReaperAction[] {

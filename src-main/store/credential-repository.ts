@@ -1,4 +1,6 @@
 import type { CredentialState, Environment, LifecycleState } from '../../src-shared/domain.js';
+import type { OwnerState } from '../../src-shared/reaper.js';
+import type { ChainHopState, ChainState } from '../core/delegation-ports.js';
 import type { CredentialRepository } from '../core/ports.js';
 import type { CredentialRecord } from '../core/records.js';
 import type { Db } from './database.js';
@@ -34,12 +36,34 @@ const fromRow = (r: Row): CredentialRecord => ({
   rotatedTo: r.rotated_to,
 });
 
+interface ChainColumns {
+  identity_state: LifecycleState;
+  d_id: string | null;
+  d_owner: string | null;
+  d_owner_state: OwnerState;
+  d_hops: string | null;
+}
+
+function chainOf(r: ChainColumns): ChainState | null {
+  if (r.d_id === null || r.d_owner === null) return null;
+  const rows = JSON.parse(r.d_hops ?? '[]') as (Omit<ChainHopState, 'narrowed'> & { k: number; narrowed: number })[];
+  const hops = rows.sort((a, b) => a.k - b.k).map(({ k: _k, narrowed, ...hop }) => ({ ...hop, narrowed: narrowed === 1 }));
+  return { hopId: r.d_id, ownerId: r.d_owner, ownerState: r.d_owner_state, hops };
+}
+
 export function sqliteCredentialRepository(db: Db): CredentialRepository {
   const insert = db.prepare(`INSERT INTO credentials (jti, agent_id, spiffe_id, audience, scope, environment, kid, issued_at, expires_at, state, dpop_jkt, rotated_to)
     VALUES (@jti, @agentId, @spiffeId, @audience, @scope, @environment, @kid, @issuedAt, @expiresAt, @state, @dpopJkt, @rotatedTo)`);
   const get = db.prepare<[string], Row>('SELECT * FROM credentials WHERE jti = ?');
-  const getWithState = db.prepare<[string], Row & { identity_state: LifecycleState }>(
-    'SELECT c.*, i.state AS identity_state FROM credentials c JOIN identities i ON i.id = c.agent_id WHERE c.jti = ?',
+  // The verify hot path, one read: the credential, its agent's state and, for a delegated token,
+  // every hop of its chain with the state of that hop's agent and of the owner at the root.
+  const getWithState = db.prepare<[string], Row & ChainColumns>(
+    `SELECT c.*, i.state AS identity_state, d.id AS d_id, d.owner_id AS d_owner, coalesce(o.state, 'ACTIVE') AS d_owner_state,
+      (SELECT json_group_array(json_object('k', p.key, 'id', h.id, 'parentId', h.parent_id, 'depth', h.depth, 'agentId', h.agent_id, 'scope', h.scope,
+          'environment', h.environment, 'acr', h.acr, 'dpopJkt', h.dpop_jkt, 'expiresAt', h.expires_at, 'state', h.state, 'agentState', ia.state, 'narrowed', h.authority IS NOT NULL))
+        FROM json_each(d.path) p JOIN delegations h ON h.id = p.value LEFT JOIN identities ia ON ia.id = h.agent_id) AS d_hops
+    FROM credentials c JOIN identities i ON i.id = c.agent_id LEFT JOIN delegations d ON d.jti = c.jti LEFT JOIN owners o ON o.id = d.owner_id
+    WHERE c.jti = ?`,
   );
   const setState = db.prepare('UPDATE credentials SET state = ?, changed_at = ?, rotated_to = coalesce(?, rotated_to), reason = ? WHERE jti = ?');
   const activeForAgent = db.prepare<[string], { jti: string }>("SELECT jti FROM credentials WHERE agent_id = ? AND state = 'ACTIVE'");
@@ -58,7 +82,7 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
     },
     getWithIdentityState(jti) {
       const r = getWithState.get(jti);
-      return r ? { credential: fromRow(r), identityState: r.identity_state } : null;
+      return r ? { credential: fromRow(r), identityState: r.identity_state, chain: chainOf(r) } : null;
     },
     list(filter) {
       const where = whereClause([
