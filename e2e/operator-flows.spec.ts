@@ -2,7 +2,7 @@
 // so the screenshots are the same on every run): an agent registered elsewhere appears by
 // itself; a grant is approved with a passkey; the agent's calls stream into the audit feed;
 // revoking it in the inventory makes its next gateway call fail; the reaper is previewed and
-// applied. Then every view is photographed, light and dark.
+// applied; a delegation chain is cut in the graph. Then every view is photographed, light and dark.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { ReaperPage } from './pages/reaper-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 import { activeAgent, agentFor, operatorFor } from './support/operator.js';
 import { screenshotBothThemes } from './support/screenshots.js';
+import { seedDelegationChain } from './support/delegation-seed.js';
 import { startServe, type RunningServe } from './support/serve.js';
 import { addVirtualAuthenticator } from './support/virtual-authenticator.js';
 
@@ -130,6 +131,27 @@ test('register, approve with a passkey, watch decisions stream, revoke and see t
     await expect(inventory.row('report-bot')).toContainText('DECOMMISSIONED');
   });
 
+  await test.step('see a delegation chain in the graph and cut it', async () => {
+    for (const id of ['planner-2', 'coder', 'tester']) await operator('identities.register', { id, owner: 'alice', environment: 'dev' });
+    const owner = 'spiffe://charon.local/owner/alice';
+    const agent = (id: string) => `spiffe://charon.local/agent/${id}`;
+    seedDelegationChain(dataDir, 'alice', [
+      { id: 'dlg_root', parentId: null, delegator: owner, agentId: 'planner-2', scope: 'files:read files:write' },
+      { id: 'dlg_coder', parentId: 'dlg_root', delegator: agent('planner-2'), agentId: 'coder', scope: 'files:read files:write' },
+      { id: 'dlg_tester', parentId: 'dlg_coder', delegator: agent('coder'), agentId: 'tester', scope: 'files:read' },
+    ]);
+    await shell.show('Delegation');
+    const delegation = new DelegationPage(page);
+    await expect(delegation.node('tester')).toBeVisible();
+    await expect(delegation.hops).toContainText('files:read files:write');
+    await delegation.cut('coder', 'e2e: cut the chain below the planner');
+    // The cut agent and everything below it show as cut; the planner above does not.
+    await expect(delegation.node('coder')).toHaveClass(/dg-cut/);
+    await expect(delegation.node('tester')).toHaveClass(/dg-cut/);
+    await expect(delegation.node('planner-2')).not.toHaveClass(/dg-cut/);
+    await expect(delegation.hops.getByRole('row').filter({ hasText: 'tester' })).toContainText('cut');
+  });
+
   expect(shell.errors).toEqual([]);
 });
 
@@ -141,6 +163,9 @@ test('every view, light and dark', async ({ page }) => {
   const svid = await activeAgent(bridgeUrl, agentUrl, 'planner', 'alice');
   await operator('credentials.issue', { agentId: 'planner', ttlSeconds: 600 });
   await agentFor(agentUrl)('POST', '/v1/grant-requests', svid, { spec: { agentId: 'planner', environment: 'dev', servers: { memory: { tools: { delete_entities: {} } } } }, purpose: 'Tidy up stale notes' });
+  // An owner leaves: the reaper has an orphan to propose.
+  await operator('identities.register', { id: 'archiver', owner: 'carol', environment: 'prod' });
+  await operator('owners.set', { id: 'carol', state: 'DEPARTED', reason: 'moved on' });
   const client = await mcpClient(agentUrl, svid);
   const shell = new ConsolePage(page);
   try {
@@ -161,10 +186,10 @@ test('every view, light and dark', async ({ page }) => {
       if (view === 'Gateway') await expect(new GatewayPage(page).connected('planner')).toBeVisible();
       if (view === 'Overview') await expect(new OverviewPage(page).counts).toBeVisible();
       if (view === 'Settings') await expect(new SettingsPage(page).keys).toBeVisible();
-      if (view === 'Delegation') await expect(page.getByRole('heading', { level: 1, name: 'Delegation' })).toBeVisible();
+      if (view === 'Delegation') await new DelegationPage(page).node('tester').click();
+      if (view === 'Reaper') await new ReaperPage(page).action('archiver').getByText('Evidence').click();
       await screenshotBothThemes(page, file);
     }
-    void DelegationPage;
   } finally {
     await client.close();
   }

@@ -5,6 +5,15 @@ export function formatTime(ms: number): string {
   return dateTime.format(new Date(ms));
 }
 
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const shortDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** For dense table cells: the time of day when it is today, else a short date and time. */
+export function formatCompactTime(ms: number, now = Date.now()): string {
+  const day = (t: number) => new Date(t).toDateString();
+  return day(ms) === day(now) ? clock.format(ms) : shortDate.format(ms);
+}
+
 /** Epoch milliseconds as an ISO string, for `<time dateTime>` and tooltips. */
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();

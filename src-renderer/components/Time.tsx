@@ -1,10 +1,11 @@
-import { formatTime, isoTime } from '../format.js';
+import { formatCompactTime, formatTime, isoTime } from '../format.js';
 
-export function Time({ ms }: { ms: number | null }) {
+/** A moment, readable; `compact` (table cells) shows only the time of day for today, the full one on hover. */
+export function Time({ ms, compact = false }: { ms: number | null; compact?: boolean }) {
   if (ms === null) return <span className="muted">never</span>;
   return (
-    <time dateTime={isoTime(ms)} title={isoTime(ms)}>
-      {formatTime(ms)}
+    <time dateTime={isoTime(ms)} title={formatTime(ms)}>
+      {compact ? formatCompactTime(ms) : formatTime(ms)}
     </time>
   );
 }

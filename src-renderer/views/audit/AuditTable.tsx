@@ -30,7 +30,7 @@ export function AuditTable({ events, rows, selected, onSelect }: { events: reado
               </button>
             </div>
             <div role="cell">
-              <Time ms={event.time} />
+              <Time ms={event.time} compact />
             </div>
             <div role="cell">
               <code>{event.kind}</code>

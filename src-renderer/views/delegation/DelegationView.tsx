@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { Background, Controls, MarkerType, Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo, useState } from 'react';
 import { useOperatorClient } from '../../api/client-context.js';
@@ -30,7 +30,10 @@ export function DelegationView() {
     const nodes: Node[] = laid.nodes.map((p) => ({
       id: p.node.id,
       position: { x: p.x, y: p.y },
-      data: { label: `${p.node.kind === 'owner' ? '👤 ' : ''}${p.node.label}${p.cut ? ' ✂' : ''}` },
+      data: { label: `${p.node.label}${p.node.kind === 'owner' ? ' (owner)' : ''}${p.cut ? ' ✂ cut' : ''}` },
+      // Left to right: authority flows from the human rightwards.
+      sourcePosition: Position.Right,
+      targetPosition: Position.Left,
       ariaLabel: `${p.node.kind} ${p.node.label}, ${p.node.state}${p.cut ? ', cut' : ''}`,
       className: `dg-node dg-${p.node.kind} ${p.cut ? 'dg-cut' : ''} ${p.node.id === selected ? 'dg-selected' : ''}`,
       type: p.depth === 0 ? 'input' : 'default',
@@ -64,7 +67,7 @@ export function DelegationView() {
       {graph.isError && <ErrorNotice error={graph.error} title="Could not read the delegation graph" />}
       {graph.data && graph.data.nodes.length === 0 && <p>No delegation yet.</p>}
       {laid && laid.nodes.length > 0 && (
-        <div className="feed-layout">
+        <>
           <div className="graph" data-testid="delegation-graph">
             <ReactFlow
               nodes={flow.nodes}
@@ -81,7 +84,7 @@ export function DelegationView() {
             </ReactFlow>
           </div>
           {detail && (
-            <section className="detail-panel" aria-label={`Delegation detail of ${detail.node.label}`}>
+            <section className="detail-panel detail-wide" aria-label={`Delegation detail of ${detail.node.label}`}>
               <h2>
                 {detail.node.kind === 'owner' ? 'Owner' : 'Agent'} {detail.node.label}
               </h2>
@@ -103,7 +106,7 @@ export function DelegationView() {
               </button>
             </section>
           )}
-        </div>
+        </>
       )}
       {laid && laid.edges.length > 0 && (
         <table className="dg-table">

@@ -33,7 +33,7 @@ export function GatewayView() {
       {servers.data && servers.data.length > 0 && (
         <div className="table-scroll">
           <table>
-            <caption>Downstream MCP servers</caption>
+            <caption className="visually-hidden">Downstream MCP servers</caption>
             <thead>
               <tr>
                 <th scope="col">Server</th>
@@ -55,7 +55,7 @@ export function GatewayView() {
                   <td className="number">{server.toolCount ?? '–'}</td>
                   <td className="number">{server.restarts}</td>
                   <td>
-                    <Time ms={server.startedAt} />
+                    <Time ms={server.startedAt} compact />
                   </td>
                   <td className="ellipsis">
                     <code title={target(server.config)}>{target(server.config)}</code>
@@ -71,7 +71,7 @@ export function GatewayView() {
       {sessions.data && sessions.data.length === 0 && <p className="muted">No agent is connected.</p>}
       {sessions.data && sessions.data.length > 0 && (
         <table>
-          <caption>Agents with open MCP sessions</caption>
+          <caption className="visually-hidden">Agents with open MCP sessions</caption>
           <thead>
             <tr>
               <th scope="col">Agent</th>
@@ -87,7 +87,7 @@ export function GatewayView() {
                 <td className="number">{agent.sessions}</td>
                 <td>{agent.servers.map((s) => (s === '*' ? 'all servers (/mcp)' : s)).join(', ')}</td>
                 <td>
-                  <Time ms={agent.lastUsedAt} />
+                  <Time ms={agent.lastUsedAt} compact />
                 </td>
               </tr>
             ))}

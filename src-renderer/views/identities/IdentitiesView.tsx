@@ -36,10 +36,9 @@ export function IdentitiesView() {
           <p className="muted feed-meta">
             {shown.length.toLocaleString()} of {list.data.length.toLocaleString()} identities
           </p>
-          <div className="feed-layout">
-            <IdentityTable identities={shown} credentials={byAgent} query={query} onSort={sort} selected={selected} onSelect={setSelected} />
-            {detail && <IdentityDetail identity={detail} credentials={byAgent.get(detail.id) ?? []} onDone={setMessage} onClose={() => setSelected(null)} />}
-          </div>
+          <IdentityTable identities={shown} credentials={byAgent} query={query} onSort={sort} selected={selected} onSelect={setSelected} />
+          {/* Below the table, full width: beside it the table would lose its right-hand columns. */}
+          {detail && <IdentityDetail identity={detail} credentials={byAgent.get(detail.id) ?? []} onDone={setMessage} onClose={() => setSelected(null)} />}
         </>
       )}
     </section>

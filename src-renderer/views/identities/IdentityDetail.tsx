@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CredentialDto, IdentityDto } from '../../../src-shared/dto.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Time } from '../../components/Time.js';
@@ -12,9 +12,17 @@ export function IdentityDetail({ identity, credentials, onDone, onClose }: { ide
   const now = useNow(1000);
   const [revoking, setRevoking] = useState<CredentialDto | null>(null);
   const revoke = useRevokeCredential();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    // Opening a panel takes the keyboard there, and scrolls it into view.
+    heading.current?.focus();
+    heading.current?.scrollIntoView({ block: 'nearest' });
+  }, [identity.id]);
   return (
-    <section className="detail-panel" aria-label={`Identity ${identity.id}`}>
-      <h2>{identity.displayName || identity.id}</h2>
+    <section className="detail-panel detail-wide" aria-label={`Identity ${identity.id}`}>
+      <h2 ref={heading} tabIndex={-1}>
+        {identity.displayName || identity.id}
+      </h2>
       <dl className="facts">
         <dt>SPIFFE id</dt>
         <dd>

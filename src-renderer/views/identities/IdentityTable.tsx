@@ -60,7 +60,7 @@ export function IdentityTable({ identities, credentials, query, onSort, selected
             <div role="cell">{identity.environment}</div>
             <div role="cell">{identity.owner}</div>
             <div role="cell">
-              <Time ms={identity.lastSeenAt} />
+              <Time ms={identity.lastSeenAt} compact />
             </div>
             <div role="cell">
               {soonest ? (

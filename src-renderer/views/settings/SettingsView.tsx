@@ -69,11 +69,11 @@ export function SettingsView() {
           </p>
         </>
       )}
-      <h2>Signing keys</h2>
+      <h2>Signing keys (ES256)</h2>
       {keys.isError && <ErrorNotice error={keys.error} title="Could not list signing keys" />}
       {keys.data && (
         <table>
-          <caption>Credential signing keys (ES256)</caption>
+          <caption className="visually-hidden">Credential signing keys (ES256)</caption>
           <thead>
             <tr>
               <th scope="col">Key id</th>

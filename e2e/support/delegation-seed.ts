@@ -1,0 +1,32 @@
+// Writes a delegation chain straight into a data directory's store, in the delegations table's
+// own format (migration 5). The operator API has `delegation.graph` but not yet a way to create
+// hops (token exchange is being built), so the graph view is tested against chains seeded here.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface SeedHop {
+  readonly id: string;
+  readonly parentId: string | null;
+  /** SPIFFE id of who delegated (`…/owner/<id>` at the root). */
+  readonly delegator: string;
+  readonly agentId: string;
+  readonly scope: string;
+}
+
+export function seedDelegationChain(dataDir: string, ownerId: string, hops: readonly SeedHop[], now = Date.now()): void {
+  const db = new Database(join(dataDir, 'charon.db'));
+  try {
+    const insert = db.prepare(`INSERT INTO delegations (id, parent_id, root_id, path, depth, owner_id, delegator, agent_id, jti, audience, scope, environment, authority, acr, amr, dpop_jkt, issued_at, expires_at, state, revoked_at, reason)
+      VALUES (@id, @parentId, @rootId, @path, @depth, @ownerId, @delegator, @agentId, @jti, 'spiffe://charon.local/charon/gateway', @scope, 'dev', NULL, 'urn:charon:acr:passkey', '["hwk"]', NULL, @issuedAt, @expiresAt, 'ACTIVE', NULL, NULL)`);
+    const paths = new Map<string, string[]>();
+    db.transaction(() => {
+      for (const hop of hops) {
+        const path = [...(hop.parentId ? (paths.get(hop.parentId) ?? []) : []), hop.id];
+        paths.set(hop.id, path);
+        insert.run({ ...hop, rootId: path[0], path: JSON.stringify(path), depth: path.length, ownerId, jti: `jti-${hop.id}`, issuedAt: now, expiresAt: now + 3600_000 });
+      }
+    })();
+  } finally {
+    db.close();
+  }
+}
