@@ -1,4 +1,4 @@
-import { CharonError } from '../core/errors.js';
+import { CharonError, isStoreFault } from '../core/errors.js';
 import type { Transactor } from '../core/ports.js';
 import type { AuditEventInput } from '../core/records.js';
 import type { AuditLog } from './audit-log.js';
@@ -11,7 +11,7 @@ export function auditedChange<T>(tx: Transactor, audit: AuditLog, refusal: Omit<
   try {
     return tx.transact(change);
   } catch (error) {
-    if (error instanceof CharonError && error.code !== 'ERR_STORE_BUSY') {
+    if (error instanceof CharonError && !isStoreFault(error)) {
       audit.append({ ...refusal, decision: 'deny', details: { ...refusal.details, code: error.code, message: error.message } });
     }
     throw error;

@@ -22,6 +22,14 @@ export function isCharonError(error: unknown, code?: ErrorCode): error is Charon
   return error instanceof CharonError && (code === undefined || error.code === code);
 }
 
+/**
+ * The store could not do its part (locked by another process, or unable to grow): the operation
+ * failed closed, nothing of it was written, and there is no refusal to record either.
+ */
+export function isStoreFault(error: unknown): boolean {
+  return error instanceof CharonError && (error.code === 'ERR_STORE_BUSY' || error.code === 'ERR_STORE_FULL');
+}
+
 /** What crosses a boundary: typed errors keep their code; anything else is hidden behind ERR_INTERNAL. */
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof CharonError) return error.toPayload();

@@ -5,7 +5,7 @@ import { TOOL_SEPARATOR, type ArgConstraint, type GrantSpec } from '../../src-sh
 import type { AuditLog } from '../audit/audit-log.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Clock } from '../core/clock.js';
-import { CharonError } from '../core/errors.js';
+import { CharonError, isStoreFault } from '../core/errors.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
 import type { AgentContext } from './agent-context.js';
 import type { Decision, DecidedMethod, ForwardOptions, GatewayBackend, SessionScope } from './backend.js';
@@ -79,7 +79,7 @@ export class PolicyGatewayBackend implements GatewayBackend {
         }
       }
     } catch (error) {
-      if (!(error instanceof CharonError) || error.code === 'ERR_STORE_BUSY') throw error;
+      if (!(error instanceof CharonError) || isStoreFault(error)) throw error;
       refused = { code: error.code, message: error.message, rule: 'input' };
     }
     const auditSeq = await this.#record(ctx, method, target, 'deny', { ...refused, normalized, args: argumentsOf(method, params, true) });

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { serverNameSchema } from '../../src-shared/grant.js';
 import type { Clock } from '../core/clock.js';
-import { CharonError, toErrorPayload } from '../core/errors.js';
+import { CharonError, isStoreFault, toErrorPayload } from '../core/errors.js';
 import type { AgentContext } from './agent-context.js';
 import type { DecidedMethod, Decision, GatewayBackend, SessionScope } from './backend.js';
 import type { DownstreamNotification, DownstreamRequest, DownstreamRequestExtra } from './downstream/downstream-manager.js';
@@ -83,7 +83,7 @@ export class McpGateway {
     try {
       ctx = await this.#d.authenticate(req, `${origin}${path}`);
     } catch (error) {
-      return refuse(error instanceof CharonError && error.code !== 'ERR_STORE_BUSY' && error.code !== 'ERR_INTERNAL' ? 401 : 503, error);
+      return refuse(error instanceof CharonError && !isStoreFault(error) && error.code !== 'ERR_INTERNAL' ? 401 : 503, error);
     }
 
     const sessionId = req.headers['mcp-session-id'];

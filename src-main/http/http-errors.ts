@@ -103,6 +103,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_GRANT_REQUEST_BACKOFF':
       return 429;
     case 'ERR_STORE_BUSY':
+    case 'ERR_STORE_FULL':
     case 'ERR_MASTER_KEY_LOCKED':
       return 503;
     case 'ERR_INTERNAL':

@@ -60,6 +60,8 @@ export function sqliteTransactor(db: Db): Transactor {
           return run(fn) as T;
         } catch (error) {
           onCommit.length = mark;
+          // Disk full or an I/O error: SQLite rolled back the whole transaction, not just this savepoint.
+          if (!db.inTransaction && !(error instanceof TransactionLost)) throw new TransactionLost(error);
           throw error;
         }
       }
@@ -69,6 +71,7 @@ export function sqliteTransactor(db: Db): Transactor {
       } catch (error) {
         onCommit = [];
         if (isBusy(error)) throw new CharonError('ERR_STORE_BUSY', 'The database is busy; try again.', { cause: error });
+        if (isFull(error) && !(error instanceof TransactionLost)) throw new TransactionLost(error);
         throw error;
       }
       const callbacks = onCommit;
@@ -102,6 +105,8 @@ export function groupCommitter(transactor: Transactor): <T>(fn: () => T) => Prom
             // Each caller in its own savepoint: a failing one leaves no partial writes in the group's commit.
             outcomes.push({ ok: true, value: transactor.transact(item.fn) });
           } catch (error) {
+            // The transaction is gone: running the rest would commit them one by one, outside the group.
+            if (error instanceof TransactionLost) throw error;
             outcomes.push({ ok: false, error });
           }
         }
@@ -122,6 +127,23 @@ export function groupCommitter(transactor: Transactor): <T>(fn: () => T) => Prom
       if (queue.length === 1) setImmediate(flush);
     });
 }
+
+/**
+ * SQLite rolled a whole transaction back on its own (SQLITE_FULL, SQLITE_IOERR...): nothing of it
+ * was written. Disk full is said as such (ERR_STORE_FULL); anything else stays an internal error.
+ */
+class TransactionLost extends CharonError {
+  constructor(cause: unknown) {
+    super(
+      isFull(cause) ? 'ERR_STORE_FULL' : 'ERR_INTERNAL',
+      isFull(cause) ? 'The database is full (no space left to write to); nothing was done. Free disk space and try again.' : 'The database failed mid-transaction; nothing was written.',
+      { cause },
+    );
+  }
+}
+
+const sqliteCode = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined);
+const isFull = (error: unknown): boolean => sqliteCode(error) === 'SQLITE_FULL';
 
 function isBusy(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'SQLITE_BUSY';

@@ -86,4 +86,25 @@ describe('groupCommit', () => {
     expect(s.meta.get('also-good')).toBe('yes');
     expect(s.meta.get('half-done')).toBeNull();
   });
+
+  it('disk full mid-group: SQLite rolls the whole transaction back, so every caller fails with ERR_STORE_FULL and nothing commits, not even the callers after it', async () => {
+    const s = open();
+    const limit = s.db.pragma('max_page_count', { simple: true }) as number;
+    s.db.pragma(`max_page_count = ${s.db.pragma('page_count', { simple: true }) as number}`);
+    try {
+      const outcomes = await Promise.allSettled([
+        s.groupCommit(() => s.meta.set('before', 'x')),
+        // Needs new pages: SQLITE_FULL, and SQLite ends the group's transaction on its own.
+        s.groupCommit(() => s.meta.set('big', 'x'.repeat(64 * 1024))),
+        // Before the fix this ran in autocommit after the rollback and stayed written while its caller heard "failed".
+        s.groupCommit(() => s.meta.set('after', 'x')),
+      ]);
+      expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'fulfilled'))).toEqual(['ERR_STORE_FULL', 'ERR_STORE_FULL', 'ERR_STORE_FULL']);
+    } finally {
+      s.db.pragma(`max_page_count = ${limit}`);
+    }
+    expect([s.meta.get('before'), s.meta.get('big'), s.meta.get('after')]).toEqual([null, null, null]);
+    await s.groupCommit(() => s.meta.set('after', 'resumed'));
+    expect(s.meta.get('after')).toBe('resumed');
+  });
 });
