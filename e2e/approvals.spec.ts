@@ -2,6 +2,8 @@
 // the owner enrolls a passkey in the console; an agent (its SVID from a join token) asks for a
 // grant on the agent listener; the owner approves a narrowed subset with the passkey; the
 // agent's tool call through the gateway then succeeds — and the tool left out stays refused.
+// Then a just-in-time call, held while its request waits in the inbox, completes once the owner
+// approves it; and the official SDK client connects with OAuth, its consent approved the same way.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { expect, test } from '@playwright/test';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { MemoryOAuthProvider, openAuthorization, resumeAuthorization } from '../src-main/test-support/oauth-client.js';
 import { AGENT_URL_VAR, bridgeUrl } from './support/env.js';
 import { agentFor, operatorFor } from './support/operator.js';
 import { addVirtualAuthenticator } from './support/virtual-authenticator.js';
@@ -25,7 +29,8 @@ const agentUrl = (): string => {
 
 const agentCall = <T>(method: string, path: string, svid: string | null, body?: unknown) => agentFor(agentUrl())<T>(method, path, svid, body);
 
-test('enroll a passkey, an agent requests a grant, the owner approves a subset with the passkey, the agent calls the tool through the gateway', async ({ page }) => {
+test('enroll a passkey, an agent requests a grant, the owner approves a subset with the passkey, the agent calls the tool through the gateway; a just-in-time call and an OAuth client are approved the same way', async ({ page }) => {
+  test.setTimeout(150_000);
   const agentId = 'e2e-approvals';
   await operator('servers.set', { name: 'memory', config: { command: process.execPath, args: [memoryServer], env: { MEMORY_FILE_PATH: join(mkdtempSync(join(tmpdir(), 'charon-e2e-memory-')), 'memory.jsonl') } } });
   await operator('identities.register', { id: agentId, owner: 'alice', environment: 'dev' });
@@ -102,5 +107,50 @@ test('enroll a passkey, an agent requests a grant, the owner approves a subset w
     expect(refused.isError).toBe(true);
   } finally {
     await client.close();
+  }
+
+  // Just-in-time: an agent with JIT on calls a tool it has no grant for. The call is held while
+  // the request waits in the inbox; the owner approves it with the passkey and the call completes.
+  // (An id that sorts before e2e-doomed: console.spec.ts checks the descending order of e2e- agents.)
+  const jitAgent = 'e2e-awaiting-jit';
+  await operator('identities.register', { id: jitAgent, owner: 'alice', environment: 'dev' });
+  const jitJoin = await operator<{ token: string }>('joinTokens.create', { agentId: jitAgent });
+  const jitSvid = (await agentCall<{ svid: string }>('POST', '/v1/attest/join-token', null, { agent_id: jitAgent, token: jitJoin.token })).body.svid;
+  await operator('jit.set', { agentId: jitAgent, enabled: true });
+  const jitClient = new Client({ name: 'e2e-awaiting-jit', version: '1.0.0' });
+  await jitClient.connect(new StreamableHTTPClientTransport(new URL('/mcp', agentUrl()), { requestInit: { headers: { authorization: `Bearer ${jitSvid}` } } }));
+  try {
+    const held = jitClient.callTool({ name: 'memory__read_graph', arguments: {} });
+    const jitCard = page.getByRole('article', { name: `${jitAgent} asks for 1 tool` });
+    await expect(jitCard).toContainText('just-in-time');
+    await jitCard.getByRole('button', { name: `Approve with passkey for ${jitAgent}` }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toContainText(`Approved ${jitAgent}'s request`);
+    const completed = await held;
+    expect(completed.isError ?? false).toBe(false);
+  } finally {
+    await jitClient.close();
+  }
+
+  // OAuth: the official SDK client connects from scratch; its consent is a request in the inbox,
+  // approved with the passkey; then it gets a token and calls the approved tool.
+  const provider = new MemoryOAuthProvider();
+  const gateway = new URL('/mcp', agentUrl());
+  await expect(new Client({ name: 'e2e-oauth', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(gateway, { authProvider: provider }))).rejects.toBeInstanceOf(UnauthorizedError);
+  const waiting = await openAuthorization(provider.authorizationUrl as URL);
+  expect(waiting.status).toBe(200);
+  const oauthCard = page.getByRole('article').filter({ hasText: 'OAuth: SDK test client' });
+  await expect(oauthCard).toContainText('memory__read_graph');
+  await oauthCard.getByRole('button', { name: /^Approve with passkey for mcp-/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toContainText("Approved mcp-");
+  const callback = await resumeAuthorization(waiting.body, agentUrl());
+  const oauthTransport = new StreamableHTTPClientTransport(gateway, { authProvider: provider });
+  await oauthTransport.finishAuth(callback.searchParams.get('code') as string);
+  const oauthClient = new Client({ name: 'e2e-oauth', version: '1.0.0' });
+  await oauthClient.connect(oauthTransport);
+  try {
+    const called = await oauthClient.callTool({ name: 'memory__read_graph', arguments: {} });
+    expect(called.isError ?? false).toBe(false);
+  } finally {
+    await oauthClient.close();
   }
 });
