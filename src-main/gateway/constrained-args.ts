@@ -30,9 +30,9 @@ export async function normalizeConstrainedArgs(args: Record<string, unknown>, co
     const roots = list.flatMap((c) => ('path' in c ? c.path.roots : []));
     if (roots.length > 0) {
       if (typeof value !== 'string') throw new CharonError('ERR_ARGUMENT_INVALID', `argument "${path}" must be a path string`);
-      const resolved = await confinePath(value, roots);
-      context[path] = resolved;
-      forwarded = withArg(forwarded, path, resolved);
+      const confined = await confinePath(value, roots);
+      context[path] = confined.granted;
+      forwarded = withArg(forwarded, path, confined.real);
     } else if (list.some((c) => 'amount' in c)) {
       const amount = parseAmount(value, path);
       context[path] = { decimal: amount.text };

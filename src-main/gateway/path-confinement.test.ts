@@ -6,13 +6,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CharonError } from '../core/errors.js';
-import { isPathWithin } from '../core/path-within.js';
+import { isWithinRoot } from '../core/grant-paths.js';
 import { confinePath } from './path-confinement.js';
 
 let tmp: string;
 let root: string;
 let outside: string;
 let root2: string;
+
+/** Where a confined path really leads (what is forwarded). */
+const realOf = async (raw: string, roots: readonly string[]): Promise<string> => (await confinePath(raw, roots)).real;
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -66,58 +69,60 @@ afterAll(async () => {
 
 describe('confinePath: legitimate paths', () => {
   it('a nested existing file, relative to the first root or absolute', async () => {
-    expect(await confinePath('sub/file.txt', [root])).toBe(join(root, 'sub', 'file.txt'));
-    expect(await confinePath(join(root, 'sub', 'file.txt'), [root])).toBe(join(root, 'sub', 'file.txt'));
+    expect(await realOf('sub/file.txt', [root])).toBe(join(root, 'sub', 'file.txt'));
+    expect(await realOf(join(root, 'sub', 'file.txt'), [root])).toBe(join(root, 'sub', 'file.txt'));
   });
 
   it('a file that does not exist yet (write_file), in nested directories that do not exist yet', async () => {
-    expect(await confinePath('sub/new.txt', [root])).toBe(join(root, 'sub', 'new.txt'));
-    expect(await confinePath('a/b/c/new.txt', [root])).toBe(join(root, 'a', 'b', 'c', 'new.txt'));
+    expect(await realOf('sub/new.txt', [root])).toBe(join(root, 'sub', 'new.txt'));
+    expect(await realOf('a/b/c/new.txt', [root])).toBe(join(root, 'a', 'b', 'c', 'new.txt'));
   });
 
   it('the root itself', async () => {
-    expect(await confinePath('.', [root])).toBe(root);
-    expect(await confinePath(root, [root])).toBe(root);
-    expect(await confinePath(`${root}/`, [root])).toBe(root);
+    expect(await realOf('.', [root])).toBe(root);
+    expect(await realOf(root, [root])).toBe(root);
+    expect(await realOf(`${root}/`, [root])).toBe(root);
   });
 
   it('"..": harmless traversal that stays inside', async () => {
-    expect(await confinePath('sub/deeper/../file.txt', [root])).toBe(join(root, 'sub', 'file.txt'));
+    expect(await realOf('sub/deeper/../file.txt', [root])).toBe(join(root, 'sub', 'file.txt'));
   });
 
   it('a symbolic link inside the root pointing inside is followed to its real location', async () => {
-    expect(await confinePath('link-in/file.txt', [root])).toBe(join(root, 'sub', 'file.txt'));
-    expect(await confinePath('dangling-in', [root])).toBe(join(root, 'sub', 'created-later.txt'));
+    expect(await realOf('link-in/file.txt', [root])).toBe(join(root, 'sub', 'file.txt'));
+    expect(await realOf('dangling-in', [root])).toBe(join(root, 'sub', 'created-later.txt'));
   });
 
   it('a second root admits its own paths; a relative path is resolved against the first root only', async () => {
-    expect(await confinePath(join(root2, 'secret.txt'), [root, root2])).toBe(join(root2, 'secret.txt'));
-    expect(await confinePath('secret.txt', [root, root2])).toBe(join(root, 'secret.txt'));
+    expect(await realOf(join(root2, 'secret.txt'), [root, root2])).toBe(join(root2, 'secret.txt'));
+    expect(await realOf('secret.txt', [root, root2])).toBe(join(root, 'secret.txt'));
   });
 
   it('a root given through a symbolic link (like /tmp on macOS) is compared by its real location', async () => {
     const alias = join(tmp, 'alias-root');
-    expect(await confinePath('sub/file.txt', [alias])).toBe(join(root, 'sub', 'file.txt'));
-    expect(await confinePath(join(alias, 'sub', 'file.txt'), [alias])).toBe(join(root, 'sub', 'file.txt'));
-    expect(await confinePath(join(root, 'sub', 'file.txt'), [alias])).toBe(join(root, 'sub', 'file.txt'));
+    expect(await realOf('sub/file.txt', [alias])).toBe(join(root, 'sub', 'file.txt'));
+    expect(await realOf(join(alias, 'sub', 'file.txt'), [alias])).toBe(join(root, 'sub', 'file.txt'));
+    expect(await realOf(join(root, 'sub', 'file.txt'), [alias])).toBe(join(root, 'sub', 'file.txt'));
+    // The policy sees the same place under the root as the grant wrote it, so its `like` pattern matches.
+    expect(await confinePath('sub/file.txt', [alias])).toEqual({ real: join(root, 'sub', 'file.txt'), granted: join(alias, 'sub', 'file.txt') });
   });
 
   it('a link leaving the root and coming back is judged by where it really leads', async () => {
-    expect(await confinePath('parent-link/root/sub/file.txt', [root])).toBe(join(root, 'sub', 'file.txt'));
+    expect(await realOf('parent-link/root/sub/file.txt', [root])).toBe(join(root, 'sub', 'file.txt'));
   });
 
   it('Unicode is NFC-normalized: the returned path is the one to forward', async () => {
-    expect(await confinePath('sub/cafe\u0301.txt', [root])).toBe(join(root, 'sub', 'caf\u00e9.txt'));
+    expect(await realOf('sub/cafe\u0301.txt', [root])).toBe(join(root, 'sub', 'caf\u00e9.txt'));
   });
 
   it('a missing NFC name with an existing NFD twin resolves to the twin (as a Unicode-aware server would open it)', async () => {
-    expect(await confinePath('uni/na\u00efve/new.txt', [root])).toBe(join(root, 'uni', 'nai\u0308ve', 'new.txt'));
+    expect(await realOf('uni/na\u00efve/new.txt', [root])).toBe(join(root, 'uni', 'nai\u0308ve', 'new.txt'));
   });
 
   it('a deep path that does not exist yet is resolved quickly', async () => {
     const deep = 'd/'.repeat(1500);
     const started = Date.now();
-    expect(await confinePath(deep, [root])).toBe(`${root}/${deep.slice(0, -1)}`);
+    expect(await realOf(deep, [root])).toBe(`${root}/${deep.slice(0, -1)}`);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -128,6 +133,9 @@ describe('confinePath: legitimate paths', () => {
   it('a malformed root is the caller\'s bug (TypeError), not the agent\'s refusal', async () => {
     await expect(confinePath('x', ['relative/root'])).rejects.toThrow(TypeError);
     await expect(confinePath('x', [])).rejects.toThrow(TypeError);
+    // Each host confines its own flavour: a Windows root on a POSIX host is a configuration bug.
+    await expect(confinePath('x', ['C:\\data'])).rejects.toThrow(TypeError);
+    await expect(confinePath('x', ['/data'], 'win32')).rejects.toThrow(TypeError);
   });
 });
 
@@ -189,7 +197,7 @@ describe('confinePath: path-escape attacks', () => {
   it('symlink followed by "..": resolved lexically, so the forwarded path stays inside', async () => {
     // The kernel would read link-out/.. as the parent of the link's target; the lexical reading
     // is root/root2/…, inside. Forwarding the returned path (not the raw one) keeps them equal.
-    const resolved = await confinePath('link-out/../root2/secret.txt', [root]);
+    const resolved = await realOf('link-out/../root2/secret.txt', [root]);
     expect(resolved).toBe(join(root, 'root2', 'secret.txt'));
   });
 
@@ -230,6 +238,19 @@ async function assertNoLinkLeft(resolved: string): Promise<void> {
   }
 }
 
+describe('confinePath, Windows flavour (what runs on a Windows host; here no such volume exists)', () => {
+  it('Windows forms that Win32 would read differently are refused before any filesystem access', async () => {
+    for (const raw of ['C:secret.txt', 'secret.txt::$DATA', 'secret.txt.', 'PROGRA~1\\x', '\\\\?\\C:\\x', 'nul']) {
+      expect(await codeOf(confinePath(raw, ['C:\\data'], 'win32'))).toBe('ERR_ARGUMENT_INVALID');
+    }
+  });
+
+  it('a root that does not exist contains nothing: fails closed', async () => {
+    expect(await codeOf(confinePath('notes.txt', ['C:\\data'], 'win32'))).toBe('ERR_PATH_OUTSIDE_ROOT');
+    expect(await codeOf(confinePath('\\\\srv\\share\\x', ['\\\\srv\\share'], 'win32'))).toBe('ERR_PATH_OUTSIDE_ROOT');
+  });
+});
+
 describe('confinePath property', () => {
   it('for arbitrary strings, either a typed refusal or a real path inside the root', async () => {
     await fc.assert(
@@ -237,13 +258,13 @@ describe('confinePath property', () => {
         const raw = absolute ? `${root}/${tail}` : tail;
         let resolved: string;
         try {
-          resolved = await confinePath(raw, [root]);
+          resolved = await realOf(raw, [root]);
         } catch (error) {
           expect(error).toBeInstanceOf(CharonError);
           expect(['ERR_ARGUMENT_INVALID', 'ERR_PATH_OUTSIDE_ROOT']).toContain((error as CharonError).code);
           return;
         }
-        expect(isPathWithin(resolved, root)).toBe(true);
+        expect(isWithinRoot(resolved, root)).toBe(true);
         await assertNoLinkLeft(resolved);
       }),
       { numRuns: 400 },

@@ -2,8 +2,10 @@
 // the longest existing prefix is resolved by the OS (fs.realpath), the missing remainder is
 // appended as written. A dangling symbolic link at the boundary is followed by hand, since
 // writing through it would create its target, wherever that is.
+// Both path flavours: POSIX, and Windows (drive or UNC roots) on a Windows host.
 import { promises as fs } from 'node:fs';
 import { CharonError } from '../core/errors.js';
+import { formatAbsolutePath, normalizeAbsolutePath, splitAbsolutePath, type AbsolutePath } from '../core/grant-paths.js';
 
 /** SYMLOOP_MAX of Linux: more links than this in one resolution is a loop, or an attack on our time. */
 const MAX_LINK_HOPS = 40;
@@ -46,15 +48,25 @@ async function realpathOrNull(path: string): Promise<string | null> {
   }
 }
 
-/** Apply segments to a real directory: `.` dropped, `..` to the parent (never above `/`). */
-function appendLexically(real: string, segments: readonly string[]): string {
-  const stack = real.split('/').filter((s) => s !== '');
-  for (const segment of segments) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') stack.pop();
-    else stack.push(segment);
-  }
-  return `/${stack.join('/')}`;
+/** `segments` below `base` (a real directory or a root), as text. */
+function join(base: AbsolutePath, segments: readonly string[]): string {
+  return formatAbsolutePath({ ...base, segments: [...base.segments, ...segments] });
+}
+
+/** Apply segments to a real directory: `.` dropped, `..` to the parent (never above the root). */
+function appendLexically(real: AbsolutePath, segments: readonly string[]): string {
+  return normalizeAbsolutePath(join(real, segments)) as string;
+}
+
+function parsed(path: string): AbsolutePath {
+  const p = splitAbsolutePath(path);
+  if (!p) throw refuse('is not absolute once resolved');
+  return p;
+}
+
+/** Windows link targets may carry the `\\?\` prefix (junctions do): the same path without it. */
+function withoutVerbatimPrefix(target: string): string {
+  return target.replace(/^\\\\\?\\UNC\\/i, '\\\\').replace(/^\\\\\?\\(?=[A-Za-z]:)/, '');
 }
 
 /**
@@ -62,15 +74,15 @@ function appendLexically(real: string, segments: readonly string[]): string {
  * the prefixes (the OS must traverse a prefix to reach a longer one), so a binary search needs
  * O(log n) realpath calls even for a very deep path.
  */
-async function longestExistingPrefix(segments: readonly string[]): Promise<{ length: number; real: string }> {
-  const whole = await realpathOrNull(`/${segments.join('/')}`);
+async function longestExistingPrefix(root: AbsolutePath, segments: readonly string[]): Promise<{ length: number; real: string }> {
+  const whole = await realpathOrNull(join(root, segments));
   if (whole !== null) return { length: segments.length, real: whole };
-  let found = { length: 0, real: '/' };
+  let found = { length: 0, real: join(root, []) };
   let low = 1;
   let high = segments.length - 1;
   while (low <= high) {
     const mid = (low + high) >> 1;
-    const real = await realpathOrNull(`/${segments.slice(0, mid).join('/')}`);
+    const real = await realpathOrNull(join(root, segments.slice(0, mid)));
     if (real === null) {
       high = mid - 1;
     } else {
@@ -108,24 +120,26 @@ async function unicodeTwin(dir: string, name: string): Promise<string | null> {
 export async function resolvePhysicalPath(absolute: string): Promise<string> {
   let path = absolute;
   for (let hops = 0; ; hops++) {
-    const segments = path.split('/').filter((s) => s !== '' && s !== '.');
-    const { length, real } = await longestExistingPrefix(segments);
-    if (length === segments.length) return real;
+    const { segments, ...root } = parsed(path);
+    const start: AbsolutePath = { ...root, segments: [] };
+    const { length, real: realText } = await longestExistingPrefix(start, segments);
+    if (length === segments.length) return realText;
+    const real = parsed(realText);
     const next = segments[length] as string;
     const rest = segments.slice(length + 1);
     let isLink = false;
     try {
-      isLink = (await fs.lstat(`${real === '/' ? '' : real}/${next}`)).isSymbolicLink();
+      isLink = (await fs.lstat(join(real, [next]))).isSymbolicLink();
     } catch (error) {
       if (!isMissing(error)) throw translate(error);
     }
     if (!isLink) {
-      const twin = await unicodeTwin(real, next);
+      const twin = await unicodeTwin(realText, next);
       if (twin === null) return appendLexically(real, segments.slice(length));
       // Servers that look a missing name up by Unicode equivalence (the reference filesystem
       // server does) would open this entry instead: resolve through it, as they would.
       if (hops >= MAX_LINK_HOPS) throw refuse('has too many symbolic links');
-      path = `${real === '/' ? '' : real}/${twin}/${rest.join('/')}`;
+      path = join(real, [twin, ...rest]);
       continue;
     }
     // A link that realpath could not follow: it dangles. Follow it by hand, relative to the real
@@ -134,11 +148,13 @@ export async function resolvePhysicalPath(absolute: string): Promise<string> {
     if (hops >= MAX_LINK_HOPS) throw refuse('has too many symbolic links');
     let target: string;
     try {
-      target = await fs.readlink(`${real === '/' ? '' : real}/${next}`);
+      target = withoutVerbatimPrefix(await fs.readlink(join(real, [next])));
     } catch (error) {
       if (isMissing(error)) return appendLexically(real, segments.slice(length));
       throw translate(error);
     }
-    path = `${target.startsWith('/') ? '' : real}/${target}/${rest.join('/')}`;
+    const absolute = splitAbsolutePath(target);
+    // A relative target is taken from the directory holding the link; its `..` stays for the next round.
+    path = absolute?.flavour === real.flavour ? join(absolute, rest) : join(real, [...target.split(real.flavour === 'win32' ? /[\\/]/ : '/'), ...rest]);
   }
 }
