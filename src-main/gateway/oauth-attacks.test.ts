@@ -2,20 +2,15 @@
 // agent listener; the consent is approved with a software passkey as the owner would.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DpopKey, INITIALIZE, MCP_HEADERS, openGatewayHarness, rawRequest, type GatewayHarness } from '../test-support/gateway-harness.js';
+import { DpopKey, INITIALIZE, MCP_HEADERS, rawRequest, type GatewayHarness } from '../test-support/gateway-harness.js';
 import { openAuthorization, REDIRECT_URI, resumeAuthorization } from '../test-support/oauth-client.js';
-import { approveWithPasskey, enrollOwner } from '../test-support/passkey-owner.js';
+import { approveWithPasskey, openOwnedGateway } from '../test-support/passkey-owner.js';
 import type { SoftAuthenticator } from '../test-support/soft-authenticator.js';
 
 let h: GatewayHarness;
 let auth: SoftAuthenticator;
-beforeAll(async () => {
-  h = await openGatewayHarness({ servers: ['everything'] });
-  auth = await enrollOwner(h.plane);
-}, 30_000);
-afterAll(async () => {
-  await h?.close();
-});
+beforeAll(async () => void ({ h, auth } = await openOwnedGateway()), 30_000);
+afterAll(() => h?.close());
 
 interface OAuthReply {
   status: number;
@@ -194,5 +189,25 @@ describe('OAuth attacks', () => {
     expect((await refresh(approved.clientId, issued.body.refresh_token as string, { dpop: await other.proof('POST', tokenUrl, { now: h.clock.now() }) })).body.code).toBe('ERR_OAUTH_INVALID_GRANT');
     const rotated = await refresh(approved.clientId, issued.body.refresh_token as string, { dpop: await key.proof('POST', tokenUrl, { now: h.clock.now() }) });
     expect(rotated).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
+  });
+
+  it('a client whose agent the owner revoked: its access token is refused and its refresh token gets invalid_grant', { timeout: 30_000 }, async () => {
+    const approved = await approvedCode();
+    const issued = await exchange(approved);
+    const agentId = (await h.plane.handlers['credentials.verify']({ token: issued.body.access_token as string })).agentId;
+    await h.plane.handlers['identities.revoke']({ id: agentId, reason: 'lost laptop' });
+    expect(await gatewayStatus(issued.body.access_token as string)).toBe(401);
+    expect(await refresh(approved.clientId, issued.body.refresh_token as string)).toMatchObject({ status: 400, body: { error: 'invalid_grant', code: 'ERR_IDENTITY_NOT_ACTIVE' } });
+  });
+
+  it('registration flooding: at most 30 clients an hour', async () => {
+    // Past the hour of the registrations above.
+    h.clock.advance(3600 * 1000 + 1);
+    const replies = [];
+    for (let i = 0; i < 31; i++) replies.push(await register());
+    expect(replies.slice(0, 30).every((r) => r.status === 201)).toBe(true);
+    expect(replies[30]).toMatchObject({ status: 429, body: { error: 'temporarily_unavailable', code: 'ERR_RATE_LIMITED' } });
+    h.clock.advance(3600 * 1000 + 1);
+    expect((await register()).status).toBe(201);
   });
 });

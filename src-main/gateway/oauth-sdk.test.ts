@@ -6,20 +6,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGatewayHarness, textOf, type GatewayHarness } from '../test-support/gateway-harness.js';
+import { textOf, type GatewayHarness } from '../test-support/gateway-harness.js';
 import { MemoryOAuthProvider, openAuthorization, resumeAuthorization } from '../test-support/oauth-client.js';
-import { approveWithPasskey, enrollOwner } from '../test-support/passkey-owner.js';
+import { approveWithPasskey, openOwnedGateway } from '../test-support/passkey-owner.js';
 import type { SoftAuthenticator } from '../test-support/soft-authenticator.js';
 
 let h: GatewayHarness;
 let auth: SoftAuthenticator;
-beforeAll(async () => {
-  h = await openGatewayHarness({ servers: ['everything'] });
-  auth = await enrollOwner(h.plane);
-}, 30_000);
-afterAll(async () => {
-  await h?.close();
-});
+beforeAll(async () => void ({ h, auth } = await openOwnedGateway()), 30_000);
+afterAll(() => h?.close());
 
 describe('OAuth with the official MCP SDK client', () => {
   it('discovers, registers, authorizes with PKCE, waits for the passkey approval, gets a token and calls a tool', { timeout: 30_000 }, async () => {

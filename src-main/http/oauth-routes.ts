@@ -42,8 +42,12 @@ export async function oauthRoute(plane: ControlPlane, port: number, req: Incomin
     }
   } catch (error) {
     const payload = toErrorPayload(error);
-    const status = payload.code.startsWith('ERR_OAUTH_') || payload.code === 'ERR_UNSUPPORTED_GRANT_TYPE' ? (payload.code === 'ERR_OAUTH_INVALID_CLIENT' ? 401 : 400) : httpStatusOf(payload.code);
-    sendJson(res, status, { error: oauthErrorOf(payload.code, endpoint), error_description: payload.message, code: payload.code, message: payload.message });
+    const oauthError = oauthErrorOf(payload.code, endpoint);
+    // RFC 6749 §5.2: token errors are 400, a bad client 401; the rest keep their usual status.
+    const status = payload.code === 'ERR_OAUTH_INVALID_CLIENT' ? 401 : ['invalid_request', 'invalid_grant', 'invalid_target', 'unsupported_grant_type', 'invalid_dpop_proof', 'use_dpop_nonce', 'invalid_redirect_uri', 'invalid_client_metadata'].includes(oauthError) ? 400 : httpStatusOf(payload.code);
+    // RFC 9449 §8: a proof without the current nonce is answered with one to retry with.
+    const nonce: Record<string, string> = oauthError === 'use_dpop_nonce' ? { 'dpop-nonce': plane.gateway.nonces.current() } : {};
+    sendJson(res, status, { error: oauthError, error_description: payload.message, code: payload.code, message: payload.message }, nonce);
   }
 }
 

@@ -26,14 +26,15 @@ export interface OAuthServiceDeps {
   readonly issueAccess: (agentId: string, evidence: { clientId: string; familyId: string }, jkt: string | null) => Promise<{ token: string; jti: string; expiresAt: number }>;
   /** Revokes access tokens of a family that was compromised (a reused code or refresh token). */
   readonly revokeAccess: (jtis: readonly string[], reason: string) => void;
-  readonly maxClients?: number;
+  /** Registrations allowed per hour (anything on loopback may register; each one can reach the inbox). */
+  readonly maxClientsPerHour?: number;
 }
 
 const CODE_TTL_MS = 60 * 1000;
 /** How long the owner has to approve before the client must start over. */
 const AUTHORIZATION_TTL_MS = 15 * 60 * 1000;
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
-const DEFAULT_MAX_CLIENTS = 256;
+const DEFAULT_MAX_CLIENTS_PER_HOUR = 30;
 
 export interface RegistrationResponse {
   readonly client_id: string;
@@ -85,9 +86,9 @@ export class OAuthService {
       if (input.response_types !== undefined && (!Array.isArray(input.response_types) || !input.response_types.every((r) => r === 'code'))) {
         throw new CharonError('ERR_OAUTH_INVALID_REQUEST', 'response_types: only code is offered');
       }
-      if (this.#d.repo.countClients() >= (this.#d.maxClients ?? DEFAULT_MAX_CLIENTS)) throw new CharonError('ERR_RATE_LIMITED', 'Too many registered OAuth clients');
-      const name = typeof input.client_name === 'string' && input.client_name.trim() ? input.client_name.trim().slice(0, 100) : 'MCP client';
       const now = this.#d.clock.now();
+      if (this.#d.repo.countClientsSince(now - 3600 * 1000) >= (this.#d.maxClientsPerHour ?? DEFAULT_MAX_CLIENTS_PER_HOUR)) throw new CharonError('ERR_RATE_LIMITED', 'Too many OAuth client registrations in the last hour; try again later');
+      const name = typeof input.client_name === 'string' && input.client_name.trim() ? input.client_name.trim().slice(0, 100) : 'MCP client';
       const client: OAuthClientRecord = { id: newId('mcpc'), name, redirectUris: [...new Set(uris)], agentId: null, createdAt: now };
       this.#d.repo.insertClient(client);
       this.#d.audit.append({ actor: `oauth-client:${client.id}`, kind: 'oauth.register', subject: client.id, decision: 'allow', details: { name, redirectUris: client.redirectUris } });
@@ -300,6 +301,22 @@ export function oauthErrorOf(code: string, endpoint: 'authorize' | 'token' | 're
       return endpoint === 'register' ? 'invalid_client_metadata' : 'invalid_request';
     case 'ERR_RATE_LIMITED':
       return 'temporarily_unavailable';
+    case 'ERR_DPOP_NONCE_REQUIRED':
+      return 'use_dpop_nonce';
+    case 'ERR_DPOP_PROOF_INVALID':
+    case 'ERR_DPOP_PROOF_MISMATCH':
+    case 'ERR_DPOP_PROOF_STALE':
+    case 'ERR_DPOP_PROOF_REPLAYED':
+      return 'invalid_dpop_proof';
+    // The client's agent was revoked, killed or removed since: what it holds is no longer good.
+    case 'ERR_IDENTITY_NOT_ACTIVE':
+    case 'ERR_IDENTITY_NOT_FOUND':
+    case 'ERR_ATTESTATION_REQUIRED':
+      return 'invalid_grant';
+    case 'ERR_INVALID_INPUT':
+    case 'ERR_UNSUPPORTED_MEDIA_TYPE':
+    case 'ERR_PAYLOAD_TOO_LARGE':
+      return endpoint === 'register' ? 'invalid_client_metadata' : 'invalid_request';
     default:
       return 'server_error';
   }

@@ -47,7 +47,8 @@ export interface RefreshTokenRecord {
 export interface OAuthRepository {
   insertClient(client: OAuthClientRecord): void;
   client(id: string): OAuthClientRecord | null;
-  countClients(): number;
+  /** Clients registered at or after `since` (registration is open to anything on loopback: it is rate-limited). */
+  countClientsSince(since: number): number;
   setClientAgent(id: string, agentId: string): void;
   insertAuthorization(a: OAuthAuthorizationRecord): void;
   authorization(id: string): OAuthAuthorizationRecord | null;
@@ -135,7 +136,7 @@ const refreshOf = (r: RefreshRow): RefreshTokenRecord => ({
 export function sqliteOAuthRepository(db: Db): OAuthRepository {
   const insertClient = db.prepare('INSERT INTO oauth_clients (id, name, redirect_uris, agent_id, created_at) VALUES (?, ?, ?, ?, ?)');
   const client = db.prepare<[string], ClientRow>('SELECT * FROM oauth_clients WHERE id = ?');
-  const countClients = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM oauth_clients');
+  const countClients = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM oauth_clients WHERE created_at >= ?');
   const setClientAgent = db.prepare('UPDATE oauth_clients SET agent_id = ? WHERE id = ? AND agent_id IS NULL');
   const insertAuthorization = db.prepare(
     'INSERT INTO oauth_authorizations (id, client_id, agent_id, redirect_uri, code_challenge, resource, client_state, request_id, code_hash, code_expires_at, code_used_at, family_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -157,7 +158,7 @@ export function sqliteOAuthRepository(db: Db): OAuthRepository {
       const row = client.get(id);
       return row ? clientOf(row) : null;
     },
-    countClients: () => countClients.get()?.n ?? 0,
+    countClientsSince: (since) => countClients.get(since)?.n ?? 0,
     setClientAgent: (id, agentId) => void setClientAgent.run(agentId, id),
     insertAuthorization: (a) =>
       void insertAuthorization.run(a.id, a.clientId, a.agentId, a.redirectUri, a.codeChallenge, a.resource, a.clientState, a.requestId, a.codeHash, a.codeExpiresAt, a.codeUsedAt, a.familyId, a.createdAt, a.expiresAt),

@@ -2,6 +2,7 @@
 // requests with it through the operator handlers (the same calls the console makes).
 import { grantSpecSchema, type GrantSpecInput } from '../../src-shared/grant.js';
 import type { ControlPlane } from '../app/control-plane.js';
+import { openGatewayHarness, type GatewayHarness, type GatewayHarnessOptions } from './gateway-harness.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
 
 /** The console's origin in node tests (the bridge's, set on the plane's endpoints). */
@@ -33,4 +34,10 @@ export function nextGrantRequest(plane: ControlPlane): Promise<string> {
       }
     });
   });
+}
+
+/** A gateway harness whose owner has enrolled a (software) passkey. */
+export async function openOwnedGateway(options: GatewayHarnessOptions = { servers: ['everything'] }): Promise<{ h: GatewayHarness; auth: SoftAuthenticator }> {
+  const h = await openGatewayHarness(options);
+  return { h, auth: await enrollOwner(h.plane) };
 }
