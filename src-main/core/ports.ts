@@ -155,8 +155,11 @@ export interface GrantRepository {
  * and one client must not be able to burn another's.
  */
 export interface DpopReplayStore {
-  /** Records the proof until `expiresAt` (epoch ms); false if this (jkt, jti) was seen before. */
+  /**
+   * Records the proof until `expiresAt` (epoch ms); false if this (jkt, jti) was seen before, or
+   * if its window ended before a purge that may have forgotten it (a clock that jumped back).
+   */
   remember(jkt: string, jti: string, expiresAt: number): boolean;
-  /** Forgets proofs whose acceptance window ended before `now`; returns how many rows went. */
+  /** Forgets proofs whose acceptance window ended well before `now` (a store may keep a margin); returns how many rows went. */
   purgeExpired(now: number): number;
 }

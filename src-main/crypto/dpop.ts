@@ -192,7 +192,7 @@ export async function checkAndRememberDpop(
   const verified = await verifyDpopProof(proof, expect, deps);
   const remember = (): boolean => deps.replay.remember(verified.jkt, verified.jti, proofExpiresAt(verified.iat, expect.maxAgeSeconds));
   if (!(deps.commit ? await deps.commit(remember) : remember())) {
-    fail('ERR_DPOP_PROOF_REPLAYED', 'This DPoP proof was already used');
+    fail('ERR_DPOP_PROOF_REPLAYED', 'This DPoP proof was already used, or is older than the proofs already forgotten (has the clock stepped back?)');
   }
   return verified;
 }

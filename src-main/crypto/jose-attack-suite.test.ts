@@ -5,6 +5,7 @@ import { generateKeyPairSync, randomBytes, randomUUID, sign as nodeSign, webcryp
 import { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toEpochSeconds } from '../core/clock.js';
+import { MAX_ACT_NESTING } from './act-claim.js';
 import { verifyDpopProof, type DpopExpectation } from './dpop.js';
 import { MAX_TOKEN_BYTES, verifyJwtSvid, type SvidVerifyOptions } from './jwt-svid-verify.js';
 import { generateSigningKey, loadSigningKey, type JoseKey, type LoadedSigningKey } from './signing-key.js';
@@ -133,6 +134,24 @@ describe('JWT-SVID: nested "act" bombs', () => {
     const token = await signTexts(JSON.stringify({ alg: 'ES256', kid, typ: 'JWT' }), JSON.stringify(claims({ act: nested(2000) })));
     expect(token.length).toBeGreaterThan(MAX_TOKEN_BYTES);
     await svidRejects(token, 'ERR_JWT_MALFORMED');
+  });
+
+  it('a deep bomb under the real signature (an issuer bug, a stolen key): ERR_JWT_CLAIM_INVALID once it nests past MAX_ACT_NESTING', async () => {
+    const header = JSON.stringify({ alg: 'ES256', kid, typ: 'JWT' });
+    for (const depth of [MAX_ACT_NESTING, deepestThatFits()]) {
+      const token = await signTexts(header, JSON.stringify(claims({ act: nested(depth) })));
+      expect(token.length).toBeLessThanOrEqual(MAX_TOKEN_BYTES);
+      await expect(verifyJwtSvid(token, svidOptions())).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_INVALID', message: expect.stringMatching(/nests more than/) });
+    }
+  });
+
+  it('a wide bomb (extra members, arrays, foreign trust domains at some level): ERR_JWT_CLAIM_INVALID', async () => {
+    const header = JSON.stringify({ alg: 'ES256', kid, typ: 'JWT' });
+    const wide = { sub: 'spiffe://charon.local/agent/a', act: { sub: 'spiffe://charon.local/agent/b', ...Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x${i}`, { act: {} }])) } };
+    const bombs = [wide, [nested(3), nested(3)], { sub: 'spiffe://charon.local/agent/a', act: { sub: 'spiffe://evil.example/agent/b' } }, { sub: 'spiffe://charon.local/agent/a', act: 'spiffe://charon.local/agent/b' }, { act: nested(2) }];
+    for (const act of bombs) {
+      await expect(verifyJwtSvid(await signTexts(header, JSON.stringify(claims({ act }))), svidOptions())).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_INVALID' });
+    }
   });
 
   it('a bomb of unbalanced brackets hidden in the payload (not JSON) is ERR_JWT_MALFORMED, no stack overflow', async () => {

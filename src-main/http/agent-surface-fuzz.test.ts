@@ -54,12 +54,15 @@ function snapshot(): { state: string; audit: { kind: string; decision: string }[
   }
 }
 
-/** What may change while bad input is refused: nothing, except decision records appended to the chain. */
-function expectOnlyDecisionsAdded(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>, allow: 'deny' | 'any'): void {
+/**
+ * What may change while bad input is refused: nothing, except records appended to the chain:
+ * gateway decisions (allow only where `allow` says so), or with `anyKind` the refusal records of another feature.
+ */
+function expectOnlyDecisionsAdded(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>, allow: 'deny' | 'any', anyKind = false): void {
   expect(after.state).toBe(before.state);
   expect(after.audit.slice(0, before.audit.length)).toEqual(before.audit);
   for (const added of after.audit.slice(before.audit.length)) {
-    expect(added.kind).toBe('gateway.decision');
+    if (!anyKind) expect(added.kind).toBe('gateway.decision');
     if (allow === 'deny') expect(added.decision).toBe('deny');
   }
 }
@@ -84,7 +87,7 @@ async function stillServing(): Promise<void> {
   expect(JSON.stringify(res.body)).toContain('alive');
 }
 
-const V1 = ['/v1/credentials', '/v1/attest/join-token', '/v1/attest/k8s', '/v1/introspect', '/v1/grant-requests', '/v1/nope', '/.well-known/jwks.json'];
+const V1 = ['/v1/token', '/v1/credentials', '/v1/attest/join-token', '/v1/attest/k8s', '/v1/introspect', '/v1/grant-requests', '/v1/nope', '/.well-known/jwks.json'];
 const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json-seq', '', 'APPLICATION/JSON'];
 
 const brokenJson = fc.oneof(
@@ -186,6 +189,46 @@ describe('JSON-RPC on /mcp: batches, unknown methods, hostile ids and params', (
         expect(snapshot().audit.length).toBe(before.audit.length);
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe('/v1/token (RFC 8693 token exchange)', () => {
+  const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+  const TOKEN_TYPES = ['urn:ietf:params:oauth:token-type:jwt', 'urn:ietf:params:oauth:token-type:access_token', 'urn:ietf:params:oauth:token-type:id_token', 'x'];
+
+  it('random forms with real, truncated, oversize and garbage tokens: a clear 4xx (OAuth error and Charon code), only refusal records added', async () => {
+    const tokens = fc.oneof(fc.constantFrom(token, `${token}x`, token.split('.').slice(0, 2).join('.'), 'garbage', '', 'a'.repeat(9000)), fc.string({ maxLength: 40 }));
+    const form = fc.record(
+      {
+        grant_type: fc.oneof(fc.constant(TOKEN_EXCHANGE), fc.constantFrom('client_credentials', 'authorization_code', ''), fc.string({ maxLength: 10 })),
+        subject_token: tokens,
+        subject_token_type: fc.constantFrom(...TOKEN_TYPES),
+        actor_token: tokens,
+        actor_token_type: fc.constantFrom(...TOKEN_TYPES),
+        requested_token_type: fc.constantFrom(...TOKEN_TYPES),
+        scope: fc.oneof(fc.constantFrom('tools:call', 'tools:call admin:*', '*', ''), fc.string({ maxLength: 20 })),
+        audience: fc.oneof(fc.webUrl(), fc.string({ maxLength: 20 })),
+        resource: fc.webUrl(),
+        expires_in: fc.oneof(fc.nat().map(String), fc.constantFrom('-1', '1e9', '0x10', '99999999999'), fc.string({ maxLength: 5 })),
+        acr_values: fc.string({ maxLength: 20 }),
+        authority: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(form, fc.option(fc.constantFrom('grant_type', 'subject_token', 'scope'), { nil: undefined }), fc.boolean(), async (fields, repeated, withAuth) => {
+        count('token exchange form');
+        const body = new URLSearchParams(Object.entries(fields));
+        if (repeated) body.append(repeated, 'again');
+        const before = snapshot();
+        const res = await rawRequest(`${h.url}/v1/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(withAuth ? auth() : {}) }, body: body.toString() });
+        expectClearAnswer(res);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        if (res.status === 400) expect((res.body as { error?: unknown }).error).toMatch(/^[a-z_]+$/);
+        expectOnlyDecisionsAdded(before, snapshot(), 'deny', true);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acrSchema, delegatedAuthoritySchema, type DelegatedAuthority } from '../../src-shared/delegation.js';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import type { ControlPlane } from '../app/control-plane.js';
-import { CharonError } from '../core/errors.js';
+import { CharonError, isStoreFault } from '../core/errors.js';
 import { scopeTokens } from './agent-schemas.js';
 import { readForm, sendJson } from './http-io.js';
 
@@ -31,7 +31,7 @@ export async function tokenRoute(plane: ControlPlane, req: IncomingMessage, res:
       delegation_id: delegation.id,
     });
   } catch (error) {
-    if (!(error instanceof CharonError) || error.code === 'ERR_STORE_BUSY' || error.code === 'ERR_PAYLOAD_TOO_LARGE' || error.code === 'ERR_UNSUPPORTED_MEDIA_TYPE') throw error;
+    if (!(error instanceof CharonError) || isStoreFault(error) || error.code === 'ERR_PAYLOAD_TOO_LARGE' || error.code === 'ERR_UNSUPPORTED_MEDIA_TYPE') throw error;
     const headers: Record<string, string> = error.code === 'ERR_DPOP_NONCE_REQUIRED' ? { 'dpop-nonce': plane.gateway.nonces.current() } : {};
     sendJson(res, 400, { error: oauthErrorOf(error.code), error_description: error.message, code: error.code }, headers);
   }

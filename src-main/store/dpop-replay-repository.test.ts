@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/control-plane.js';
 import { openSqliteStore, type Store } from './sqlite-store.js';
+import { PURGE_MARGIN_MS } from './dpop-replay-repository.js';
 
 const NOW = Date.UTC(2026, 10, 23, 9, 0, 0);
 const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
@@ -56,15 +57,30 @@ describe('sqliteDpopReplayRepository', () => {
     expect(dpopReplay.remember(JKT, 'jti-1', NOW + 60_000)).toBe(true);
   });
 
-  it('purges only entries whose acceptance window has ended', () => {
+  it('purges only entries whose acceptance window ended more than the margin ago', () => {
     const { dpopReplay } = open();
-    dpopReplay.remember(JKT, 'old', NOW - 1);
-    dpopReplay.remember(JKT, 'ending-now', NOW);
+    dpopReplay.remember(JKT, 'old', NOW - PURGE_MARGIN_MS - 1);
+    dpopReplay.remember(JKT, 'ending-at-the-horizon', NOW - PURGE_MARGIN_MS);
+    dpopReplay.remember(JKT, 'ended-a-moment-ago', NOW - 1);
     dpopReplay.remember(JKT, 'live', NOW + 60_000);
     expect(dpopReplay.purgeExpired(NOW)).toBe(1);
-    expect(dpopReplay.remember(JKT, 'ending-now', NOW)).toBe(false);
+    expect(dpopReplay.remember(JKT, 'ending-at-the-horizon', NOW - PURGE_MARGIN_MS)).toBe(false);
+    expect(dpopReplay.remember(JKT, 'ended-a-moment-ago', NOW - 1)).toBe(false);
     expect(dpopReplay.remember(JKT, 'live', NOW + 60_000)).toBe(false);
     expect(dpopReplay.remember(JKT, 'old', NOW + 60_000)).toBe(true);
+  });
+
+  it('refuses a forgotten proof presented after the clock stepped back past the purge horizon (it cannot be told from a replay)', () => {
+    const { dpopReplay } = open();
+    dpopReplay.remember(JKT, 'spent', NOW + 60_000);
+    // The clock was an hour ahead when the purge ran; then it was corrected.
+    dpopReplay.purgeExpired(NOW + 3_600_000);
+    expect(dpopReplay.remember(JKT, 'spent', NOW + 60_000)).toBe(false);
+    expect(dpopReplay.remember(JKT, 'fresh-but-ambiguous', NOW + 60_000)).toBe(false);
+    // A later purge with the corrected clock never moves the horizon back.
+    dpopReplay.purgeExpired(NOW);
+    expect(dpopReplay.remember(JKT, 'fresh-but-ambiguous', NOW + 60_000)).toBe(false);
+    expect(dpopReplay.remember(JKT, 'past-the-horizon', NOW + 3_600_000)).toBe(true);
   });
 
   it('records inside an outer transaction and forgets on its rollback', () => {

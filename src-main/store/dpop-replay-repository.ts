@@ -11,8 +11,24 @@ export function sqliteDpopReplayRepository(db: Db): DpopReplayStore {
   const insert = db.prepare('INSERT OR IGNORE INTO dpop_proofs (jkt, jti, expires_at) VALUES (?, ?, ?)');
   // Uses the dpop_proofs_expiry index.
   const purge = db.prepare('DELETE FROM dpop_proofs WHERE expires_at < ?');
+  // How far purges have forgotten, never moving back: after the clock jumps forward, a purge and a
+  // jump back, a proof from before the jump would otherwise look fresh and unseen. Purges keep a
+  // margin, so a clock stepped back by less than it loses nothing; a larger step fails closed
+  // (proofs refused) until the clock is past the horizon again.
+  const purgedUntil = db.prepare<[], number>(`SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${PURGED_UNTIL}'`).pluck();
+  const raisePurgedUntil = db.prepare(`INSERT INTO meta (key, value) VALUES ('${PURGED_UNTIL}', ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`);
+  const purgeAndRaise = db.transaction((now: number) => {
+    const horizon = now - PURGE_MARGIN_MS;
+    const n = purge.run(horizon).changes;
+    raisePurgedUntil.run(String(horizon));
+    return n;
+  });
   return {
-    remember: (jkt, jti, expiresAt) => insert.run(jkt, jti, expiresAt).changes === 1,
-    purgeExpired: (now) => purge.run(now).changes,
+    remember: (jkt, jti, expiresAt) => expiresAt >= (purgedUntil.get() ?? 0) && insert.run(jkt, jti, expiresAt).changes === 1,
+    purgeExpired: (now) => purgeAndRaise(now),
   };
 }
+
+const PURGED_UNTIL = 'dpop_proofs_purged_until';
+/** Spent proofs are kept this long past their window: clock steps back up to this size are harmless. */
+export const PURGE_MARGIN_MS = 10 * 60 * 1000;
