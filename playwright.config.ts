@@ -1,7 +1,8 @@
 // End-to-end tests drive the real headless control plane (`charon serve`, started by
 // e2e/global-setup.ts) through Debian's Chromium: Playwright's own browser download does
-// not work on these machines (DESIGN.md §6).
+// not work on these machines (DESIGN.md §6). Elsewhere see e2e/support/chromium.ts.
 import { defineConfig } from '@playwright/test';
+import { findChromium } from './e2e/support/chromium.js';
 
 export default defineConfig({
   testDir: './e2e',
@@ -18,7 +19,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     launchOptions: {
-      executablePath: process.env.CHARON_CHROMIUM ?? '/usr/bin/chromium',
+      executablePath: findChromium(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
     trace: 'retain-on-failure',

@@ -1,30 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app when an Electron binary is installed, else the headless
-// control plane. Electron's own entry points (require('electron'), its cli.js) download
-// the binary on first use, which fails on machines without network access, so this looks
-// for the binary on disk the same way electron/index.js does, without calling it.
+// control plane (electron-binary.mjs finds the binary without triggering Electron's download).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectronBinary } from './electron-binary.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
-
-/** The Electron executable, or null when none is installed. Never triggers a download. */
-function findElectronBinary() {
-  const packageDir = join(root, 'node_modules', 'electron');
-  const pathFile = join(packageDir, 'path.txt');
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (override) {
-    const candidate = join(override, relative || 'electron');
-    return existsSync(candidate) ? candidate : null;
-  }
-  if (!relative) return null;
-  const candidate = join(packageDir, 'dist', relative);
-  return existsSync(candidate) ? candidate : null;
-}
 
 function runOrExit(command, commandArgs) {
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
@@ -67,7 +51,7 @@ function supervise(command, commandArgs, env = process.env) {
   });
 }
 
-const electronBinary = findElectronBinary();
+const electronBinary = findElectronBinary(root);
 if (electronBinary) {
   if (!existsSync(join(root, 'out', 'main'))) {
     runOrExit(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
