@@ -3,6 +3,7 @@
 // the held call completes. Not approved in time, denied, or JIT off: the refusal says why.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { authorizeRoot } from '../test-support/delegation.js';
 import { openGatewayHarness, refusalOf, textOf, type GatewayHarness } from '../test-support/gateway-harness.js';
 import { approveWithPasskey, enrollOwner, nextGrantRequest } from '../test-support/passkey-owner.js';
 
@@ -33,7 +34,7 @@ async function setup(jit = true) {
   await h.grant({ agentId: 'held', environment: 'dev', servers: { everything: { tools: { 'get-sum': {} } } } });
   if (jit) await h.plane.handlers['jit.set']({ agentId: 'held', enabled: true });
   client = await agent.connect('/mcp');
-  return { h, auth, client };
+  return { h, auth, client, agent };
 }
 
 describe('just-in-time consent', () => {
@@ -87,5 +88,18 @@ describe('just-in-time consent', () => {
     const off = await refusalOf(client.callTool({ name: 'everything__add', arguments: { a: 1, b: 2 } }));
     expect(off.code).toBe('ERR_TOOL_NOT_ALLOWED');
     expect(h.plane.approvals.approvals.list()).toEqual([]);
+  });
+
+  it('a delegated token is never held: its authority comes from the chain, so its refused call fails at once and asks the owner nothing', { timeout: 30_000 }, async () => {
+    const { h, agent } = await setup();
+    const held = await authorizeRoot(h, agent);
+    const delegated = await h.connect(held.token.mcpTransport());
+    try {
+      const refused = await refusalOf(delegated.callTool({ name: 'everything__echo', arguments: { message: 'via a chain' } }));
+      expect(refused.code).toBe('ERR_TOOL_NOT_ALLOWED');
+      expect(h.plane.approvals.approvals.list()).toEqual([]);
+    } finally {
+      await delegated.close();
+    }
   });
 });

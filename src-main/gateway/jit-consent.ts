@@ -25,7 +25,8 @@ export interface JitConsentPort {
 export function withJitConsent(inner: GatewayBackend, jit: JitConsentPort): GatewayBackend {
   const decide = async (ctx: AgentContext, scope: SessionScope, method: DecidedMethod, params: Readonly<Record<string, unknown>>): Promise<Decision> => {
     const first = await inner.decide(ctx, scope, method, params);
-    if (first.allow || method !== 'tools/call' || first.code !== 'ERR_TOOL_NOT_ALLOWED' || first.rule !== 'policy' || !jit.enabled(ctx.agentId)) return first;
+    // A delegated token's authority comes from its delegator's chain, not from the owner's inbox: no JIT for it.
+    if (first.allow || method !== 'tools/call' || first.code !== 'ERR_TOOL_NOT_ALLOWED' || first.rule !== 'policy' || ctx.delegation !== null || !jit.enabled(ctx.agentId)) return first;
     const target = targetOf(scope, params.name);
     if (!target) return first;
     const subject = `${target.server}${TOOL_SEPARATOR}${target.tool}`;
