@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ControlPlane } from '../app/control-plane.js';
 import type { ConfigFile } from '../app/config.js';
 import { ManualClock } from '../core/clock.js';
+import type { DownstreamOptions } from '../gateway/downstream/downstream-manager.js';
 
 export interface TestPlane {
   readonly plane: ControlPlane;
@@ -19,9 +20,9 @@ export function tempDir(prefix = 'charon-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function openTestPlane(overrides: ConfigFile = {}, dataDir = tempDir()): Promise<TestPlane> {
+export async function openTestPlane(overrides: ConfigFile = {}, dataDir = tempDir(), downstream?: Partial<DownstreamOptions>): Promise<TestPlane> {
   const clock = new ManualClock(Date.UTC(2026, 10, 23, 9, 0, 0));
-  const plane = await ControlPlane.open({ dataDir, clock, overrides });
+  const plane = await ControlPlane.open({ dataDir, clock, overrides, ...(downstream ? { downstream } : {}) });
   return {
     plane,
     clock,

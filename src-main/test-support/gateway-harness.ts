@@ -12,6 +12,7 @@ import type { ServerConfig } from '../../src-shared/mcp-servers.js';
 import { CharonAgent } from '../agent-client/charon-agent.js';
 import { DpopKey } from '../agent-client/dpop-key.js';
 import type { ConfigFile } from '../app/config.js';
+import type { DownstreamOptions } from '../gateway/downstream/downstream-manager.js';
 import { everythingServer, filesystemServer, growingServer, memoryServer } from '../gateway/downstream/test-fixtures/servers.js';
 import { startAgentListener, type AgentListener } from '../http/agent-listener.js';
 import { openTestPlane, tempDir, type TestPlane } from './control-plane.js';
@@ -65,10 +66,12 @@ export interface GatewayHarnessOptions {
   readonly config?: ConfigFile;
   /** Which downstreams to configure (all but grow by default): files, everything, memory, pay, grow. */
   readonly servers?: readonly ('files' | 'everything' | 'memory' | 'pay' | 'grow')[];
+  /** Downstream timeouts and backoff (the defaults are a minute and more). */
+  readonly downstream?: Partial<DownstreamOptions>;
 }
 
 export async function openGatewayHarness(options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
-  const t = await openTestPlane(options.config ?? {});
+  const t = await openTestPlane(options.config ?? {}, undefined, options.downstream);
   const listener = await startAgentListener(t.plane, { port: 0 });
   const base = realpathSync(tempDir('charon-gw-files-'));
   const root = join(base, 'root');

@@ -16,6 +16,7 @@ export const hungServer = () => node([hungServerScript]);
 export const garbageServer = () => node([fixture('garbage-server.mjs')]);
 export const pagedServer = () => node([fixture('paged-server.mjs')]);
 export const growingServer = () => node([fixture('growing-server.mjs')]);
+export const misbehavingServer = () => node([fixture('misbehaving-server.mjs')]);
 
 /** Timers that fire only when the test says so; records every delay asked for. */
 export class ManualTimers implements Timers {
