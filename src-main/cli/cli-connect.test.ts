@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('charon server', () => {
-  it('lists the server added with --command/--arg/--env, and adds, imports and removes others', () => {
+  it('lists the server added with --command/--arg/--env, and adds, imports and removes others', { timeout: 60_000 }, () => {
     const list = json<{ name: string; config: { command: string; args: string[]; env: Record<string, string> } }[]>('server', 'list');
     expect(list.find((s) => s.name === 'memory')?.config).toEqual({ command: process.execPath, args: [memoryEntry], env: { MEMORY_FILE_PATH: join(dataDir, 'memory.jsonl'), UNUSED: '1' } });
     expect(json<{ name: string }>('server', 'add', 'remote', '--url', 'http://127.0.0.1:9/mcp').name).toBe('remote');
