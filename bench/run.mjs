@@ -11,7 +11,7 @@ import { table } from './lib/report.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '5' }, ms: { type: 'string', default: '800' }, concurrency: { type: 'string', default: '64' } } });
 const options = { rounds: Number(values.rounds), ms: Number(values.ms), concurrency: Number(values.concurrency) };
-const SUITES = ['credentials', 'verify-breakdown', 'durability', 'reaper', 'gateway'];
+const SUITES = ['credentials', 'verify-breakdown', 'durability', 'reaper', 'gateway', 'delegation'];
 const only = positionals.length > 0 ? positionals : SUITES;
 for (const name of only) if (!SUITES.includes(name)) throw new Error(`unknown bench "${name}"; one of: ${SUITES.join(', ')}`);
 const full = only.length === SUITES.length;
@@ -23,7 +23,8 @@ const { runDurability } = await import('./durability.mjs');
 const { runVerifyBreakdown } = await import('./verify-breakdown.mjs');
 const { runReaper } = await import('./reaper.mjs');
 const { runGateway } = await import('./gateway.mjs');
-const runners = { credentials: runCredentials, 'verify-breakdown': runVerifyBreakdown, durability: runDurability, reaper: runReaper, gateway: runGateway };
+const { runDelegation } = await import('./delegation.mjs');
+const runners = { credentials: runCredentials, 'verify-breakdown': runVerifyBreakdown, durability: runDurability, reaper: runReaper, gateway: runGateway, delegation: runDelegation };
 
 const started = Date.now();
 const loadBefore = os.loadavg();
@@ -36,6 +37,7 @@ console.log(`ratio = median over ${options.rounds} rounds of subject/baseline; i
 console.log(`sequential = one awaited at a time (raw baseline: synchronous crypto.sign/verify);`);
 console.log(`concurrent ${options.concurrency} = ${options.concurrency} in flight (raw baseline: callback crypto.sign/verify on the libuv threadpool, as WebCrypto).`);
 console.log(`breakdown rows (+ ...) add the steps of authority.verify one by one to jose alone; durability ratio = 'full' / 'normal' issuance.`);
+console.log(`delegation rows: exchange against direct issuance; verify of a 3-hop token against a direct one (same token again: the per-call path; first presentation: signature too).`);
 console.log(`gateway rows: echo tools/call, ratio = calls/s against the direct stdio client; sequential rows also carry p50/p99 added latency (printed above the table).`);
 console.log(`${os.cpus().length} CPUs, Node ${process.version}, databases in ${benchRoot}${benchRootIsTmpfs ? ' (tmpfs: fsync is free, set CHARON_BENCH_DIR)' : ''}; ${seconds.toFixed(0)} s; load average ${loadBefore[0].toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after.`);
 

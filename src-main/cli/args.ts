@@ -46,6 +46,8 @@ const options = {
   limit: { type: 'string' },
   // reaper
   action: { type: 'string', multiple: true },
+  // delegation
+  jkt: { type: 'string' },
 } as const;
 
 export type CliValues = ReturnType<typeof parse>['values'];

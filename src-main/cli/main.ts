@@ -6,6 +6,7 @@ import { toErrorPayload } from '../core/errors.js';
 import { intOption, parseCli, type ParsedArgs } from './args.js';
 import { agentCommand, joinTokenCommand } from './commands-agents.js';
 import { connectCommand } from './commands-connect.js';
+import { delegationCommand, traceCommand } from './commands-delegation.js';
 import { auditCommand, keysCommand } from './commands-keys-audit.js';
 import { grantCommand } from './commands-grants.js';
 import { serverCommand } from './commands-servers.js';
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit', 'grant', 'grants', 'server', 'servers', 'connect'];
   known.push('reaper', 'owner');
+  known.push('trace', 'delegation');
   if (!known.includes(command)) {
     process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -71,6 +73,10 @@ export async function main(argv: string[]): Promise<number> {
           return reaperCommand(plane, sub, args);
         case 'owner':
           return ownerCommand(plane, sub, args);
+        case 'trace':
+          return traceCommand(plane, args);
+        case 'delegation':
+          return delegationCommand(plane, sub, args);
       }
     });
   } finally {

@@ -31,6 +31,11 @@ Usage: charon <command> [options]
   reaper run [--action ID]...           apply every action but proposals, or only the given ones (a drift proposal needs its id)
   owner list | owner set <id> --state ACTIVE|DEPARTED|DISABLED [--reason R]
   grant verify <id>                     re-verify offline that the owner's passkey approved exactly this grant
+  delegation authorize <agent-id> --owner O [--scope S]... [--ttl SECONDS] [--file AUTHORITY.json] [--jkt THUMBPRINT]
+                                        the owner lets the agent act on their behalf: prints the root token of a chain
+  delegation show|revoke <delegation-id> [--reason R]    a hop; revoking takes every hop below it too
+  delegation graph [--owner O] [--agent ID] [--live]
+  trace <token>                         the chain of a delegated token back to the human: scope, authority, lifetime per hop
   server list
   server add <name> --command C [--arg A]... [--env K=V]... [--cwd D]     a stdio MCP server
   server add <name> --url U [--header K=V]...                            a Streamable HTTP MCP server

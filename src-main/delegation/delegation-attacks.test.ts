@@ -104,43 +104,34 @@ describe('forged chains: refused at use', () => {
   });
 
   it('a re-signed act chain (validly signed, but not the chain issued for its jti) → 401 ERR_DELEGATION_CHAIN_INVALID', async () => {
-    const claims = decodeJwt(b.token.token) as { jti: string; iat: number; exp: number; scope: string; cnf: { jkt: string }; acr: string; amr: string[] };
-    await h.plane.keyRing.refresh();
-    const resigned = await signJwtSvid(h.plane.keyRing.activeKey(), {
-      issuer: h.plane.config.issuer,
-      spiffeId: 'spiffe://charon.local/owner/alice',
-      audience: h.plane.config.audience,
-      jti: claims.jti,
-      scope: claims.scope,
-      env: 'dev',
-      issuedAt: claims.iat * 1000,
-      expiresAt: claims.exp * 1000,
-      dpopJkt: claims.cnf.jkt,
-      actors: [spiffe('b')],
-      acr: claims.acr,
-      amr: claims.amr,
-    });
+    const resigned = await resignWithIssuerKey(b.token.token, { actors: [spiffe('b')] });
     expect(await atGateway(holding(h, resigned, agent('b')))).toEqual({ status: 401, code: 'ERR_DELEGATION_CHAIN_INVALID' });
   });
 
   it("an act claim added to an agent's own credential → 401 ERR_DELEGATION_CHAIN_INVALID", async () => {
-    const own = await agent('b').token();
-    const claims = decodeJwt(own) as { jti: string; sub: string; iat: number; exp: number; scope: string; cnf: { jkt: string } };
-    const resigned = await signJwtSvid(h.plane.keyRing.activeKey(), {
-      issuer: h.plane.config.issuer,
-      spiffeId: claims.sub,
-      audience: h.plane.config.audience,
-      jti: claims.jti,
-      scope: claims.scope,
-      env: 'dev',
-      issuedAt: claims.iat * 1000,
-      expiresAt: claims.exp * 1000,
-      dpopJkt: claims.cnf.jkt,
-      actors: [spiffe('a'), spiffe('b')],
-    });
+    const resigned = await resignWithIssuerKey(await agent('b').token(), { actors: [spiffe('a'), spiffe('b')] });
     expect(await atGateway(holding(h, resigned, agent('b')))).toEqual({ status: 401, code: 'ERR_DELEGATION_CHAIN_INVALID' });
   });
 });
+
+/** The token's own claims, signed again with the issuer's real key, with other actors: what only a key thief could mint. */
+async function resignWithIssuerKey(token: string, change: { actors: string[] }): Promise<string> {
+  const claims = decodeJwt(token) as { jti: string; sub: string; iat: number; exp: number; scope: string; cnf: { jkt: string }; acr?: string; amr?: string[] };
+  await h.plane.keyRing.refresh();
+  return signJwtSvid(h.plane.keyRing.activeKey(), {
+    issuer: h.plane.config.issuer,
+    spiffeId: claims.sub,
+    audience: h.plane.config.audience,
+    jti: claims.jti,
+    scope: claims.scope,
+    env: 'dev',
+    issuedAt: claims.iat * 1000,
+    expiresAt: claims.exp * 1000,
+    dpopJkt: claims.cnf.jkt,
+    actors: change.actors,
+    ...(claims.acr ? { acr: claims.acr, amr: claims.amr ?? [] } : {}),
+  });
+}
 
 describe('actor and subject tokens', () => {
   it("an actor token of another agent: a delegated token, not the delegatee's own credential → invalid_request, ERR_DELEGATION_ACTOR_INVALID", async () => {
