@@ -74,10 +74,10 @@ async function framesWhile(page, ms, during) {
         const start = performance.now();
         const tick = () => {
           frames++;
-          if (performance.now() - start < duration) requestAnimationFrame(tick);
+          if (performance.now() - start < duration) globalThis.requestAnimationFrame(tick);
           else resolve((frames * 1000) / (performance.now() - start));
         };
-        requestAnimationFrame(tick);
+        globalThis.requestAnimationFrame(tick);
       }),
     ms,
   );
