@@ -4,7 +4,7 @@ import type { Environment } from '../../src-shared/domain.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CredentialAuthority } from '../authority/credential-authority.js';
 import type { Clock } from '../core/clock.js';
-import { checkAndRememberDpop } from '../crypto/dpop.js';
+import { checkAndRememberDpop, checkDpopSpendLater } from '../crypto/dpop.js';
 import { createDpopNonceSource, type DpopNonceSource } from '../crypto/dpop-nonce.js';
 import type { AgentContext } from '../gateway/agent-context.js';
 import { authenticate } from '../gateway/authenticate.js';
@@ -67,9 +67,13 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
       const agentSpiffeId = v.actors[v.actors.length - 1] ?? v.spiffeId;
       return { jti: v.jti, spiffeId: v.spiffeId, agentSpiffeId, scope: v.scope, env: v.env, dpopJkt: v.dpopJkt, expiresAt: v.expiresAt, agentId: v.credential.agentId, delegation };
     },
-    verifyDpopProof: async (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }) => {
-      // Spent proofs commit with the other writes of the same tick (decision records, other proofs).
-      await checkAndRememberDpop(proof, { ...expect, now: d.clock.now(), nonce }, { replay: d.store.dpopReplay, commit: d.store.groupCommit });
+    verifyDpopProof: async (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }, spendLater = false): Promise<(() => void) | undefined> => {
+      const now = d.clock.now();
+      // A decided call spends its proof in the commit of its decision record: one commit per call.
+      if (spendLater) return (await checkDpopSpendLater(proof, { ...expect, now, nonce }, { replay: d.store.dpopReplay })).spend;
+      // Other requests' proofs commit with the other writes of the same tick.
+      await checkAndRememberDpop(proof, { ...expect, now, nonce }, { replay: d.store.dpopReplay, commit: d.store.groupCommit });
+      return undefined;
     },
   };
   // The agent listener's own endpoints (renewal, introspection) accept an unbound token in every
@@ -88,7 +92,8 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
   const backend = d.jit ? withJitConsent(policyBackend, d.jit) : policyBackend;
   const gateway = new McpGateway({
     backend,
-    authenticate: (req, requestUrl) => authenticate(req, requestUrl, authDeps),
+    authenticate: (req, requestUrl, options) => authenticate(req, requestUrl, authDeps, options),
+    spendProof: (ctx) => (ctx.spendProof ? d.store.groupCommit(ctx.spendProof) : Promise.resolve()),
     knownServer: (name) => d.downstream.has(name),
     clock: d.clock,
     dpopNonce: () => nonces.current(),
@@ -103,5 +108,5 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
     const verified = await checkAndRememberDpop(String(proof), { method: req.method ?? 'POST', url: requestUrl, now: d.clock.now(), nonce }, { replay: d.store.dpopReplay });
     return verified.jkt;
   };
-  return { gateway, envelope, nonces, authenticateRequest, proofKeyFor, verifyDpopProof: authDeps.verifyDpopProof };
+  return { gateway, envelope, nonces, authenticateRequest, proofKeyFor, verifyDpopProof: async (proof, expect) => void (await authDeps.verifyDpopProof(proof, expect)) };
 }

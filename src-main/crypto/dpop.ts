@@ -189,10 +189,25 @@ export async function checkAndRememberDpop(
     readonly commit?: <T>(fn: () => T) => Promise<T>;
   },
 ): Promise<VerifiedDpopProof> {
-  const verified = await verifyDpopProof(proof, expect, deps);
-  const remember = (): boolean => deps.replay.remember(verified.jkt, verified.jti, proofExpiresAt(verified.iat, expect.maxAgeSeconds));
-  if (!(deps.commit ? await deps.commit(remember) : remember())) {
-    fail('ERR_DPOP_PROOF_REPLAYED', 'This DPoP proof was already used, or is older than the proofs already forgotten (has the clock stepped back?)');
-  }
+  const { verified, spend } = await checkDpopSpendLater(proof, expect, deps);
+  if (deps.commit) await deps.commit(spend);
+  else spend();
   return verified;
+}
+
+/**
+ * Verifies a proof now and leaves spending it to the caller, who runs `spend` inside its own
+ * commit (the gateway's decision record): one commit per call instead of two, and nothing is
+ * acted on before the proof is spent. `spend` throws ERR_DPOP_PROOF_REPLAYED for a used proof;
+ * once it succeeded, calling it again does nothing (a request decided twice spends once).
+ */
+export async function checkDpopSpendLater(proof: string, expect: DpopExpectation, deps: DpopDeps & { readonly replay: DpopReplayStore }): Promise<{ verified: VerifiedDpopProof; spend: () => void }> {
+  const verified = await verifyDpopProof(proof, expect, deps);
+  let spent = false;
+  const spend = (): void => {
+    if (spent) return;
+    if (!deps.replay.remember(verified.jkt, verified.jti, proofExpiresAt(verified.iat, expect.maxAgeSeconds))) fail('ERR_DPOP_PROOF_REPLAYED', 'This DPoP proof was already used, or is older than the proofs already forgotten (has the clock stepped back?)');
+    spent = true;
+  };
+  return { verified, spend };
 }

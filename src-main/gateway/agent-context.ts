@@ -29,4 +29,9 @@ export interface AgentContext {
   readonly expiresAt: number;
   /** Null for the agent's own credential. */
   readonly delegation: DelegationContext | null;
+  /**
+   * Set when the request's DPoP proof was verified but not spent yet: the decision's record runs
+   * it in the same commit (it throws ERR_DPOP_PROOF_REPLAYED for a used proof).
+   */
+  readonly spendProof?: () => void;
 }

@@ -79,7 +79,8 @@ export class PolicyGatewayBackend implements GatewayBackend {
         }
       }
     } catch (error) {
-      if (!(error instanceof CharonError) || isStoreFault(error)) throw error;
+      // A replayed DPoP proof (found when the record commits) is no decision at all.
+      if (!(error instanceof CharonError) || isStoreFault(error) || error.code === 'ERR_DPOP_PROOF_REPLAYED') throw error;
       refused = { code: error.code, message: error.message, rule: 'input' };
     }
     const auditSeq = await this.#record(ctx, method, target, 'deny', { ...refused, normalized, args: argumentsOf(method, params, true) });
@@ -270,7 +271,11 @@ export class PolicyGatewayBackend implements GatewayBackend {
       ...(ctx.delegation ? { sub: ctx.delegation.subject, act: ctx.delegation.actors, delegation: ctx.delegation.hopId, acr: ctx.delegation.acr } : {}),
     };
     const subject = target ? (method === 'resources/read' ? `${target.server}:${target.name}` : `${target.server}${TOOL_SEPARATOR}${target.name}`) : '-';
-    const record = await this.#d.groupCommit(() => this.#d.audit.append({ actor: ctx.spiffeId, kind: 'gateway.decision', subject, decision, details }));
+    // The request's DPoP proof is spent in the same commit: a replayed proof records nothing.
+    const record = await this.#d.groupCommit(() => {
+      ctx.spendProof?.();
+      return this.#d.audit.append({ actor: ctx.spiffeId, kind: 'gateway.decision', subject, decision, details });
+    });
     return record.seq;
   }
 

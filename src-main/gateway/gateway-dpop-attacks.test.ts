@@ -72,6 +72,26 @@ describe('a DPoP-bound token through the SDK client', () => {
     expectProofRefusal(await rawRequest(mcpUrl(), { method: 'POST', headers, body }), 'ERR_DPOP_PROOF_REPLAYED');
     await client.close();
   });
+
+  it('DPoP replayed concurrently on a decided call (its proof is spent in the commit of the decision): one call decided and forwarded, the other 401, one record', async () => {
+    const transport = agent.client.mcpTransport('/mcp');
+    const client = await h.connect(transport);
+    const headers = { ...MCP_HEADERS, authorization: `DPoP ${token}`, dpop: await proof(), 'mcp-session-id': transport.sessionId as string, 'mcp-protocol-version': '2025-06-18' };
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'everything__echo', arguments: { message: 'race me' } } });
+    const before = await h.headSeq();
+    const outcomes = await Promise.all(Array.from({ length: 4 }, () => rawRequest(mcpUrl(), { method: 'POST', headers, body })));
+    expect(outcomes.filter((o) => o.status === 200)).toHaveLength(1);
+    for (const o of outcomes.filter((x) => x.status !== 200)) expectProofRefusal(o, 'ERR_DPOP_PROOF_REPLAYED');
+    expect(await h.decisions(before)).toHaveLength(1);
+    await client.close();
+  });
+
+  it('DPoP proof of a decided call refused before its decision (unknown session) is spent all the same: replaying it is 401 ERR_DPOP_PROOF_REPLAYED', async () => {
+    const headers = { ...MCP_HEADERS, authorization: `DPoP ${token}`, dpop: await proof(), 'mcp-session-id': 'no-such-session', 'mcp-protocol-version': '2025-06-18' };
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'everything__echo', arguments: { message: 'x' } } });
+    expect(await rawRequest(mcpUrl(), { method: 'POST', headers, body })).toMatchObject({ status: 404, code: 'ERR_SESSION_NOT_FOUND' });
+    expectProofRefusal(await rawRequest(mcpUrl(), { method: 'POST', headers, body }), 'ERR_DPOP_PROOF_REPLAYED');
+  });
 });
 
 describe('proof attacks on a raw initialize', () => {

@@ -21,8 +21,10 @@ const BAD_INPUT: ReadonlySet<string> = new Set(['ERR_INVALID_INPUT', 'ERR_ARGUME
 
 export interface McpGatewayDeps {
   readonly backend: GatewayBackend;
-  /** Full credential check (and DPoP proof) on every request. */
-  readonly authenticate: (req: IncomingMessage, requestUrl: string) => Promise<AgentContext>;
+  /** Full credential check (and DPoP proof) on every request; with `spendProofLater` the proof's jti is left to `ctx.spendProof`. */
+  readonly authenticate: (req: IncomingMessage, requestUrl: string, options: { spendProofLater: boolean }) => Promise<AgentContext>;
+  /** Spends a proof left unspent, in a commit of its own (a decided request refused before its decision). */
+  readonly spendProof: (ctx: AgentContext) => Promise<void>;
   readonly knownServer: (name: string) => boolean;
   readonly clock: Clock;
   /** A fresh DPoP nonce (RFC 9449 §8) to send when a proof lacked the current one. */
@@ -79,37 +81,56 @@ export class McpGateway {
     const scope = this.#scopeOf(path);
     if (!scope) return refuse(404, new CharonError('ERR_NOT_FOUND', 'No such MCP server'));
 
+    const message = req.method === 'POST' ? jsonRpcMessage(body) : null;
+    const decided = message !== null && typeof message.method === 'string' && DECIDED.has(message.method) && message.id !== undefined;
+    const authFailure = (error: unknown): void => refuse(error instanceof CharonError && !isStoreFault(error) && error.code !== 'ERR_INTERNAL' ? 401 : 503, error);
     let ctx: AgentContext;
     try {
-      ctx = await this.#d.authenticate(req, `${origin}${path}`);
+      // A decided call's proof is spent in the commit of its decision record (one commit per call).
+      ctx = await this.#d.authenticate(req, `${origin}${path}`, { spendProofLater: decided });
     } catch (error) {
-      return refuse(error instanceof CharonError && !isStoreFault(error) && error.code !== 'ERR_INTERNAL' ? 401 : 503, error);
+      return authFailure(error);
     }
+    /** A decided request refused before its decision still spends its proof, so it cannot be replayed. */
+    const refuseEarly = async (status: number, error: CharonError): Promise<void> => {
+      try {
+        await this.#d.spendProof(ctx);
+      } catch (spendError) {
+        return authFailure(spendError);
+      }
+      refuse(status, error);
+    };
 
     const sessionId = req.headers['mcp-session-id'];
-    const message = req.method === 'POST' ? jsonRpcMessage(body) : null;
     if (req.method === 'POST' && !message) {
       return refuse(400, new CharonError('ERR_INVALID_INPUT', 'The body must be one JSON-RPC message (batches are not part of MCP since 2025-06-18)'));
     }
-    if (typeof sessionId === 'string' && sessionId.length > 128) return refuse(400, new CharonError('ERR_INVALID_INPUT', 'Malformed Mcp-Session-Id'));
+    if (typeof sessionId === 'string' && sessionId.length > 128) return refuseEarly(400, new CharonError('ERR_INVALID_INPUT', 'Malformed Mcp-Session-Id'));
 
     let transport: StreamableHTTPServerTransport;
     if (typeof sessionId === 'string') {
       const session = this.sessions.find(sessionId, ctx.agentId, scope);
       // Another agent's session is reported as unknown: no oracle for session ids.
-      if (!session) return refuse(404, new CharonError('ERR_SESSION_NOT_FOUND', 'Unknown or expired MCP session; initialize a new one'));
+      if (!session) return refuseEarly(404, new CharonError('ERR_SESSION_NOT_FOUND', 'Unknown or expired MCP session; initialize a new one'));
       session.lastUsedAt = this.#d.clock.now();
       session.ctx = ctx;
       transport = session.transport;
     } else if (message?.method === 'initialize') {
       transport = await this.#newSession(ctx, scope);
     } else {
-      return refuse(400, new CharonError('ERR_INVALID_INPUT', 'Mcp-Session-Id is required after initialize'));
+      return refuseEarly(400, new CharonError('ERR_INVALID_INPUT', 'Mcp-Session-Id is required after initialize'));
     }
 
     let auth: RequestAuth = { ctx };
-    if (message && typeof message.method === 'string' && DECIDED.has(message.method) && message.id !== undefined) {
-      const decision = await this.#d.backend.decide(ctx, scope, message.method as DecidedMethod, paramsOf(message));
+    if (decided && message) {
+      let decision: Decision;
+      try {
+        decision = await this.#d.backend.decide(ctx, scope, message.method as DecidedMethod, paramsOf(message));
+      } catch (error) {
+        // A replayed proof is an authentication failure; its decision was not recorded.
+        if (error instanceof CharonError && error.code === 'ERR_DPOP_PROOF_REPLAYED') return authFailure(error);
+        throw error;
+      }
       if (!decision.allow) {
         // A rate refusal is 429 with Retry-After (RFC 6585); every other refusal is 403.
         if (decision.code === 'ERR_RATE_LIMITED') return refuse(429, new CharonError(decision.code, decision.message), message.id, { 'retry-after': String(Math.max(1, Math.ceil((decision.retryAfterMs ?? 1000) / 1000))) });
