@@ -43,7 +43,7 @@ export type AuthenticationResponseInput = z.infer<typeof authenticationResponseS
 export type RegistrationResponseInput = z.infer<typeof registrationResponseSchema>;
 
 export const grantRequestIdSchema = z.string().regex(/^grq_[A-Za-z0-9_-]{10,64}$/, 'must be a grant request id (grq_…)');
-const ceremonyIdSchema = z.string().regex(/^cer_[A-Za-z0-9_-]{10,64}$/, 'must be a ceremony id (cer_…)');
+export const ceremonyIdSchema = z.string().regex(/^cer_[A-Za-z0-9_-]{10,64}$/, 'must be a ceremony id (cer_…)');
 const passkeyIdSchema = b64url.min(1).max(1024);
 
 export const passkeyRegisterBeginInput = z.strictObject({ label: z.string().min(1).max(80).optional() });

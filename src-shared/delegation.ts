@@ -4,6 +4,7 @@
 // epoch milliseconds.
 import { z } from 'zod';
 import type { Environment, LifecycleState } from './domain.js';
+import { authenticationResponseSchema, ceremonyIdSchema } from './approvals.js';
 import { envelopeSchema, serverGrantSchema, serverNameSchema } from './grant.js';
 import type { OwnerState } from './reaper.js';
 import { idSchema, reasonSchema, scopeTokenSchema } from './schemas.js';
@@ -133,6 +134,12 @@ export const delegationAuthorizeInput = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url SHA-256 JWK thumbprint')
     .optional(),
+  /**
+   * A fresh passkey assertion (user verified) over a ceremony from `delegation.authorizeBegin`:
+   * the chain then carries acr `urn:charon:acr:passkey-uv`; without one, `urn:charon:acr:operator`.
+   */
+  ceremonyId: ceremonyIdSchema.optional(),
+  assertion: authenticationResponseSchema.optional(),
 });
 
 export const delegationTraceInput = z.strictObject({ token: z.string().min(1).max(16_384) });

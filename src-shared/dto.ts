@@ -40,6 +40,11 @@ export interface CredentialDto {
   readonly rotatedTo: string | null;
 }
 
+export interface DelegationActClaim {
+  readonly sub: string;
+  readonly act?: DelegationActClaim;
+}
+
 export interface IssuedCredentialDto {
   readonly token: string;
   readonly credential: CredentialDto;
@@ -58,6 +63,10 @@ export interface IntrospectionDto {
   readonly env?: string;
   readonly token_type?: string;
   readonly cnf?: { readonly jkt: string };
+  /** A delegated token (RFC 8693 §4.1): the current actor, each prior actor nested in `act`. */
+  readonly act?: DelegationActClaim;
+  readonly acr?: string;
+  readonly amr?: readonly string[];
 }
 
 export interface VerifiedCredentialDto {

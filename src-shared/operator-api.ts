@@ -111,6 +111,7 @@ export const operatorInputs = {
   'delegation.graph': delegationGraphInput,
   'jit.list': emptyInput,
   'jit.set': jitSetInput,
+  'delegation.authorizeBegin': emptyInput,
   'delegation.authorize': delegationAuthorizeInput,
   'delegation.trace': delegationTraceInput,
   'delegation.get': delegationRefInput,
@@ -166,6 +167,8 @@ export interface OperatorOutputs {
   'delegation.graph': DelegationGraphDto;
   'jit.list': JitSettingDto[];
   'jit.set': JitSettingDto;
+  /** A passkey step-up ceremony for the next authorization (null when no passkey is enrolled). */
+  'delegation.authorizeBegin': PasskeyCeremonyDto | null;
   'delegation.authorize': DelegationIssuedDto;
   'delegation.trace': DelegationTraceDto;
   'delegation.get': DelegationDto;

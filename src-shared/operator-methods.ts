@@ -47,6 +47,7 @@ export const OPERATOR_METHODS = [
   'delegation.graph',
   'jit.list',
   'jit.set',
+  'delegation.authorizeBegin',
   'delegation.authorize',
   'delegation.trace',
   'delegation.get',

@@ -2,6 +2,7 @@ import type { IntrospectionDto } from '../../src-shared/dto.js';
 import { CharonError } from '../core/errors.js';
 import { agentIdOf } from '../core/spiffe-id.js';
 import type { VerifiedCredential } from '../authority/credential-authority.js';
+import { nestActors } from '../crypto/jwt-svid-issue.js';
 import type { ControlPlane } from './control-plane.js';
 
 export interface SvidResponse {
@@ -43,6 +44,8 @@ export class AgentApi {
 
   /** Another credential for the caller itself (a narrower scope, another audience). */
   async issueForSelf(caller: VerifiedCredential, request: { audience?: string; scope?: readonly string[]; ttlSeconds?: number }): Promise<SvidResponse> {
+    // A delegated token speaks for its owner, not for the agent holding it: it obtains nothing of the agent's own.
+    if (caller.chain !== null) throw new CharonError('ERR_FORBIDDEN', "A delegated token cannot obtain the agent's own credentials; use the agent's own");
     const { token, credential } = await this.#plane.authority.issue({ agentId: caller.credential.agentId, ...request, dpopJkt: caller.credential.dpopJkt }, caller.spiffeId);
     return this.#response(caller.spiffeId, token, credential.jti, credential.expiresAt);
   }
@@ -68,6 +71,8 @@ export class AgentApi {
         env: v.env,
         token_type: v.dpopJkt ? 'DPoP' : 'Bearer',
         ...(v.dpopJkt ? { cnf: { jkt: v.dpopJkt } } : {}),
+        // RFC 8693 §4.1 / RFC 7662: a delegated token's actors (outermost acts now) and the owner's assurance.
+        ...(v.actors.length > 0 ? { act: nestActors(v.actors), acr: v.acr ?? undefined, amr: [...v.amr] } : {}),
       };
     } catch (error) {
       if (error instanceof CharonError) return { active: false };

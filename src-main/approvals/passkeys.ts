@@ -27,7 +27,7 @@ export interface PasskeyServiceDeps {
 }
 
 /** Operator actions that need a fresh assertion of their own (beside approvals and passkey changes). */
-export type StepUpAction = 'keys.emergencyRotate';
+export type StepUpAction = 'keys.emergencyRotate' | 'delegation.authorize';
 
 interface Ceremony {
   readonly kind: 'register' | 'remove' | StepUpAction;

@@ -21,9 +21,14 @@ export interface SvidClaims {
   readonly amr?: readonly string[];
 }
 
+export interface ActClaim {
+  readonly sub: string;
+  readonly act?: ActClaim;
+}
+
 /** `act` nested as RFC 8693 §4.1 wants it: the outermost is the current actor, each prior actor nested inside. */
-export function nestActors(actors: readonly string[]): Record<string, unknown> | undefined {
-  let act: Record<string, unknown> | undefined;
+export function nestActors(actors: readonly string[]): ActClaim | undefined {
+  let act: ActClaim | undefined;
   for (const sub of actors) act = act ? { sub, act } : { sub };
   return act;
 }

@@ -189,10 +189,12 @@ describe('actor and subject tokens', () => {
     expect(await atGateway(holding(h, b.token.token, { ...agent('d'), key: null }))).toEqual({ status: 401, code: 'ERR_DPOP_BOUND_TOKEN_AS_BEARER' });
   });
 
-  it('a delegated token cannot be renewed into the actor\'s own credential → ERR_FORBIDDEN', async () => {
-    const response = await b.token.fetch(`${h.url}/v1/credentials/rotate`, { method: 'POST' });
-    expect(response.status).toBe(403);
-    expect(((await response.json()) as { code: string }).code).toBe('ERR_FORBIDDEN');
+  it("a delegated token cannot be renewed, nor turned into the actor's own credential → ERR_FORBIDDEN", async () => {
+    for (const [path, body] of [['/v1/credentials/rotate', undefined], ['/v1/credentials', '{}']] as const) {
+      const response = await b.token.fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { code: string }).code).toBe('ERR_FORBIDDEN');
+    }
   });
 });
 

@@ -77,6 +77,16 @@ describe('three hops: owner → a → b → c through the gateway', () => {
     expect(rc?.authority?.servers.files?.tools).toHaveProperty('read_text_file');
   });
 
+  it('introspection (RFC 7662) shows the owner as sub and the actors nested in act, the current one outermost', async () => {
+    expect(await h.plane.handlers['credentials.introspect']({ token: chain.c.token.token })).toMatchObject({
+      active: true,
+      sub: 'spiffe://charon.local/owner/alice',
+      act: { sub: spiffe('c'), act: { sub: spiffe('b'), act: { sub: spiffe('a') } } },
+      acr: 'urn:charon:acr:operator',
+      token_type: 'DPoP',
+    });
+  });
+
   it('the graph shows the owner and the three agents, one edge per hop', async () => {
     const graph = await h.plane.handlers['delegation.graph']({ ownerId: 'alice' });
     expect(graph.edges.map((e) => [e.source, e.target])).toEqual([

@@ -73,6 +73,8 @@ export interface AuthorizeRequest {
   readonly audience?: string;
   readonly ttlSeconds?: number;
   readonly dpopJkt?: string;
+  /** How the owner authenticated this authorization (verified by the caller); default the operator channel alone. */
+  readonly assurance?: { readonly acr: Acr; readonly amr: readonly string[] };
 }
 
 /** A token-exchange request as RFC 8693 names it, already parsed. */
@@ -95,7 +97,7 @@ export interface Issued {
   readonly delegation: DelegationRecord;
 }
 
-/** The root's assurance: an owner acting over the operator channel (no passkey assertion yet). */
+/** The root's assurance without a passkey step-up: an owner acting over the operator channel. */
 const OPERATOR_ASSURANCE = { acr: 'urn:charon:acr:operator', amr: ['operator'] } as const;
 
 export class DelegationService {
@@ -111,7 +113,7 @@ export class DelegationService {
   async authorize(request: AuthorizeRequest, actor: string): Promise<Issued> {
     const d = this.#d;
     const subject = ownerSpiffeId(d.trustDomain, request.ownerId);
-    const refusal = { actor, kind: 'delegation.authorize', subject, details: { agentId: request.agentId } };
+    const refusal = { actor, kind: 'delegation.authorize', subject, details: { agentId: request.agentId, acr: request.assurance?.acr ?? OPERATOR_ASSURANCE.acr } };
     const now = d.clock.now();
     const terms = this.#refusedOrValue(refusal, () => {
       const identity = d.identities.get(request.agentId);
@@ -146,8 +148,8 @@ export class DelegationService {
         scope: terms.scope,
         environment: terms.identity.environment,
         authority: request.authority ?? null,
-        ...OPERATOR_ASSURANCE,
-        amr: [...OPERATOR_ASSURANCE.amr],
+        acr: (request.assurance ?? OPERATOR_ASSURANCE).acr,
+        amr: [...(request.assurance ?? OPERATOR_ASSURANCE).amr],
         dpopJkt: terms.jkt,
         issuedAt: now,
         expiresAt: terms.expiresAt,
