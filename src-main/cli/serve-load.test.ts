@@ -4,9 +4,8 @@
 // with `charon audit verify`, resident memory flat after warm-up. Latency percentiles are reported.
 // `npm run soak` runs the same test for longer with more agents (CHARON_SOAK_SECONDS).
 import { afterAll, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import { tempDir } from '../test-support/control-plane.js';
-import { assertBuilt, charon, startServe, type Served } from '../test-support/cli.js';
+import { assertBuilt, charon, discardServe, startServe, type Served } from '../test-support/cli.js';
 import { writeProofFigures } from '../test-support/proof-figures.js';
 import { allowedWithoutRecord, attestAgents, decisionRows, drive, emptyStats, percentile, prepareDataDir, rssOf } from '../test-support/serve-load.js';
 
@@ -18,13 +17,7 @@ const WARM_UP_MS = 3000;
 const dataDir = tempDir('charon-load-');
 let served: Served | null = null;
 
-afterAll(async () => {
-  if (served && served.child.exitCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => discardServe(served, dataDir));
 
 it(`${AGENTS} agents for ${SECONDS} s: only intended denials, every decision audited, the chain verifies, memory flat`, async () => {
   assertBuilt();

@@ -11,7 +11,7 @@ import { openRawDb } from '../test-support/raw-db.js';
 
 let h: GatewayHarness;
 let client: Client;
-const figures = { busyFaults: 0, fullFaults: 0, refusedCalls: 0, forwardedDuringFault: 0, recordsWithoutEffect: 0, resumedAfterFault: 0 };
+const figures = { busyFaults: 0, fullFaults: 0, refusedCalls: 0, forwardedDuringFault: 0, resumedAfterFault: 0 };
 
 const charge = (amount: string) => client.callTool({ name: 'pay__charge', arguments: { amount } });
 

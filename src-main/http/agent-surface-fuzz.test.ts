@@ -14,6 +14,8 @@ let h: GatewayHarness;
 let token: string;
 let session: string;
 const tried: Record<string, number> = {};
+/** What went wrong, counted as it happened (the assertions fail the test; these numbers go in the report). */
+const observed = { serverErrors: 0, stateChangesOutsideDecisions: 0, heapGrowthBytes: 0 };
 const count = (what: string, n = 1): void => {
   tried[what] = (tried[what] ?? 0) + n;
 };
@@ -31,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const total = Object.values(tried).reduce((a, b) => a + b, 0);
-  writeProofFigures('fuzz', { inputsTried: total, byKind: tried, crashes: 0, serverErrors: 0, stateChangesOutsideDecisions: 0 });
+  writeProofFigures('fuzz', { inputsTried: total, byKind: tried, ...observed });
   await h?.close();
 });
 
@@ -59,6 +61,7 @@ function snapshot(): { state: string; audit: { kind: string; decision: string }[
  * gateway decisions (allow only where `allow` says so), or with `anyKind` the refusal records of another feature.
  */
 function expectOnlyDecisionsAdded(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>, allow: 'deny' | 'any', anyKind = false): void {
+  if (after.state !== before.state) observed.stateChangesOutsideDecisions++;
   expect(after.state).toBe(before.state);
   expect(after.audit.slice(0, before.audit.length)).toEqual(before.audit);
   for (const added of after.audit.slice(before.audit.length)) {
@@ -73,6 +76,7 @@ function expectOnlyDecisionsAdded(before: ReturnType<typeof snapshot>, after: Re
  */
 function expectClearAnswer(res: Refusal): void {
   const shown = JSON.stringify(res.body).slice(0, 300);
+  if (res.status >= 500) observed.serverErrors++;
   expect(res.status, shown).toBeLessThan(500);
   if (res.status >= 400 && res.code === undefined) {
     expect((res.body as { error?: { code?: unknown; message?: unknown } }).error, shown).toMatchObject({ code: expect.any(Number), message: expect.any(String) });
@@ -257,7 +261,7 @@ describe('oversize input', () => {
       expect(await mcp(junk)).toMatchObject({ status: 400, code: 'ERR_INVALID_INPUT' });
     }
     const growth = (settledHeapBytes()) - heapBefore;
-    tried.heapGrowthBytes = growth;
+    observed.heapGrowthBytes = growth;
     expect(growth).toBeLessThan(32 * 1024 * 1024);
   });
 });

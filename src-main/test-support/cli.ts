@@ -1,6 +1,6 @@
 // Runs the built `charon` command (npm test builds first; run `npm run build` before vitest alone).
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
@@ -40,6 +40,15 @@ export async function startServe(dataDir: string, extra: string[] = [], port = 0
     child.once('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
   });
   return { child, exited, ...ready };
+}
+
+/** Kills a serve still running (a failed test) and removes its data directory. */
+export async function discardServe(served: Served | null, dataDir: string): Promise<void> {
+  if (served && served.child.exitCode === null) {
+    served.child.kill('SIGKILL');
+    await served.exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 /** `cli(...)` and `json(...)` bound to a data directory chosen per test. */
