@@ -141,6 +141,16 @@ describe('OAuth attacks', () => {
     expect((await refresh(other, fresh.body.refresh_token as string)).body.code).toBe('ERR_OAUTH_INVALID_GRANT');
   });
 
+  it('refresh token reuse in a race: two concurrent refreshes with one token, one is refused and the family is revoked', { timeout: 30_000 }, async () => {
+    const approved = await approvedCode();
+    const issued = await exchange(approved);
+    const replies = await Promise.all([refresh(approved.clientId, issued.body.refresh_token as string), refresh(approved.clientId, issued.body.refresh_token as string)]);
+    expect(replies.map((r) => r.body.code ?? 'ok').sort()).toEqual(['ERR_OAUTH_REFRESH_REUSED', 'ok']);
+    const winner = replies.find((r) => r.status === 200);
+    expect((await refresh(approved.clientId, winner?.body.refresh_token as string)).body.code).toBe('ERR_OAUTH_INVALID_GRANT');
+    expect(await gatewayStatus(winner?.body.access_token as string)).toBe(401);
+  });
+
   it('a resource indicator for another resource: invalid_target, nothing is requested', async () => {
     const clientId = (await register()).body.client_id as string;
     const { challenge } = pkce();

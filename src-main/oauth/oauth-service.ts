@@ -216,8 +216,15 @@ export class OAuthService {
     if (resource !== null && resource !== a.resource) throw new CharonError('ERR_OAUTH_INVALID_TARGET', 'resource must be the one the authorization was made with');
     if (this.#d.requestState(a.requestId) !== 'APPROVED') throw new CharonError('ERR_OAUTH_ACCESS_DENIED', 'The owner has not approved this authorization');
     const familyId = newId('rtf');
-    if (!this.#d.repo.spendCode(a.id, now, familyId)) throw new CharonError('ERR_OAUTH_CODE_REUSED', 'This authorization code was already used');
-    return this.#issue({ clientId, agentId: a.agentId, resource: a.resource, familyId, jkt });
+    return this.#issue({ clientId, agentId: a.agentId, resource: a.resource, familyId, jkt }, {
+      claim: () => this.#d.repo.spendCode(a.id, this.#d.clock.now(), familyId),
+      lost: () => {
+        // Spent concurrently by another request: whoever holds that family is suspect too.
+        const other = this.#d.repo.authorization(a.id)?.familyId;
+        if (other) this.#revokeFamily(other, 'authorization code reused concurrently');
+        return new CharonError('ERR_OAUTH_CODE_REUSED', 'This authorization code was already used; the tokens issued on it are revoked');
+      },
+    });
   }
 
   async #refresh(form: AuthorizeParams, clientId: string, jkt: string | null): Promise<TokenResponse> {
@@ -237,22 +244,36 @@ export class OAuthService {
     if (r.jkt !== null && r.jkt !== jkt) throw new CharonError('ERR_OAUTH_INVALID_GRANT', 'This refresh token is DPoP-bound: send a proof with the same key');
     const resource = form.get('resource');
     if (resource !== null && resource !== r.resource) throw new CharonError('ERR_OAUTH_INVALID_TARGET', 'resource must be the one the family was issued for');
-    if (!this.#d.repo.useRefresh(hash, this.#d.clock.now())) {
-      this.#revokeFamily(r.familyId, 'refresh token reused concurrently');
-      throw new CharonError('ERR_OAUTH_REFRESH_REUSED', 'This refresh token was already used; its whole family is revoked');
-    }
-    return this.#issue({ clientId, agentId: r.agentId, resource: r.resource, familyId: r.familyId, jkt: r.jkt });
+    return this.#issue({ clientId, agentId: r.agentId, resource: r.resource, familyId: r.familyId, jkt: r.jkt }, {
+      claim: () => this.#d.repo.useRefresh(hash, this.#d.clock.now()),
+      lost: () => {
+        this.#revokeFamily(r.familyId, 'refresh token reused concurrently');
+        return new CharonError('ERR_OAUTH_REFRESH_REUSED', 'This refresh token was already used; its whole family is revoked');
+      },
+    });
   }
 
-  async #issue(f: { clientId: string; agentId: string; resource: string; familyId: string; jkt: string | null }): Promise<TokenResponse> {
+  /**
+   * Issues the access token, then spends what was presented (`claim`: the code or the old
+   * refresh token, compare-and-set) and stores the new refresh token in one transaction. A
+   * failed issuance so leaves the presented grant unspent, and a retry is no "reuse"; a lost
+   * race revokes the access token just issued, then `lost` says what to do and to answer.
+   */
+  async #issue(f: { clientId: string; agentId: string; resource: string; familyId: string; jkt: string | null }, spend: { claim: () => boolean; lost: () => CharonError }): Promise<TokenResponse> {
     const access = await this.#d.issueAccess(f.agentId, { clientId: f.clientId, familyId: f.familyId }, f.jkt);
     const refreshToken = newSecret();
     const now = this.#d.clock.now();
     const record: RefreshTokenRecord = { tokenHash: sha256Hex(refreshToken), familyId: f.familyId, clientId: f.clientId, agentId: f.agentId, resource: f.resource, jkt: f.jkt, state: 'ACTIVE', accessJti: access.jti, createdAt: now, expiresAt: now + REFRESH_TTL_MS, usedAt: null };
-    this.#d.tx.transact(() => {
+    const claimed = this.#d.tx.transact(() => {
+      if (!spend.claim()) return false;
       this.#d.repo.insertRefresh(record);
       this.#d.audit.append({ actor: `oauth-client:${f.clientId}`, kind: 'oauth.token', subject: f.clientId, decision: 'allow', details: { agentId: f.agentId, familyId: f.familyId, jti: access.jti, dpopBound: f.jkt !== null, resource: f.resource } });
+      return true;
     });
+    if (!claimed) {
+      this.#d.revokeAccess([access.jti], 'issued on a grant that was spent concurrently');
+      throw spend.lost();
+    }
     return { access_token: access.token, token_type: f.jkt ? 'DPoP' : 'Bearer', expires_in: Math.max(1, Math.floor((access.expiresAt - now) / 1000)), refresh_token: refreshToken, scope: OAUTH_SCOPE };
   }
 
