@@ -46,8 +46,25 @@ interface ChainColumns {
 
 function chainOf(r: ChainColumns): ChainState | null {
   if (r.d_id === null || r.d_owner === null) return null;
-  const rows = JSON.parse(r.d_hops ?? '[]') as (Omit<ChainHopState, 'narrowed'> & { k: number; narrowed: number })[];
-  const hops = rows.sort((a, b) => a.k - b.k).map(({ k: _k, narrowed, ...hop }) => ({ ...hop, narrowed: narrowed === 1 }));
+  const hops = (r.d_hops ?? '')
+    .split('\x1e')
+    .filter(Boolean)
+    .map((text) => text.split('\x1f'))
+    .sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([, id, parentId, depth, agentId, scope, environment, acr, dpopJkt, expiresAt, state, agentState, narrowed]): ChainHopState => ({
+      id: id as string,
+      parentId: parentId || null,
+      depth: Number(depth),
+      agentId: agentId as string,
+      scope: scope as string,
+      environment: environment as Environment,
+      acr: acr as ChainHopState['acr'],
+      dpopJkt: dpopJkt || null,
+      expiresAt: Number(expiresAt),
+      state: state as ChainHopState['state'],
+      agentState: (agentState || null) as LifecycleState | null,
+      narrowed: narrowed === '1',
+    }));
   return { hopId: r.d_id, ownerId: r.d_owner, ownerState: r.d_owner_state, hops };
 }
 
@@ -56,11 +73,13 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
     VALUES (@jti, @agentId, @spiffeId, @audience, @scope, @environment, @kid, @issuedAt, @expiresAt, @state, @dpopJkt, @rotatedTo)`);
   const get = db.prepare<[string], Row>('SELECT * FROM credentials WHERE jti = ?');
   // The verify hot path, one read: the credential, its agent's state and, for a delegated token,
-  // every hop of its chain with the state of that hop's agent and of the owner at the root.
+  // every hop of its chain with the state of that hop's agent and of the owner at the root. The
+  // hops come back as one string (fields split by U+001F, hops by U+001E; no stored value holds a
+  // control character): building JSON here and parsing it back cost three times as much.
   const getWithState = db.prepare<[string], Row & ChainColumns>(
     `SELECT c.*, i.state AS identity_state, d.id AS d_id, d.owner_id AS d_owner, coalesce(o.state, 'ACTIVE') AS d_owner_state,
-      (SELECT json_group_array(json_object('k', p.key, 'id', h.id, 'parentId', h.parent_id, 'depth', h.depth, 'agentId', h.agent_id, 'scope', h.scope,
-          'environment', h.environment, 'acr', h.acr, 'dpopJkt', h.dpop_jkt, 'expiresAt', h.expires_at, 'state', h.state, 'agentState', ia.state, 'narrowed', h.authority IS NOT NULL))
+      (SELECT group_concat(concat_ws(char(31), p.key, h.id, ifnull(h.parent_id, ''), h.depth, h.agent_id, h.scope, h.environment, h.acr, ifnull(h.dpop_jkt, ''),
+          h.expires_at, h.state, ifnull(ia.state, ''), h.authority IS NOT NULL), char(30))
         FROM json_each(d.path) p JOIN delegations h ON h.id = p.value LEFT JOIN identities ia ON ia.id = h.agent_id) AS d_hops
     FROM credentials c JOIN identities i ON i.id = c.agent_id LEFT JOIN delegations d ON d.jti = c.jti LEFT JOIN owners o ON o.id = d.owner_id
     WHERE c.jti = ?`,
