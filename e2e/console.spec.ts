@@ -31,7 +31,7 @@ test('register an agent, hand out a join token, kill another, and see the audit 
   await agent.getByRole('button', { name: 'Create join token for e2e-agent' }).click();
   const tokenDialog = page.getByRole('dialog', { name: 'Join token for e2e-agent' });
   await expect(tokenDialog).toBeVisible();
-  const token = (await tokenDialog.getByTestId('join-token').textContent())?.trim() ?? '';
+  const token = (await tokenDialog.getByTestId('one-time-secret').textContent())?.trim() ?? '';
   expect(token.length).toBeGreaterThanOrEqual(16);
   await tokenDialog.getByRole('button', { name: 'Done' }).click();
   await expect(tokenDialog).toBeHidden();

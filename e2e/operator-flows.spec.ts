@@ -53,6 +53,17 @@ async function mcpClient(agentUrl: string, svid: string): Promise<Client> {
   return client;
 }
 
+/** The HTTP status of an MCP initialize on the gateway with this credential. */
+async function mcpInitialize(agentUrl: string, token: string): Promise<number> {
+  const response = await fetch(new URL('/mcp', agentUrl), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } } }),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
 test('register, approve with a passkey, watch decisions stream, revoke and see the next call denied, reap', async ({ page }) => {
   const { bridgeUrl, agentUrl } = running().ready;
   const operator = operatorFor(bridgeUrl);
@@ -61,6 +72,18 @@ test('register, approve with a passkey, watch decisions stream, revoke and see t
   const inventory = new IdentitiesPage(page);
   const approvals = new ApprovalsPage(page);
   const audit = new AuditPage(page);
+  // A stand-in for the OS notification centre, already allowed: records what the console announces.
+  await page.addInitScript(() => {
+    const shown: string[] = [];
+    // Called with `new` by the console; a plain function is a constructor too.
+    const RecordingNotification = Object.assign(
+      function record(title: string, options?: { body?: string }) {
+        shown.push(`${title}: ${options?.body ?? ''}`);
+      },
+      { permission: 'granted', requestPermission: () => Promise.resolve('granted') },
+    );
+    Object.assign(globalThis, { Notification: RecordingNotification, shownNotifications: shown });
+  });
   await shell.open(bridgeUrl);
   await expect(shell.live).toHaveText('● live');
   await addVirtualAuthenticator(page);
@@ -83,6 +106,7 @@ test('register, approve with a passkey, watch decisions stream, revoke and see t
     expect(requested.status).toBe(201);
     await expect(shell.badge('approvals')).toContainText('1');
     await expect(page).toHaveTitle('(1) Charon');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { shownNotifications: string[] }).shownNotifications)).toEqual(['Charon: approval requested: scout asks for a grant (risk: write)']);
     const card = approvals.request('scout', 2);
     await expect(card).toContainText('Risk: write');
     await expect(card).toContainText('Keep notes on what I find');
@@ -104,18 +128,28 @@ test('register, approve with a passkey, watch decisions stream, revoke and see t
     await expect(audit.newest).toContainText('allow');
   });
 
-  await test.step('revoke in the inventory: the next gateway call is refused', async () => {
+  let rotated = '';
+  await test.step("rotate the agent's live credential from the inventory", async () => {
     await shell.show('Identities');
     const detail = await inventory.manage('scout');
+    const credentials = detail.getByRole('list', { name: 'Live credentials of scout' });
+    await expect(credentials.getByRole('meter')).toHaveCount(1);
+    await credentials.getByRole('button', { name: /^Rotate credential/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'New credential for scout' });
+    rotated = (await dialog.getByTestId('one-time-secret').textContent())?.trim() ?? '';
+    expect(rotated.split('.')).toHaveLength(3);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    // The old one is refused at once; the new one works.
+    expect(await mcpInitialize(agentUrl, svid)).toBe(401);
+    expect(await mcpInitialize(agentUrl, rotated)).toBe(200);
+  });
+
+  await test.step('revoke in the inventory: the next gateway call is refused', async () => {
+    const detail = inventory.detail('scout');
     await detail.getByRole('button', { name: 'Revoke scout' }).click();
     await inventory.confirm('Revoke scout?', 'Revoke', 'e2e: revoked from the inventory');
     await expect(inventory.row('scout')).toContainText('REVOKED');
-    const refused = await fetch(new URL('/mcp', agentUrl), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${svid}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } } }),
-    });
-    expect(refused.status).toBe(401);
+    expect(await mcpInitialize(agentUrl, rotated)).toBe(401);
   });
 
   await test.step('preview the reaper and apply one action', async () => {

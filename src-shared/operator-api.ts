@@ -56,6 +56,7 @@ import {
   listIdentitiesInput,
   registerIdentityInput,
   revokeCredentialInput,
+  rotateCredentialInput,
   revokeIdentityInput,
   rotateKeysInput,
   tokenInput,
@@ -75,6 +76,7 @@ export const operatorInputs = {
   'credentials.issue': issueCredentialInput,
   'credentials.list': listCredentialsInput,
   'credentials.revoke': revokeCredentialInput,
+  'credentials.rotate': rotateCredentialInput,
   'credentials.introspect': tokenInput,
   'credentials.verify': verifyTokenInput,
   'keys.list': emptyInput,
@@ -130,6 +132,7 @@ export interface OperatorOutputs {
   'credentials.issue': IssuedCredentialDto;
   'credentials.list': CredentialDto[];
   'credentials.revoke': CredentialDto;
+  'credentials.rotate': IssuedCredentialDto;
   'credentials.introspect': IntrospectionDto;
   'credentials.verify': VerifiedCredentialDto;
   'keys.list': SigningKeyDto[];

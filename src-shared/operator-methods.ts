@@ -11,6 +11,7 @@ export const OPERATOR_METHODS = [
   'credentials.issue',
   'credentials.list',
   'credentials.revoke',
+  'credentials.rotate',
   'credentials.introspect',
   'credentials.verify',
   'keys.list',

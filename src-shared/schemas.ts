@@ -65,6 +65,9 @@ export const listCredentialsInput = z.strictObject({ agentId: idSchema.optional(
 
 export const revokeCredentialInput = z.strictObject({ jti: z.string().min(1).max(128), reason: reasonSchema });
 
+/** Replace a live credential by a new one with the same audience, scope and key binding. */
+export const rotateCredentialInput = z.strictObject({ jti: z.string().min(1).max(128) });
+
 export const tokenInput = z.strictObject({ token: compactJwtSchema });
 
 export const verifyTokenInput = z.strictObject({ token: compactJwtSchema, audience: z.string().min(1).max(512).optional() });

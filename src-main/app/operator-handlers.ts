@@ -1,6 +1,7 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { ControlPlane } from './control-plane.js';
 import { approvalHandlers } from './approval-handlers.js';
+import { credentialHandlers } from './credential-handlers.js';
 import { delegationHandlers } from './delegation-handlers.js';
 import { grantHandlers } from './grant-handlers.js';
 import { jitHandlers } from './jit-handlers.js';
@@ -59,6 +60,7 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     'audit.verify': async () => checkpointer.verify(),
     ...grantHandlers(plane),
     ...serverHandlers(plane),
+    ...credentialHandlers(plane),
     ...reaperHandlers(plane),
     ...approvalHandlers(plane),
     ...delegationHandlers(plane),

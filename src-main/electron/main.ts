@@ -7,13 +7,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
+import { approvalNotice } from '../../src-shared/approval-notice.js';
 import type { OperatorEventMessage } from '../../src-shared/operator-api.js';
 import { ControlPlane } from '../app/control-plane.js';
 import { defaultDataDir } from '../app/data-dir.js';
 import { startHousekeeping } from '../app/housekeeping.js';
 import { electronSafeStorageProvider } from '../app/master-key.js';
 import { subscribeOperatorEvents } from '../app/operator-events.js';
-import { agentIdOf } from '../core/spiffe-id.js';
 import { startAgentListener } from '../http/agent-listener.js';
 import { startOperatorBridge } from '../http/operator-bridge.js';
 import { OPERATOR_EVENT_CHANNEL } from './channels.js';
@@ -103,7 +103,8 @@ function watchEvents(plane: ControlPlane, presence: Presence | null): void {
     const record = message.data;
     if (!record.kind.startsWith('grant.')) return;
     recount();
-    if (record.kind === 'grant.request' && record.decision !== 'deny') presence?.notifyRequest(agentIdOf(plane.config.trustDomain, record.subject) ?? record.subject);
+    const notice = approvalNotice(record);
+    if (notice) presence?.notifyRequest(notice.body);
   });
 }
 

@@ -11,8 +11,8 @@ export interface PresenceOptions {
 
 export interface Presence {
   setPending(count: number): void;
-  /** Announces a grant request by `agentId`; clicking it opens the console. */
-  notifyRequest(agentId: string): void;
+  /** Announces a grant request (`body` says who asks); clicking it opens the console. */
+  notifyRequest(body: string): void;
   destroy(): void;
 }
 
@@ -42,9 +42,9 @@ export function createPresence(options: PresenceOptions): Presence {
       pending = count;
       render();
     },
-    notifyRequest(agentId) {
+    notifyRequest(body) {
       if (!Notification.isSupported()) return;
-      const note = new Notification({ title: 'Charon: approval requested', body: `${agentId} asks for a grant`, silent: false });
+      const note = new Notification({ title: 'Charon: approval requested', body, silent: false });
       note.on('click', options.onOpen);
       note.show();
     },

@@ -68,7 +68,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       if (stale.size > 0 && fastTimer === null) fastTimer = setTimeout(flushFast, 250);
       if (slowTimer === null) slowTimer = setTimeout(flushSlow, SLOW_REFRESH_MS);
       // The desktop shell notifies from the main process; the browser console does it itself.
-      if (kind === 'headless' && record.kind === 'grant.request' && record.decision !== 'deny') notifyApprovalRequest(record);
+      if (kind === 'headless') notifyApprovalRequest(record);
     };
     const stop = subscribe(
       (message) => onRecord(message.data),

@@ -1,3 +1,4 @@
+import { approvalNotice } from '../../src-shared/approval-notice.js';
 import type { AuditEventDto } from '../../src-shared/dto.js';
 
 /** Whether the browser lets this console show notifications, and whether it could ask. */
@@ -12,8 +13,8 @@ export async function askNotificationPermission(): Promise<NotificationPermissio
 
 /** Announces a new grant request, when the operator allowed notifications (never asks by itself). */
 export function notifyApprovalRequest(record: AuditEventDto): void {
-  if (notificationPermission() !== 'granted') return;
-  const agent = record.subject.split('/').at(-1) ?? record.subject;
-  // The text is set as plain text by the browser: an agent's purpose cannot inject markup.
-  new Notification('Charon: approval requested', { body: `${agent} asks for a grant`, tag: `charon-approval-${record.seq}` });
+  const notice = approvalNotice(record);
+  if (!notice || notificationPermission() !== 'granted') return;
+  // The body is plain text to the browser: nothing an agent chose can become markup.
+  new Notification('Charon: approval requested', { body: notice.body, tag: `charon-approval-${record.seq}` });
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
 import { ApprovalCard } from './ApprovalCard.js';
+import { NotificationToggle } from './NotificationToggle.js';
 import { PasskeysSection } from './PasskeysSection.js';
 import { usePasskeys, usePendingApprovals } from './use-approvals.js';
 
@@ -15,6 +16,7 @@ export function ApprovalsView() {
   return (
     <section aria-labelledby="view-heading">
       <ViewHeading>Approvals</ViewHeading>
+      <NotificationToggle />
       <p role="status" className="announcement">
         {message}
       </p>

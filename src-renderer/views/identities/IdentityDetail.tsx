@@ -5,13 +5,16 @@ import { Time } from '../../components/Time.js';
 import { TtlBar } from '../../components/TtlBar.js';
 import { useNow } from '../../components/use-now.js';
 import { IdentityRowActions } from './IdentityRowActions.js';
-import { useRevokeCredential } from './use-identities.js';
+import { SecretDialog } from '../../components/SecretDialog.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { useRevokeCredential, useRotateCredential } from './use-identities.js';
 
 /** One identity in full: its facts, its actions, and each live credential with its countdown. */
 export function IdentityDetail({ identity, credentials, onDone, onClose }: { identity: IdentityDto; credentials: readonly CredentialDto[]; onDone: (message: string) => void; onClose: () => void }) {
   const now = useNow(1000);
   const [revoking, setRevoking] = useState<CredentialDto | null>(null);
   const revoke = useRevokeCredential();
+  const rotate = useRotateCredential();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     // Opening a panel takes the keyboard there, and scrolls it into view.
@@ -64,12 +67,25 @@ export function IdentityDetail({ identity, credentials, onDone, onClose }: { ide
               <code title={c.jti}>{c.jti.slice(0, 12)}…</code> <TtlBar issuedAt={c.issuedAt} expiresAt={c.expiresAt} now={now} label={`Credential ${c.jti}`} />
               {c.dpopJkt && <span className="muted"> DPoP-bound</span>}
               <div className="muted">scope {c.scope || '(none)'} · aud {c.audience}</div>
-              <button type="button" className="danger" onClick={() => setRevoking(c)}>
-                Revoke credential<span className="visually-hidden"> {c.jti}</span>
-              </button>
+              <div className="row-actions">
+                <button type="button" onClick={() => rotate.mutate({ jti: c.jti })} disabled={rotate.isPending}>
+                  Rotate<span className="visually-hidden"> credential {c.jti}</span>
+                </button>
+                <button type="button" className="danger" onClick={() => setRevoking(c)}>
+                  Revoke credential<span className="visually-hidden"> {c.jti}</span>
+                </button>
+              </div>
             </li>
           ))}
         </ul>
+      )}
+      {rotate.isError && <ErrorNotice error={rotate.error} title="Not rotated" />}
+      {rotate.data && (
+        <SecretDialog title={`New credential for ${identity.id}`} secret={rotate.data.token} label="New credential" onClose={() => rotate.reset()}>
+          <p>
+            The old credential is retired (ROTATED) and refused from now on. Hand this one to the agent; it expires <Time ms={rotate.data.credential.expiresAt} /> and is not shown again.
+          </p>
+        </SecretDialog>
       )}
       <button type="button" onClick={onClose}>
         Close<span className="visually-hidden"> {identity.id}</span>

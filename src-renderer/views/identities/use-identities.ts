@@ -57,6 +57,13 @@ export function useRevokeCredential() {
   return useMutation({ mutationFn: (input: OperatorInput<'credentials.revoke'>) => client['credentials.revoke'](input), onSettled: invalidate });
 }
 
+export function useRotateCredential() {
+  const client = useOperatorClient();
+  const invalidate = useInvalidateAfterChange();
+  // The new token lives only in this mutation until its dialog closes; it is never cached.
+  return useMutation({ mutationFn: (input: OperatorInput<'credentials.rotate'>) => client['credentials.rotate'](input), onSettled: invalidate });
+}
+
 export function useCreateJoinToken() {
   const client = useOperatorClient();
   const queryClient = useQueryClient();
