@@ -1,9 +1,13 @@
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 
-// Committed, and linked from the README: what every view looks like, light and dark.
-const dir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+// Every e2e run writes them to test-results/screenshots/; `npm run screenshots` points
+// CHARON_SCREENSHOTS_DIR at docs/screenshots/, the committed copies the README links to (so an
+// ordinary test run does not rewrite committed files).
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = `${resolve(root, process.env.CHARON_SCREENSHOTS_DIR ?? 'test-results/screenshots')}/`;
 
 /** Writes `<name>-light.png` and `<name>-dark.png` of the current view. */
 export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
