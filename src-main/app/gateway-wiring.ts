@@ -43,6 +43,8 @@ export interface GatewayWiringDeps {
   readonly jit?: JitConsentPort;
   /** A refused credential: a delegated one is audited with the reason (a broken chain, an inactive actor), then rethrown. */
   readonly refusedUse: (token: string, error: unknown) => never;
+  /** Subscribes to grant changes (the grant service's onChange), so open sessions learn of them. */
+  readonly grantChanges?: (listener: (agentId: string) => void) => void;
 }
 
 /** Builds the gateway: per-request authentication (Bearer/DPoP), the policy backend, the envelope. */
@@ -102,6 +104,7 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
   // What downstreams initiate goes to the agent sessions it concerns.
   d.downstream.onAnyRequest((server, request, extra) => gateway.downstreamRequest(server, request, extra));
   d.downstream.onNotification((server, notification) => gateway.downstreamNotification(server, notification));
+  d.grantChanges?.((agentId) => gateway.grantsChanged(agentId));
   const proofKeyFor = async (req: IncomingMessage, requestUrl: string): Promise<string | null> => {
     const proof = req.headers.dpop;
     if (proof === undefined) return null;

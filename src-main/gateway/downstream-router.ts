@@ -86,6 +86,13 @@ export class DownstreamRouter {
     }
   }
 
+  /** The agent's grants changed: its sessions are told of each list whose filtered content changed. */
+  grantsChanged(agentId: string): void {
+    for (const kind of ['tools', 'prompts', 'resources'] as const) {
+      this.#coalesced(`agent\0${agentId}\0${kind}`, () => Promise.all([...this.#d.sessions()].filter((s) => s.ctx.agentId === agentId).map((s) => this.#refresh(s, null, kind))));
+    }
+  }
+
   #callerOf(server: string, method: string): InFlightCall {
     const calls = [...(this.#inFlight.get(server) ?? [])];
     if (calls.length === 0) throw new McpError(ErrorCode.InvalidRequest, `Charon forwards ${method} from '${server}' only during an agent's call to it, and none is in flight`);
@@ -114,9 +121,13 @@ export class DownstreamRouter {
     }
   }
 
-  /** Re-lists for each session that has listed before; several changes in a row cost one pass (plus one for changes during it). */
+  /** Re-lists for each session that has listed before. */
   #listChanged(server: string, kind: ListKind): void {
-    const key = `${server}\0${kind}`;
+    this.#coalesced(`server\0${server}\0${kind}`, () => Promise.all([...this.#d.sessions()].map((s) => this.#refresh(s, server, kind))));
+  }
+
+  /** Runs `pass` now, unless one for `key` is running: then once more after it (several changes in a row cost two passes at most). */
+  #coalesced(key: string, pass: () => Promise<unknown>): void {
     const running = this.#refreshing.get(key);
     if (running) {
       running.again = true;
@@ -128,7 +139,7 @@ export class DownstreamRouter {
       try {
         do {
           state.again = false;
-          await Promise.all([...this.#d.sessions()].map((s) => this.#refresh(s, server, kind)));
+          await pass();
         } while (state.again);
       } finally {
         this.#refreshing.delete(key);
@@ -136,8 +147,9 @@ export class DownstreamRouter {
     })();
   }
 
-  async #refresh(s: RoutedSession, server: string, kind: ListKind): Promise<void> {
-    if (!s.channel.hasListed(kind) || !this.#d.backend.serves(s.ctx, s.scope, server)) return;
+  /** `server` null: any server may have changed (a grant did). */
+  async #refresh(s: RoutedSession, server: string | null, kind: ListKind): Promise<void> {
+    if (!s.channel.hasListed(kind) || (server !== null && !this.#d.backend.serves(s.ctx, s.scope, server))) return;
     try {
       const items = await (kind === 'tools' ? this.#d.backend.listTools(s.ctx, s.scope) : kind === 'prompts' ? this.#d.backend.listPrompts(s.ctx, s.scope) : this.#d.backend.listResources(s.ctx, s.scope));
       if (s.channel.noteListed(kind, items)) s.channel.notify({ method: `notifications/${kind}/list_changed` });

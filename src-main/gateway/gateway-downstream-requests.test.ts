@@ -185,4 +185,31 @@ describe('downstream notifications', () => {
       await bobClient.close();
     }
   });
+
+  it("a grant created or revoked for an agent tells that agent's open sessions its tools changed, and no one else's", async () => {
+    const aliceClient = await connected(alice, clientOf({}));
+    const bobClient = await connected(bob, clientOf({}));
+    let bobTold = 0;
+    let notify = (): void => undefined;
+    aliceClient.setNotificationHandler(ToolListChangedNotificationSchema, () => notify());
+    bobClient.setNotificationHandler(ToolListChangedNotificationSchema, () => void bobTold++);
+    const told = () => new Promise<void>((resolve) => (notify = resolve));
+    try {
+      await aliceClient.listTools();
+      await bobClient.listTools();
+      const granted = told();
+      const extra = await h.grant({ agentId: 'alice-agent', environment: 'dev', servers: { everything: { tools: { 'get-sum': {} } } } });
+      await granted;
+      expect((await aliceClient.listTools()).tools.map((t) => t.name)).toContain('everything__get-sum');
+      const revoked = told();
+      await h.plane.handlers['grants.revoke']({ id: extra.id });
+      await revoked;
+      expect((await aliceClient.listTools()).tools.map((t) => t.name)).not.toContain('everything__get-sum');
+      await bobClient.listTools();
+      expect(bobTold).toBe(0);
+    } finally {
+      await aliceClient.close();
+      await bobClient.close();
+    }
+  });
 });

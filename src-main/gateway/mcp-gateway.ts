@@ -53,6 +53,11 @@ export class McpGateway {
     return this.#router.request(server, request, extra);
   }
 
+  /** An agent's grants changed: its sessions get list_changed for what it may now see differently. */
+  grantsChanged(agentId: string): void {
+    this.#router.grantsChanged(agentId);
+  }
+
   /** A downstream's notification (logging, list_changed, ...), passed to the sessions it concerns. */
   downstreamNotification(server: string, notification: DownstreamNotification): void {
     this.#router.notify(server, notification);
