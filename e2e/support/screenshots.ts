@@ -16,7 +16,7 @@ export async function screenshotBothThemes(page: Page, name: string): Promise<vo
     await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
     // Let the CSS transitions and the graph's fitView settle.
     await page.waitForTimeout(300);
-    await page.screenshot({ path: `${dir}${name}-${colorScheme}.png` });
+    await page.screenshot({ path: `${dir}${name}-${colorScheme}.png`, fullPage: true });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -103,9 +103,7 @@ function ReaperItem({ action, checked, onToggle }: { action: ReaperActionDto; ch
             {Object.entries(action.evidence).map(([key, value]) => (
               <div key={key} className="fact">
                 <dt>{key}</dt>
-                <dd>
-                  <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
-                </dd>
+                <dd>{key.endsWith('At') && typeof value === 'number' ? <Time ms={value} /> : <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>}</dd>
               </div>
             ))}
           </dl>
