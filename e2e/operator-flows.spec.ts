@@ -169,10 +169,11 @@ test('register, approve with a passkey, watch decisions stream, revoke and see t
     for (const id of ['planner-2', 'coder', 'tester']) await operator('identities.register', { id, owner: 'alice', environment: 'dev' });
     const owner = 'spiffe://charon.local/owner/alice';
     const agent = (id: string) => `spiffe://charon.local/agent/${id}`;
+    const hop = (n: number) => `dlg_${String(n).repeat(32)}`;
     seedDelegationChain(dataDir, 'alice', [
-      { id: 'dlg_root', parentId: null, delegator: owner, agentId: 'planner-2', scope: 'files:read files:write' },
-      { id: 'dlg_coder', parentId: 'dlg_root', delegator: agent('planner-2'), agentId: 'coder', scope: 'files:read files:write' },
-      { id: 'dlg_tester', parentId: 'dlg_coder', delegator: agent('coder'), agentId: 'tester', scope: 'files:read' },
+      { id: hop(1), parentId: null, delegator: owner, agentId: 'planner-2', scope: 'files:read files:write' },
+      { id: hop(2), parentId: hop(1), delegator: agent('planner-2'), agentId: 'coder', scope: 'files:read files:write' },
+      { id: hop(3), parentId: hop(2), delegator: agent('coder'), agentId: 'tester', scope: 'files:read' },
     ]);
     await shell.show('Delegation');
     const delegation = new DelegationPage(page);

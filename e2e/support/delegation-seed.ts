@@ -1,6 +1,7 @@
 // Writes a delegation chain straight into a data directory's store, in the delegations table's
-// own format (migration 5). The operator API has `delegation.graph` but not yet a way to create
-// hops (token exchange is being built), so the graph view is tested against chains seeded here.
+// own format (migration 5). A real chain needs each agent's DPoP key and an RFC 8693 exchange per
+// hop (src-main/test-support/delegation.ts does that in-process); the console's graph, detail and
+// cut (delegation.revoke, cascading) are exercised here on a seeded chain read by the real API.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 

@@ -18,10 +18,13 @@ export function DelegationView() {
   const [selected, setSelected] = useState<string | null>(null);
   const [cutting, setCutting] = useState<PlacedNode | null>(null);
   const [message, setMessage] = useState('');
-  // Cutting an agent revokes it: its credentials and every token delegated through it stop working.
-  const revoke = useMutation({
-    mutationFn: (input: { id: string; reason?: string }) => client['identities.revoke'](input),
-    onSettled: () => Promise.all([queryKeys.delegation, queryKeys.identities, queryKeys.status].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  // Cutting a node revokes every live hop into it; the control plane revokes everything
+  // delegated below those hops with them (and their tokens). The agent's own identity stays.
+  const cut = useMutation({
+    mutationFn: async ({ hopIds, reason }: { hopIds: readonly string[]; reason?: string }) => {
+      for (const id of hopIds) await client['delegation.revoke']({ id, reason });
+    },
+    onSettled: () => Promise.all([queryKeys.delegation, queryKeys.credentials].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
   });
   const laid = useMemo(() => (graph.data ? layoutGraph(graph.data) : null), [graph.data]);
 
@@ -96,7 +99,7 @@ export function DelegationView() {
               <HopList hops={into} side="source" />
               <h3>Handed on</h3>
               <HopList hops={outOf} side="target" />
-              {detail.node.kind === 'agent' && !detail.cut && (
+              {detail.node.kind === 'agent' && into.some((hop) => !hop.cut) && (
                 <button type="button" className="danger" onClick={() => setCutting(detail)}>
                   Cut {detail.node.label}
                 </button>
@@ -153,12 +156,14 @@ export function DelegationView() {
           danger
           onClose={() => setCutting(null)}
           onConfirm={async (reason) => {
-            await revoke.mutateAsync({ id: cutting.node.label, reason });
-            setMessage(`Cut ${cutting.node.label}: revoked, with everything delegated through it.`);
+            const hopIds = (laid?.edges ?? []).filter((e) => e.target === cutting.node.id && !e.cut).map((e) => e.id);
+            await cut.mutateAsync({ hopIds, reason });
+            setMessage(`Cut ${cutting.node.label}: ${hopIds.length} hop(s) revoked, with everything delegated below.`);
           }}
         >
           <p>
-            Revokes <strong>{cutting.node.label}</strong>: its credentials and every token delegated through it stop working. This cannot be undone.
+            Revokes the authority handed to <strong>{cutting.node.label}</strong> and everything it delegated further: those tokens stop working at once. The agent's identity and its own grants
+            stay. This cannot be undone.
           </p>
         </ConfirmDialog>
       )}
