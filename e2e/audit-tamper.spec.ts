@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { screenshotBothThemes } from './support/screenshots.js';
 import { startServe, type RunningServe } from './support/serve.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -48,7 +49,12 @@ test('an edited audit record is reported as a broken chain, with the record that
   const alarm = page.getByRole('alert').filter({ hasText: 'AUDIT CHAIN BROKEN' });
   await expect(alarm).toBeVisible();
   await expect(alarm).toContainText('First bad record: #1');
+  // And the record itself is flagged in the feed.
+  await expect(page.locator('[data-seq="1"]')).toHaveClass(/vrow-bad/);
   // The top bar carries the alarm to every view.
   await page.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: 'Overview' }).click();
   await expect(page.getByTestId('chain-badge')).toContainText('AUDIT CHAIN BROKEN at #1');
+  await page.getByTestId('chain-badge').click();
+  await expect(alarm).toBeVisible();
+  await screenshotBothThemes(page, 'audit-broken');
 });

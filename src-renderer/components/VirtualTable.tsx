@@ -54,7 +54,7 @@ export function VirtualTable({ label, columns, count, rowHeight, renderRow, rowK
   const rows: ReactNode[] = [];
   for (let index = start; index < end; index++) {
     rows.push(
-      <div role="row" key={rowKey(index)} aria-rowindex={index + 2} className="vrow" style={{ transform: `translateY(${index * rowHeight}px)` }} {...rowProps?.(index)}>
+      <div role="row" key={rowKey(index)} aria-rowindex={index + 2} className="vrow" {...rowProps?.(index)} style={{ transform: `translateY(${index * rowHeight}px)` }}>
         {renderRow(index)}
       </div>,
     );

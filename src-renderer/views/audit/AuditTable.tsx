@@ -6,7 +6,7 @@ export const AUDIT_ROW_HEIGHT = 36;
 const COLUMNS = ['#', 'Time', 'Kind', 'Decision', 'Actor', 'Subject'] as const;
 
 /** The feed, newest first, windowed: `rows` are indexes into `events`. */
-export function AuditTable({ events, rows, selected, onSelect }: { events: readonly AuditEventDto[]; rows: readonly number[]; selected: number | null; onSelect: (seq: number) => void }) {
+export function AuditTable({ events, rows, selected, firstBad, onSelect }: { events: readonly AuditEventDto[]; rows: readonly number[]; selected: number | null; firstBad: number | null; onSelect: (seq: number) => void }) {
   const at = (index: number) => events[rows[index] ?? -1];
   return (
     <VirtualTable
@@ -16,7 +16,7 @@ export function AuditTable({ events, rows, selected, onSelect }: { events: reado
       count={rows.length}
       rowHeight={AUDIT_ROW_HEIGHT}
       rowKey={(index) => at(index)?.seq ?? index}
-      rowProps={(index) => ({ 'aria-selected': at(index)?.seq === selected, 'data-seq': String(at(index)?.seq ?? '') })}
+      rowProps={(index) => ({ 'aria-selected': at(index)?.seq === selected, 'data-seq': String(at(index)?.seq ?? ''), className: `vrow ${at(index)?.seq === firstBad ? 'vrow-bad' : ''}` })}
       empty={<span className="muted">No audit records match.</span>}
       renderRow={(index) => {
         const event = at(index);
@@ -25,8 +25,9 @@ export function AuditTable({ events, rows, selected, onSelect }: { events: reado
           <>
             <div role="rowheader" className="number">
               <button type="button" className="link" onClick={() => onSelect(event.seq)}>
+                {event.seq === firstBad && <span aria-hidden="true">⚠ </span>}
                 {event.seq}
-                <span className="visually-hidden"> details</span>
+                <span className="visually-hidden">{event.seq === firstBad ? ', first record failing verification,' : ''} details</span>
               </button>
             </div>
             <div role="cell">

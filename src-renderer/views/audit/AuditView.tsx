@@ -7,11 +7,13 @@ import { AuditFeedFilters } from './AuditFeedFilters.js';
 import { AuditRecordDetail } from './AuditRecordDetail.js';
 import { AuditTable } from './AuditTable.js';
 import { filterFeed, NO_FILTER, type FeedFilter } from './audit-filter.js';
+import { useAuditVerify } from './use-audit.js';
 
 /** The live audit feed: records pushed as they are appended, filtered and windowed in the console. */
 export function AuditView() {
   const feed = useAuditFeed();
   const stream = useStreamState();
+  const verify = useAuditVerify();
   const [filter, setFilter] = useState<FeedFilter>(NO_FILTER);
   const [selected, setSelected] = useState<number | null>(null);
   const [older, setOlder] = useState<{ loading: boolean; error: unknown; done: boolean }>({ loading: false, error: null, done: false });
@@ -38,7 +40,7 @@ export function AuditView() {
         {count.toLocaleString()} record(s) held{feed.events[0] ? `, from #${feed.events[0].seq}` : ''}
       </p>
       <div className="feed-layout">
-        <AuditTable events={events} rows={rows} selected={selected} onSelect={setSelected} />
+        <AuditTable events={events} rows={rows} selected={selected} firstBad={verify.data?.firstBad?.seq ?? null} onSelect={setSelected} />
         {detail && <AuditRecordDetail event={detail} onClose={() => setSelected(null)} />}
       </div>
       {older.error !== null && <ErrorNotice error={older.error} title="Could not load older records" />}
