@@ -3,6 +3,7 @@ import type { ApprovalItemDto } from '../../../src-shared/approvals.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Time } from '../../components/Time.js';
+import { toggled } from '../../components/toggled.js';
 import { constraintText, envelopeLines, otherLines, subsetOf } from './spec-text.js';
 import { useApprove, useDeny } from './use-approvals.js';
 
@@ -16,13 +17,7 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
   const approve = useApprove();
   const deny = useDeny();
   const spec = checked.size === tools.length ? request.spec : subsetOf(request.spec, checked);
-  const toggle = (name: string) =>
-    setChecked((prev) => {
-      const next = new Set(prev);
-      if (next.has(name)) next.delete(name);
-      else next.add(name);
-      return next;
-    });
+  const toggle = (name: string) => setChecked((prev) => toggled(prev, name));
   const extra = [...envelopeLines(request.spec.envelope), ...otherLines(request.spec)];
   const headingId = `request-${request.id}`;
 

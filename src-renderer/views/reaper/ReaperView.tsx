@@ -3,6 +3,7 @@ import type { ReaperActionDto, ReaperRunDto } from '../../../src-shared/reaper.j
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Time } from '../../components/Time.js';
+import { toggled } from '../../components/toggled.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
 import { effectText } from './effect-text.js';
 import { useReaperPreview, useReaperRun } from './use-reaper.js';
@@ -18,13 +19,7 @@ export function ReaperView() {
   const [result, setResult] = useState<ReaperRunDto | null>(null);
   const actions = preview.data?.actions ?? [];
   const selected = actions.filter((a) => chosen.has(a.id)).map((a) => a.id);
-  const toggle = (id: string) =>
-    setChosen((prev) => {
-      const next = new Set(prev);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const toggle = (id: string) => setChosen((prev) => toggled(prev, id));
 
   return (
     <section aria-labelledby="view-heading">
