@@ -19,9 +19,8 @@ import { IdentitiesPage } from './pages/identities-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { ReaperPage } from './pages/reaper-page.js';
 import { SettingsPage } from './pages/settings-page.js';
-import { activeAgent, agentFor, operatorFor } from './support/operator.js';
+import { activeAgent, agentFor, exchangeToken, operatorFor } from './support/operator.js';
 import { screenshotBothThemes } from './support/screenshots.js';
-import { seedDelegationChain } from './support/delegation-seed.js';
 import { startServe, type RunningServe } from './support/serve.js';
 import { addVirtualAuthenticator } from './support/virtual-authenticator.js';
 
@@ -166,15 +165,14 @@ test('register, approve with a passkey, watch decisions stream, revoke and see t
   });
 
   await test.step('see a delegation chain in the graph and cut it', async () => {
-    for (const id of ['planner-2', 'coder', 'tester']) await operator('identities.register', { id, owner: 'alice', environment: 'dev' });
-    const owner = 'spiffe://charon.local/owner/alice';
-    const agent = (id: string) => `spiffe://charon.local/agent/${id}`;
-    const hop = (n: number) => `dlg_${String(n).repeat(32)}`;
-    seedDelegationChain(dataDir, 'alice', [
-      { id: hop(1), parentId: null, delegator: owner, agentId: 'planner-2', scope: 'files:read files:write' },
-      { id: hop(2), parentId: hop(1), delegator: agent('planner-2'), agentId: 'coder', scope: 'files:read files:write' },
-      { id: hop(3), parentId: hop(2), delegator: agent('coder'), agentId: 'tester', scope: 'files:read' },
-    ]);
+    // A real chain: the owner authorizes planner-2 over the operator API; planner-2 hands a slice
+    // to coder, and coder a narrower one to tester, each by token exchange on the agent listener.
+    const own: Record<string, string> = {};
+    for (const id of ['planner-2', 'coder', 'tester']) own[id] = await activeAgent(bridgeUrl, agentUrl, id, 'alice', ['files:read', 'files:write']);
+    const root = await operator<{ token: string }>('delegation.authorize', { ownerId: 'alice', agentId: 'planner-2' });
+    const toCoder = await exchangeToken(agentUrl, root.token, own.coder ?? '', 'files:read files:write');
+    const toTester = await exchangeToken(agentUrl, toCoder.access_token, own.tester ?? '', 'files:read');
+    expect(await mcpInitialize(agentUrl, toTester.access_token)).toBe(200);
     await shell.show('Delegation');
     const delegation = new DelegationPage(page);
     await expect(delegation.node('tester')).toBeVisible();
@@ -185,6 +183,8 @@ test('register, approve with a passkey, watch decisions stream, revoke and see t
     await expect(delegation.node('tester')).toHaveClass(/dg-cut/);
     await expect(delegation.node('planner-2')).not.toHaveClass(/dg-cut/);
     await expect(delegation.hops.getByRole('row').filter({ hasText: 'tester' })).toContainText('cut');
+    // And it is cut for real: the token delegated below the cut no longer opens the gateway.
+    expect(await mcpInitialize(agentUrl, toTester.access_token)).toBe(401);
   });
 
   expect(shell.errors).toEqual([]);
