@@ -208,24 +208,26 @@ describe('attenuation checked again at verification (a tampered store)', () => {
 
   it("a parent hop whose stored scope was narrowed below its child's → 401 ERR_DELEGATION_WIDENS", async () => {
     const child = await delegateTo(h, b, agent('c'));
-    h.plane.store.db.prepare("UPDATE delegations SET scope = '' WHERE id = ?").run(b.delegationId);
-    try {
-      expect(await atGateway(child.token)).toEqual({ status: 401, code: 'ERR_DELEGATION_WIDENS' });
-    } finally {
-      h.plane.store.db.prepare("UPDATE delegations SET scope = 'tools:call' WHERE id = ?").run(b.delegationId);
-    }
+    expect(await whileStored(b.delegationId, { scope: ['', 'tools:call'] }, () => atGateway(child.token))).toEqual({ status: 401, code: 'ERR_DELEGATION_WIDENS' });
   });
 
   it("assurance raised mid-chain in the store: a parent below its child's acr → 401 ERR_DELEGATION_ASSURANCE_RAISED", async () => {
     const child = await delegateTo(h, b, agent('c'));
-    h.plane.store.db.prepare("UPDATE delegations SET acr = 'urn:charon:acr:none' WHERE id = ?").run(b.delegationId);
-    try {
-      expect(await atGateway(child.token)).toEqual({ status: 401, code: 'ERR_DELEGATION_ASSURANCE_RAISED' });
-    } finally {
-      h.plane.store.db.prepare("UPDATE delegations SET acr = 'urn:charon:acr:operator' WHERE id = ?").run(b.delegationId);
-    }
+    expect(await whileStored(b.delegationId, { acr: ['urn:charon:acr:none', 'urn:charon:acr:operator'] }, () => atGateway(child.token))).toEqual({ status: 401, code: 'ERR_DELEGATION_ASSURANCE_RAISED' });
   });
 });
+
+/** Runs `fn` while a stored hop's column holds a tampered value, then puts the original back: `[tampered, original]`. */
+async function whileStored<T>(hopId: string, column: { scope: [string, string] } | { acr: [string, string] }, fn: () => Promise<T>): Promise<T> {
+  const [name, [tampered, original]] = Object.entries(column)[0] as [string, [string, string]];
+  const set = h.plane.store.db.prepare(`UPDATE delegations SET ${name === 'scope' ? 'scope' : 'acr'} = ? WHERE id = ?`);
+  set.run(tampered, hopId);
+  try {
+    return await fn();
+  } finally {
+    set.run(original, hopId);
+  }
+}
 
 describe('a verifier minimum on assurance', () => {
   it('delegated tokens below delegation.minAcr are refused at use → ERR_DELEGATION_ASSURANCE_TOO_LOW', async () => {

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acrSchema, delegatedAuthoritySchema, type DelegatedAuthority } from '../../src-shared/delegation.js';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import type { ControlPlane } from '../app/control-plane.js';
+import { oauthErrorOf as authorizationServerError } from '../app/oauth-exports.js';
 import { CharonError, isStoreFault } from '../core/errors.js';
 import { scopeTokens } from './agent-schemas.js';
 import { readForm, sendJson } from './http-io.js';
@@ -33,7 +34,7 @@ export async function tokenRoute(plane: ControlPlane, req: IncomingMessage, res:
   } catch (error) {
     if (!(error instanceof CharonError) || isStoreFault(error) || error.code === 'ERR_PAYLOAD_TOO_LARGE' || error.code === 'ERR_UNSUPPORTED_MEDIA_TYPE') throw error;
     const headers: Record<string, string> = error.code === 'ERR_DPOP_NONCE_REQUIRED' ? { 'dpop-nonce': plane.gateway.nonces.current() } : {};
-    sendJson(res, 400, { error: oauthErrorOf(error.code), error_description: error.message, code: error.code }, headers);
+    sendJson(res, 400, { error: exchangeErrorOf(error.code), error_description: error.message, code: error.code }, headers);
   }
 }
 
@@ -99,7 +100,7 @@ const invalid = (message: string): never => {
 };
 
 /** RFC 6749 §5.2 / RFC 8693 §2.2.2 / RFC 8707 / RFC 9449 §5 error codes. */
-export function oauthErrorOf(code: ErrorCode): string {
+export function exchangeErrorOf(code: ErrorCode): string {
   switch (code) {
     case 'ERR_UNSUPPORTED_GRANT_TYPE':
       return 'unsupported_grant_type';
@@ -112,12 +113,12 @@ export function oauthErrorOf(code: ErrorCode): string {
     case 'ERR_DELEGATION_ASSURANCE_RAISED':
       return 'invalid_grant';
     case 'ERR_DPOP_NONCE_REQUIRED':
-      return 'use_dpop_nonce';
     case 'ERR_DPOP_PROOF_INVALID':
     case 'ERR_DPOP_PROOF_MISMATCH':
     case 'ERR_DPOP_PROOF_STALE':
     case 'ERR_DPOP_PROOF_REPLAYED':
-      return 'invalid_dpop_proof';
+      // As the authorization server's token endpoint answers them (use_dpop_nonce, invalid_dpop_proof).
+      return authorizationServerError(code, 'token');
     default:
       // RFC 8693 §2.2.2: a subject or actor token that is invalid or unacceptable is invalid_request.
       return 'invalid_request';
