@@ -12,7 +12,7 @@ export function effectText(effect: ReaperEffect): string {
     case 'orphan':
       return `Revoke and decommission ${effect.agentId}${effect.cascade.length ? ` and its delegates ${effect.cascade.join(', ')}` : ''}`;
     case 'narrow':
-      return `Narrow grant ${effect.grantId} of ${effect.agentId}: remove ${effect.removedTools.join(', ') || 'unused limits'}`;
+      return `Narrow grant ${effect.grantId} of ${effect.agentId}: ${[...(effect.removedTools.length > 0 ? [`remove ${effect.removedTools.join(', ')}`] : []), ...effect.changes].join('; ')}`;
     case 'cleanup':
       return `Delete ${effect.count} expired ${effect.target}`;
     case 'flag':
