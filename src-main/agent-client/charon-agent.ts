@@ -1,5 +1,6 @@
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { DpopKey } from './dpop-key.js';
+import { fetchWithOwnSignal } from './listener-fetch.js';
 
 export interface CharonAgentOptions {
   /** The agent listener, e.g. `http://127.0.0.1:7470`. */
@@ -259,71 +260,4 @@ export class CharonAgent {
   #now(): number {
     return this.#o.now?.() ?? Date.now();
   }
-}
-
-/**
- * One listener per caller signal, fanning out to the requests in flight on it: with many
- * concurrent requests on one connection, per-request listeners would trip Node's
- * MaxListenersExceededWarning (and, on Node 20, fetch's own listeners pile up too).
- */
-const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
-
-function linkAbort(outer: AbortSignal, own: AbortController): () => void {
-  let set = inFlight.get(outer);
-  if (!set) {
-    const members = new Set<AbortController>();
-    set = members;
-    inFlight.set(outer, members);
-    outer.addEventListener('abort', () => {
-      for (const c of members) c.abort(outer.reason);
-      members.clear();
-    }, { once: true });
-  }
-  set.add(own);
-  const members = set;
-  return () => void members.delete(own);
-}
-
-/** A platform fetch whose AbortSignal lives exactly as long as this one request (see `CharonAgent.fetch`). */
-export async function fetchWithOwnSignal(url: string, init: RequestInit): Promise<Response> {
-  const outer = init.signal;
-  if (!outer) return fetch(url, init);
-  outer.throwIfAborted();
-  const own = new AbortController();
-  const unlink = linkAbort(outer, own);
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: own.signal });
-  } catch (error) {
-    unlink();
-    throw error;
-  }
-  const body = response.body;
-  if (!body) {
-    unlink();
-    return response;
-  }
-  // The body may be read long after (an SSE stream): keep the link until it ends, fails or is cancelled.
-  const reader = body.getReader();
-  const tracked = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          unlink();
-          controller.close();
-        } else {
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        unlink();
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      unlink();
-      return reader.cancel(reason);
-    },
-  });
-  return new Response(tracked, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

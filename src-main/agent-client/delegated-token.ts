@@ -1,7 +1,8 @@
 // A delegated token (RFC 8693) held by the agent it was issued to: use it at the gateway (with a
 // DPoP proof per request when it is bound) and hand a narrower slice of it to another agent.
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CharonRequestError, fetchWithOwnSignal } from './charon-agent.js';
+import { CharonRequestError } from './charon-agent.js';
+import { fetchWithOwnSignal } from './listener-fetch.js';
 import type { DpopKey } from './dpop-key.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { serverNameSchema } from '../../src-shared/grant.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError, isStoreFault, toErrorPayload } from '../core/errors.js';
@@ -11,7 +11,8 @@ import { DownstreamRouter } from './downstream-router.js';
 import { JSONRPC_INVALID_PARAMS, writeRefusal } from './http-response.js';
 import { metadataPathFor } from './protected-resource.js';
 import { sessionServer, type RequestAuth } from './session-server.js';
-import { SessionRegistry } from './sessions.js';
+import { SessionRegistry, type GatewaySession } from './sessions.js';
+import { SessionTransport, statusOfRefusal } from './session-transport.js';
 import { challenges } from './www-authenticate.js';
 
 const DECIDED: ReadonlySet<string> = new Set<DecidedMethod>(['tools/call', 'resources/read', 'prompts/get']);
@@ -112,18 +113,31 @@ export class McpGateway {
     }
     if (typeof sessionId === 'string' && sessionId.length > 128) return refuseEarly(400, new CharonError('ERR_INVALID_INPUT', 'Malformed Mcp-Session-Id'));
 
-    let transport: StreamableHTTPServerTransport;
+    let session: GatewaySession | null = null;
+    let transport: SessionTransport;
     if (typeof sessionId === 'string') {
-      const session = this.sessions.find(sessionId, ctx.agentId, scope);
+      session = this.sessions.find(sessionId, ctx.agentId, scope);
       // Another agent's session is reported as unknown: no oracle for session ids.
       if (!session) return refuseEarly(404, new CharonError('ERR_SESSION_NOT_FOUND', 'Unknown or expired MCP session; initialize a new one'));
-      session.lastUsedAt = this.#d.clock.now();
-      session.ctx = ctx;
       transport = session.transport;
     } else if (message?.method === 'initialize') {
-      transport = await this.#newSession(ctx, scope);
+      transport = new SessionTransport(randomUUID());
     } else {
       return refuseEarly(400, new CharonError('ERR_INVALID_INPUT', 'Mcp-Session-Id is required after initialize'));
+    }
+    // What the transport spec requires (Accept, protocol version, a valid message) is checked before anything is decided.
+    let admitted: JSONRPCMessage | null;
+    try {
+      admitted = transport.admit(req, body);
+    } catch (error) {
+      if (error instanceof CharonError) return refuseEarly(statusOfRefusal(error), error);
+      throw error;
+    }
+    if (session) {
+      session.lastUsedAt = this.#d.clock.now();
+      session.ctx = ctx;
+    } else {
+      await this.#openSession(transport, ctx, scope);
     }
 
     let auth: RequestAuth = { ctx };
@@ -144,17 +158,14 @@ export class McpGateway {
         if (BAD_INPUT.has(decision.code)) return writeRefusal(res, 200, { code: decision.code, message: decision.message }, {}, message.id, JSONRPC_INVALID_PARAMS);
         return refuse(403, new CharonError(decision.code, decision.message), message.id);
       }
-      // Spent when the session server forwards it (it commits); a request the transport refuses
-      // after the decision (protocol version, Accept, ...) gives its reservation back when it ends.
+      // Spent when the session server forwards it (it commits); a request that ends before
+      // (the agent went away, the session closed) gives its reservation back.
       const once = settleOnce(decision);
       res.once('close', () => once.release());
       auth = { ctx, decision: once };
     }
 
-    const withAuth = Object.assign(req, {
-      auth: { token: ctx.jti, clientId: ctx.spiffeId, scopes: ctx.scope.split(' ').filter(Boolean), expiresAt: Math.floor(ctx.expiresAt / 1000), extra: auth as unknown as Record<string, unknown> },
-    });
-    await transport.handleRequest(withAuth, res, body);
+    transport.handle(req, res, admitted, { token: ctx.jti, clientId: ctx.spiffeId, scopes: ctx.scope.split(' ').filter(Boolean), expiresAt: Math.floor(ctx.expiresAt / 1000), extra: auth as unknown as Record<string, unknown> });
   }
 
   /** Ends every session of an agent (revoked or killed): its next request must start over, and is refused. */
@@ -177,18 +188,11 @@ export class McpGateway {
     return serverNameSchema.safeParse(name).success && this.#d.knownServer(name) ? { kind: 'one', server: name } : null;
   }
 
-  async #newSession(ctx: AgentContext, scope: SessionScope): Promise<StreamableHTTPServerTransport> {
+  async #openSession(transport: SessionTransport, ctx: AgentContext, scope: SessionScope): Promise<void> {
     const channel = sessionServer(this.#d.backend, scope, this.#d.version, (call) => this.#router.track(call));
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => this.sessions.add({ id, agentId: ctx.agentId, scope, transport, channel, ctx, lastUsedAt: this.#d.clock.now() }),
-      onsessionclosed: (id) => this.sessions.remove(id),
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) this.sessions.remove(transport.sessionId);
-    };
+    this.sessions.add({ id: transport.sessionId, agentId: ctx.agentId, scope, transport, channel, ctx, lastUsedAt: this.#d.clock.now() });
+    transport.onclose = () => this.sessions.remove(transport.sessionId);
     await channel.server.connect(transport);
-    return transport;
   }
 }
 

@@ -1,14 +1,14 @@
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { AgentContext } from './agent-context.js';
 import type { SessionScope } from './backend.js';
 import type { SessionChannel } from './session-channel.js';
+import type { SessionTransport } from './session-transport.js';
 
 export interface GatewaySession {
   readonly id: string;
   /** A session belongs to the agent that opened it; another agent's credential cannot use it. */
   readonly agentId: string;
   readonly scope: SessionScope;
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: SessionTransport;
   readonly channel: SessionChannel;
   /** The credential of its latest request (which environment's grants apply). */
   ctx: AgentContext;

@@ -87,12 +87,15 @@ export function httpStatusOf(code: ErrorCode): number {
       return 404;
     case 'ERR_METHOD_NOT_ALLOWED':
       return 405;
+    case 'ERR_NOT_ACCEPTABLE':
+      return 406;
     case 'ERR_IDENTITY_EXISTS':
     case 'ERR_GRANT_NOT_ACTIVE':
     case 'ERR_ILLEGAL_TRANSITION':
     case 'ERR_AUDIT_CHAIN_BROKEN':
     case 'ERR_GRANT_REQUEST_NOT_PENDING':
     case 'ERR_GRANT_REQUEST_EXPIRED':
+    case 'ERR_STREAM_CONFLICT':
       return 409;
     case 'ERR_PAYLOAD_TOO_LARGE':
       return 413;
