@@ -65,7 +65,8 @@ export async function startServers() {
   const { startAgentListener } = await import('../dist/src-main/http/agent-listener.js');
   const dataDir = mkdtempSync(join(benchRoot, 'charon-bench-gateway-'));
   const masterKey = randomBytes(32);
-  const plane = await ControlPlane.open({ dataDir, masterKeyProvider: { load: async () => masterKey } });
+  // As `charon serve` and the desktop app run it: SQLite checkpoints in a worker thread, off the commit path.
+  const plane = await ControlPlane.open({ dataDir, masterKeyProvider: { load: async () => masterKey }, walCheckpoints: 'worker' });
   const closers = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);

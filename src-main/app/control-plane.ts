@@ -42,6 +42,8 @@ export interface ControlPlaneOptions {
   readonly endpoints?: { agentUrl?: string; bridgeUrl?: string };
   /** Timeouts and backoff for downstream MCP servers (tests shorten them). */
   readonly downstream?: Partial<DownstreamOptions>;
+  /** 'worker' in long-running processes: SQLite checkpoints leave the commit path (see wal-checkpointer.ts). */
+  readonly walCheckpoints?: 'inline' | 'worker';
 }
 
 /** The composition root: the only place that wires store, crypto, audit and features together. */
@@ -163,7 +165,7 @@ export class ControlPlane {
 
   static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
     const config = loadConfig(options.dataDir, options.overrides);
-    const store = openSqliteStore(`${config.dataDir}/charon.db`, { durability: config.durability });
+    const store = openSqliteStore(`${config.dataDir}/charon.db`, { durability: config.durability, walCheckpoints: options.walCheckpoints ?? 'inline' });
     try {
       const masterKey = await (options.masterKeyProvider ?? fileMasterKeyProvider({ passphrase: process.env.CHARON_PASSPHRASE })).load(config.dataDir);
       const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {}, options.downstream);

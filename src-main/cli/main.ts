@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
 
   let plane: ControlPlane;
   try {
-    plane = await open(args);
+    plane = await open(args, command === 'serve');
   } catch (error) {
     return fail(error);
   }
@@ -101,7 +101,7 @@ function fail(error: unknown): number {
   return payload.code === 'ERR_INVALID_INPUT' ? 2 : 1;
 }
 
-async function open(args: ParsedArgs): Promise<ControlPlane> {
+async function open(args: ParsedArgs, longRunning: boolean): Promise<ControlPlane> {
   const v = args.values;
   const passphrase = v['passphrase-file'] ? readFileSync(v['passphrase-file'], 'utf8').trimEnd() : process.env.CHARON_PASSPHRASE;
   return ControlPlane.open({
@@ -112,5 +112,7 @@ async function open(args: ParsedArgs): Promise<ControlPlane> {
       bridgePort: intOption(v['bridge-port'], 'bridge-port'),
       trustDomain: v['trust-domain'],
     },
+    // Only the long-running server checkpoints in a worker; a one-shot command keeps SQLite's default.
+    walCheckpoints: longRunning ? 'worker' : 'inline',
   });
 }

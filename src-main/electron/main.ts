@@ -113,6 +113,7 @@ async function start(): Promise<Running> {
   const controlPlane = await ControlPlane.open({
     dataDir: defaultDataDir(),
     masterKeyProvider: electronSafeStorageProvider(safeStorage),
+    walCheckpoints: 'worker',
   });
   const stops: (() => Promise<void> | void)[] = [];
   const stopServices = async () => {

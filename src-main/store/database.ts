@@ -48,7 +48,7 @@ export function migrate(db: Db): void {
  * instead of deadlocking. A nested call runs in a SAVEPOINT: if it throws, only its own
  * writes roll back and the caller may still record the refusal.
  */
-export function sqliteTransactor(db: Db): Transactor {
+export function sqliteTransactor(db: Db, onCommitted: () => void = () => undefined): Transactor {
   const run = db.transaction((fn: () => unknown) => fn());
   let onCommit: (() => void)[] = [];
   return {
@@ -74,6 +74,7 @@ export function sqliteTransactor(db: Db): Transactor {
         if (isFull(error) && !(error instanceof TransactionLost)) throw new TransactionLost(error);
         throw error;
       }
+      onCommitted();
       const callbacks = onCommit;
       onCommit = [];
       for (const callback of callbacks) callback();

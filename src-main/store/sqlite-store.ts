@@ -28,6 +28,7 @@ import { sqliteMcpServerRepository } from './mcp-server-repository.js';
 import { sqliteMetaRepository } from './meta-repository.js';
 import { sqliteOwnerRepository } from './owner-repository.js';
 import { sqliteReaperRepository } from './reaper-repository.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 import { sqliteSigningKeyRepository } from './signing-key-repository.js';
 
 /** Every repository over one SQLite connection. */
@@ -57,13 +58,25 @@ export interface Store extends Transactor {
   dataVersion(): number;
   close(): void;
   readonly db: Db;
+  /** Set when WAL checkpoints run in a worker thread (`walCheckpoints: 'worker'`). */
+  readonly walCheckpointer: WalCheckpointer | null;
 }
 
-export function openSqliteStore(path: string, options: OpenOptions = {}): Store {
+export interface StoreOptions extends OpenOptions {
+  /**
+   * 'worker' for a long-running process (the desktop app, `charon serve`): checkpoints run in a
+   * worker thread instead of inside a commit. Short-lived processes (the CLI) keep 'inline'.
+   */
+  readonly walCheckpoints?: 'inline' | 'worker';
+}
+
+export function openSqliteStore(path: string, options: StoreOptions = {}): Store {
   const db = openDatabase(path, options);
-  const transactor = sqliteTransactor(db);
+  const walCheckpointer = options.walCheckpoints === 'worker' && path !== ':memory:' && !options.readonly ? startWalCheckpointer(db, path) : null;
+  const transactor = sqliteTransactor(db, walCheckpointer ? () => walCheckpointer.noteCommit() : undefined);
   return {
     db,
+    walCheckpointer,
     transact: transactor.transact,
     afterCommit: transactor.afterCommit,
     groupCommit: groupCommitter(transactor),
@@ -82,6 +95,10 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
     reaperFacts: sqliteReaperRepository(db),
     delegations: sqliteDelegationRepository(db),
     dataVersion: dataVersionReader(db),
-    close: () => db.close(),
+    close: () => {
+      // The worker's connection goes first; the last connection to close folds the WAL back in.
+      void walCheckpointer?.close();
+      db.close();
+    },
   };
 }
