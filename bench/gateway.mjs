@@ -7,6 +7,9 @@
 // Servers and clients share this process and its event loop (on 2 cores, a worker thread or a
 // second process for the clients measured slower: the stdio children need the other core); each
 // stdio client has its own child server (the gateway's, the direct client's, the proxy's).
+// The gateway's agent is what a TypeScript agent or `charon connect` uses: the SDK Client over
+// CharonAgent.mcpTransport (the SDK's Streamable HTTP client transport, fetching over node:http);
+// the references use the SDK's transports on both sides, as shipped.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
