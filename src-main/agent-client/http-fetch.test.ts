@@ -25,6 +25,7 @@ beforeAll(async () => {
         openStream = res;
         return;
       }
+      if (req.url === '/hold') return void res.writeHead(200, { 'content-type': 'text/event-stream' }).write(': open\n\n');
       if (req.url === '/slow') return setTimeout(() => res.writeHead(200).end('late'), 150);
       res.writeHead(404).end();
     });
@@ -65,6 +66,14 @@ describe('httpFetch', () => {
     await expect(pending).rejects.toThrow('agent gave up');
     await expect.poll(() => closedRequests.includes('/slow')).toBe(true);
     await expect(httpFetch(`${base}/json`, { signal: controller.signal })).rejects.toThrow('agent gave up');
+  });
+
+  it('streams held open (one GET per MCP session) never starve a request: 80 open, the next call is answered', async () => {
+    const streams = await Promise.all(Array.from({ length: 80 }, () => httpFetch(`${base}/hold`)));
+    expect(streams.every((r) => r.status === 200)).toBe(true);
+    const res = await httpFetch(`${base}/json`, { method: 'POST', body: 'after 80 streams' });
+    expect(res.headers.get('x-seen')).toBe('POST undefined after 80 streams');
+    await Promise.all(streams.map((r) => r.body?.cancel()));
   });
 
   it('60 requests in flight on one long-lived signal add one abort listener to it, not 60', async () => {

@@ -2,8 +2,12 @@ import { Agent, request, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { linkAbort } from './abort-link.js';
 
-/** Connections to the agent listener are reused: one TCP handshake per connection, not per call. */
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
+/**
+ * Connections to the agent listener are reused: one TCP handshake per connection, not per call.
+ * No cap on open sockets: every MCP session holds one for its GET stream, and a cap would leave a
+ * process with many sessions waiting for a socket that never frees.
+ */
+const keepAlive = new Agent({ keepAlive: true, maxFreeSockets: 64 });
 
 /**
  * `fetch` for plain-HTTP (loopback) URLs on node:http. Node's fetch (undici) builds web streams,
