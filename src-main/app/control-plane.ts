@@ -185,6 +185,8 @@ export class ControlPlane {
       await this.downstream.close();
       await this.checkpointer.checkpoint();
     } finally {
+      // The checkpoint worker ends before the process may: never a thread cut off inside SQLite.
+      await this.store.walCheckpointer?.close();
       this.store.close();
     }
   }

@@ -70,7 +70,7 @@ describe('charon CLI', () => {
     expect(rotate.status).toBe(401);
     expect(((await rotate.json()) as { code: string }).code).toBe('ERR_CREDENTIAL_REVOKED');
     served.child.kill('SIGTERM');
-    expect(await served.exited).toBe(0);
+    expect(await served.exited, served.stderr()).toBe(0);
     const verify = cli('audit', 'verify', '--json');
     expect(verify.status).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, firstBad: null });

@@ -125,7 +125,7 @@ it(`kill -9 under load, ${KILLS} times: nothing answered is unaudited, nothing d
   expect(after.allowed).toBeGreaterThan(0);
   await Promise.all(agents.map((a) => a.mcp?.close()));
   served.child.kill('SIGTERM');
-  expect(await served.exited).toBe(0);
+  expect(await served.exited, served.stderr()).toBe(0);
   const rows = decisionRows(dataDir);
   expect([...allowedWithoutRecord(warmStats, rows), ...allowedWithoutRecord(after, rows)]).toEqual([]);
   expect(charon(['--data-dir', dataDir, 'audit', 'verify', '--json']).status).toBe(0);

@@ -49,7 +49,7 @@ it(`${AGENTS} agents for ${SECONDS} s: only intended denials, every decision aud
   await Promise.all(agents.map((a) => a.mcp?.close()));
 
   served.child.kill('SIGTERM');
-  expect(await served.exited).toBe(0);
+  expect(await served.exited, served.stderr()).toBe(0);
   const verify = charon(['--data-dir', dataDir, 'audit', 'verify', '--json']);
   const rows = decisionRows(dataDir);
 

@@ -16,10 +16,16 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqliteModule);
 const db = new Database(workerData.path, { fileMustExist: true });
-parentPort.on('message', () => {
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    // Asked, not terminated: a thread torn down inside a native SQLite call can abort the process.
+    db.close();
+    parentPort.close();
+    return;
+  }
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ ok: true, ...result });
+    const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    parentPort.postMessage({ ok: true, log: row.log, checkpointed: row.checkpointed });
   } catch (error) {
     parentPort.postMessage({ ok: false, message: String(error && error.message || error) });
   }
@@ -41,7 +47,7 @@ export interface WalCheckpointer {
   nextCheckpoint(): Promise<WalCheckpointResult>;
   /** Whether the worker is running (otherwise commits checkpoint inline, as SQLite does by default). */
   readonly running: boolean;
-  /** Stops the worker (the caller's connection checkpoints inline again). */
+  /** Stops the worker once it is idle (the caller's connection checkpoints inline again); resolves when it has ended. */
   close(): Promise<void>;
 }
 
@@ -62,6 +68,7 @@ export function startWalCheckpointer(db: Db, path: string): WalCheckpointer {
   let inFlight = false;
   let again = false;
   let waiters: ((result: WalCheckpointResult) => void)[] = [];
+  let closing: Promise<void> | null = null;
   const inline = (): void => {
     running = false;
     stopped = true;
@@ -116,10 +123,21 @@ export function startWalCheckpointer(db: Db, path: string): WalCheckpointer {
       });
     },
     close() {
+      if (closing) return closing;
       worker.removeAllListeners('exit');
       worker.removeAllListeners('error');
       inline();
-      return worker.terminate().then(() => undefined);
+      // The worker finishes a checkpoint in progress, closes its connection and ends on its own.
+      const exited = new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.once('error', () => resolve());
+      });
+      // Unreferenced while it runs (it must not keep a process alive), but waited for now: without
+      // a reference the event loop would look empty and Node would exit before the worker ends.
+      worker.ref();
+      worker.postMessage('close');
+      closing = exited;
+      return exited;
     },
   };
 }

@@ -22,6 +22,8 @@ export interface Served {
   readonly bridgeUrl: string | null;
   /** Resolves with the exit code (or signal name). */
   readonly exited: Promise<number | string>;
+  /** What it wrote to stderr so far (said when it exits badly). */
+  readonly stderr: () => string;
 }
 
 /** Starts `charon serve --json-ready` (agent listener on `port`, ephemeral by default) and waits for its ready line. */
@@ -39,7 +41,7 @@ export async function startServe(dataDir: string, extra: string[] = [], port = 0
     });
     child.once('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
   });
-  return { child, exited, ...ready };
+  return { child, exited, stderr: () => stderr, ...ready };
 }
 
 /** Kills a serve still running (a failed test) and removes its data directory. */
