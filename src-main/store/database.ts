@@ -150,8 +150,22 @@ function isBusy(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'SQLITE_BUSY';
 }
 
-/** Cheap check for writes by other connections (another process sharing the data dir). */
+/**
+ * Cheap check for writes by other connections (another process sharing the data dir). Read at
+ * most once per synchronous run of code (one gateway call asks several caches in a row): a commit
+ * by another process is then noticed from the next run on, as if it had come a moment later.
+ */
 export function dataVersionReader(db: Db): () => number {
   const statement = db.prepare('PRAGMA data_version').pluck();
-  return () => statement.get() as number;
+  let current: number | null = null;
+  const forget = (): void => {
+    current = null;
+  };
+  return () => {
+    if (current === null) {
+      current = statement.get() as number;
+      queueMicrotask(forget);
+    }
+    return current;
+  };
 }
