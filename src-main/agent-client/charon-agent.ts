@@ -1,6 +1,6 @@
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { DpopKey } from './dpop-key.js';
-import { fetchWithOwnSignal } from './listener-fetch.js';
+import { listenerFetch } from './listener-fetch.js';
 
 export interface CharonAgentOptions {
   /** The agent listener, e.g. `http://127.0.0.1:7470`. */
@@ -178,7 +178,7 @@ export class CharonAgent {
       } else {
         headers.set('authorization', `Bearer ${token}`);
       }
-      return { response: await fetchWithOwnSignal(url, { ...init, headers }), token };
+      return { response: await listenerFetch(url, { ...init, headers }), token };
     };
     const { response, token } = await send();
     if (response.status !== 401) return response;

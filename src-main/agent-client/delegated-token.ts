@@ -2,7 +2,7 @@
 // DPoP proof per request when it is bound) and hand a narrower slice of it to another agent.
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CharonRequestError } from './charon-agent.js';
-import { fetchWithOwnSignal } from './listener-fetch.js';
+import { listenerFetch } from './listener-fetch.js';
 import type { DpopKey } from './dpop-key.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -105,7 +105,7 @@ export class DelegatedToken {
       } else {
         headers.set('authorization', `Bearer ${this.#o.token}`);
       }
-      return fetchWithOwnSignal(url, { ...init, headers });
+      return listenerFetch(url, { ...init, headers });
     };
     const response = await send();
     const nonce = response.headers.get('dpop-nonce');

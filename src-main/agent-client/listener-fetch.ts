@@ -2,7 +2,7 @@ import { linkAbort } from './abort-link.js';
 import { httpFetch } from './http-fetch.js';
 
 /** Fetch for Charon's listener: node:http for plain-HTTP (loopback) URLs, the platform fetch otherwise. */
-export function fetchWithOwnSignal(url: string, init: RequestInit): Promise<Response> {
+export function listenerFetch(url: string, init: RequestInit): Promise<Response> {
   return url.startsWith('http:') ? httpFetch(url, init) : platformFetch(url, init);
 }
 

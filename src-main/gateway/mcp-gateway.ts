@@ -4,6 +4,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { serverNameSchema } from '../../src-shared/grant.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError, isStoreFault, toErrorPayload } from '../core/errors.js';
+import { httpStatusOf } from '../core/http-status.js';
 import type { AgentContext } from './agent-context.js';
 import type { DecidedMethod, Decision, GatewayBackend, SessionScope } from './backend.js';
 import type { DownstreamNotification, DownstreamRequest, DownstreamRequestExtra } from './downstream/downstream-manager.js';
@@ -12,7 +13,7 @@ import { JSONRPC_INVALID_PARAMS, writeRefusal } from './http-response.js';
 import { metadataPathFor } from './protected-resource.js';
 import { sessionServer, type RequestAuth } from './session-server.js';
 import { SessionRegistry, type GatewaySession } from './sessions.js';
-import { SessionTransport, statusOfRefusal } from './session-transport.js';
+import { SessionTransport } from './session-transport.js';
 import { challenges } from './www-authenticate.js';
 
 const DECIDED: ReadonlySet<string> = new Set<DecidedMethod>(['tools/call', 'resources/read', 'prompts/get']);
@@ -130,7 +131,7 @@ export class McpGateway {
     try {
       admitted = transport.admit(req, body);
     } catch (error) {
-      if (error instanceof CharonError) return refuseEarly(statusOfRefusal(error), error);
+      if (error instanceof CharonError) return refuseEarly(httpStatusOf(error.code), error);
       throw error;
     }
     if (session) {

@@ -10,22 +10,6 @@ interface PendingPost {
   streaming: boolean;
 }
 
-/** The HTTP status of each refusal `admit` can throw (the listener's table is a layer above). */
-export function statusOfRefusal(error: CharonError): number {
-  switch (error.code) {
-    case 'ERR_SESSION_NOT_FOUND':
-      return 404;
-    case 'ERR_METHOD_NOT_ALLOWED':
-      return 405;
-    case 'ERR_NOT_ACCEPTABLE':
-      return 406;
-    case 'ERR_STREAM_CONFLICT':
-      return 409;
-    default:
-      return 400;
-  }
-}
-
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' } as const;
 
 /**
