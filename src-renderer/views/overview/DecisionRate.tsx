@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useNow } from '../../components/use-now.js';
 import { useAuditFeed } from '../../live/LiveEvents.js';
-import { decisionsPerMinute } from './decision-rate.js';
+import { barSegments, decisionsPerMinute } from './decision-rate.js';
 
 const minute = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -24,7 +24,7 @@ export function DecisionRate() {
         {buckets.map((b) => (
           <li key={b.start} className="rate-bar">
             <span className="rate-time">{minute.format(b.start)}</span>
-            <meter min={0} max={peak} value={b.allowed + b.denied} aria-hidden="true" />
+            <RateBar {...barSegments(b, peak)} />
             <span className="rate-count">
               {b.allowed} allowed{b.denied > 0 && <span className="error-text">, {b.denied} denied</span>}
             </span>
@@ -32,5 +32,15 @@ export function DecisionRate() {
         ))}
       </ol>
     </figure>
+  );
+}
+
+/** One minute's bar: allowed in the "ok" colour, denied in the "danger" colour, side by side. */
+function RateBar({ allowedPct, deniedPct }: { allowedPct: number; deniedPct: number }) {
+  return (
+    <span className="rate-track" aria-hidden="true">
+      <span className="rate-allowed" style={{ width: `${allowedPct}%` }} />
+      <span className="rate-denied" style={{ width: `${deniedPct}%` }} />
+    </span>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEventDto } from '../../../src-shared/dto.js';
-import { decisionsPerMinute } from './decision-rate.js';
+import { barSegments, decisionsPerMinute } from './decision-rate.js';
 
 const at = (seq: number, time: number, decision: AuditEventDto['decision'], kind = 'gateway.decision'): AuditEventDto => ({ seq, time, actor: 'a', kind, subject: 's', decision, details: {}, prevHash: '', hash: '' });
 
@@ -14,5 +14,11 @@ describe('decisionsPerMinute', () => {
       [0, 1],
       [1, 1],
     ]);
+  });
+
+  it('draws a minute of denials as denials, not as allowed calls (0 allowed, 2 denied is a full red bar)', () => {
+    expect(barSegments({ start: 0, allowed: 0, denied: 2 }, 2)).toEqual({ allowedPct: 0, deniedPct: 100 });
+    expect(barSegments({ start: 0, allowed: 3, denied: 1 }, 8)).toEqual({ allowedPct: 37.5, deniedPct: 12.5 });
+    expect(barSegments({ start: 0, allowed: 0, denied: 0 }, 0)).toEqual({ allowedPct: 0, deniedPct: 0 });
   });
 });

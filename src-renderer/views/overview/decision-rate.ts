@@ -26,3 +26,9 @@ export function decisionsPerMinute(events: readonly AuditEventDto[], count: numb
   }
   return buckets;
 }
+
+/** How much of the bar each kind fills, in percent of the busiest minute: denials are drawn as denials. */
+export function barSegments(bucket: MinuteBucket, peak: number): { readonly allowedPct: number; readonly deniedPct: number } {
+  const scale = 100 / Math.max(1, peak);
+  return { allowedPct: bucket.allowed * scale, deniedPct: bucket.denied * scale };
+}
