@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Time } from '../../components/Time.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
-import { layoutGraph, type PlacedNode } from './graph-layout.js';
+import { drawnEdges, layoutGraph, type PlacedNode } from './graph-layout.js';
 
 /** Who delegated to whom: the human, the agents, their sub-agents; edges carry the scope handed down. */
 export function DelegationView() {
@@ -43,15 +43,16 @@ export function DelegationView() {
       connectable: false,
       draggable: true,
     }));
-    const edges: Edge[] = laid.edges.map((e) => ({
+    // Active hops are solid (xyflow's `animated` draws a dashed line, which the legend reserves for cut ones).
+    const edges: Edge[] = drawnEdges(laid.edges).map((e) => ({
       id: e.id,
       source: e.source,
       target: e.target,
-      label: e.scope || '(all of parent)',
+      label: e.label,
       className: e.cut ? 'dg-edge-cut' : 'dg-edge',
-      animated: !e.cut,
+      animated: false,
       markerEnd: { type: MarkerType.ArrowClosed },
-      ariaLabel: `${e.source} delegates ${e.scope || 'its authority'} to ${e.target}${e.cut ? ', cut' : ''}`,
+      ariaLabel: `${e.source} delegates ${e.hops.map((h) => h.scope || 'its authority').join(' and ')} to ${e.target}${e.cut ? ', cut' : ''}`,
     }));
     return { nodes, edges };
   }, [laid, selected]);

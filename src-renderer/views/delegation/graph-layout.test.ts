@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DelegationGraphDto, DelegationGraphEdge, DelegationGraphNode } from '../../../src-shared/delegation.js';
-import { layoutGraph } from './graph-layout.js';
+import { drawnEdges, layoutGraph } from './graph-layout.js';
 
 const node = (label: string, state: DelegationGraphNode['state'] = 'ACTIVE', kind: DelegationGraphNode['kind'] = 'agent'): DelegationGraphNode => ({ id: `${kind}/${label}`, kind, label, state });
 const edge = (id: string, source: string, target: string, state: DelegationGraphEdge['state'] = 'ACTIVE'): DelegationGraphEdge => ({ id, source, target, parentId: null, depth: 1, scope: 'files:read', acr: 'urn:charon:acr:passkey', expiresAt: 0, state, narrowed: false });
@@ -38,5 +38,18 @@ describe('layoutGraph', () => {
     expect(laid.nodes.find((n) => n.node.label === 'coder')?.cut).toBe(true);
     expect(laid.edges.find((e) => e.id === 'h2')?.cut).toBe(true);
     expect(laid.edges.find((e) => e.id === 'h1')?.cut).toBe(false);
+  });
+
+  it('draws two hops between the same pair as one labelled edge, cut only when both are', () => {
+    const graph: DelegationGraphDto = {
+      nodes: [node('alice', 'ACTIVE', 'owner'), node('planner')],
+      edges: [edge('h1', 'owner/alice', 'agent/planner'), { ...edge('h2', 'owner/alice', 'agent/planner', 'REVOKED'), scope: 'files:write' }],
+    };
+    const drawn = drawnEdges(layoutGraph(graph).edges);
+    expect(drawn).toHaveLength(1);
+    expect(drawn[0]?.label).toBe('2 hops: files:read · files:write (1 cut)');
+    expect(drawn[0]?.cut).toBe(false);
+    const allCut = drawnEdges(layoutGraph({ ...graph, edges: graph.edges.map((e) => ({ ...e, state: 'REVOKED' as const })) }).edges);
+    expect(allCut[0]?.cut).toBe(true);
   });
 });

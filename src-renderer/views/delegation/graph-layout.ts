@@ -61,3 +61,30 @@ export function layoutGraph(graph: DelegationGraphDto, spacing = { x: 280, y: 96
   const edges = graph.edges.map((edge) => ({ ...edge, cut: edge.state !== 'ACTIVE' || cutOf(edge.source) || (byId.has(edge.target) && DEAD.has(byId.get(edge.target)?.state ?? '')) }));
   return { nodes, edges };
 }
+
+/** One line drawn between two nodes: every hop between the same pair, so none hides under another. */
+export interface DrawnEdge {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  readonly hops: readonly (DelegationGraphEdge & { readonly cut: boolean })[];
+  /** Drawn cut (red, dashed) only when every hop it stands for is cut. */
+  readonly cut: boolean;
+  readonly label: string;
+}
+
+/** Hops grouped by (source, target); the label names each hop's scope and how many are cut. */
+export function drawnEdges(edges: LaidOutGraph['edges']): DrawnEdge[] {
+  const pairs = new Map<string, LaidOutGraph['edges'][number][]>();
+  for (const edge of edges) {
+    const key = `${edge.source}\u0000${edge.target}`;
+    pairs.set(key, [...(pairs.get(key) ?? []), edge]);
+  }
+  return [...pairs.values()].map((hops) => {
+    const first = hops[0]!;
+    const scopes = hops.map((h) => h.scope || '(all of parent)');
+    const cutCount = hops.filter((h) => h.cut).length;
+    const label = hops.length === 1 ? scopes[0]! : `${hops.length} hops: ${scopes.join(' · ')}${cutCount > 0 && cutCount < hops.length ? ` (${cutCount} cut)` : ''}`;
+    return { id: hops.map((h) => h.id).join('+'), source: first.source, target: first.target, hops, cut: cutCount === hops.length, label };
+  });
+}
