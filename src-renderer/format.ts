@@ -23,3 +23,10 @@ export function isoTime(ms: number): string {
 export function splitTokens(text: string): string[] {
   return text.split(/[\s,]+/).filter((token) => token.length > 0);
 }
+
+const plurals = new Intl.PluralRules('en');
+
+/** "1 record", "2 records", "1,024 records": the count with the noun agreeing (`plural` for irregular ones). */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en')} ${plurals.select(n) === 'one' ? noun : plural}`;
+}

@@ -1,3 +1,4 @@
+import { count } from '../format.js';
 import { useAuditVerify } from '../views/audit/use-audit.js';
 
 /** The audit chain's state in the top bar, on every view; a broken chain is impossible to miss. */
@@ -14,7 +15,7 @@ export function ChainBadge({ onOpen }: { onOpen: () => void }) {
   }
   return (
     <button type="button" className="chain-badge chain-badge-ok" onClick={onOpen} data-testid="chain-badge">
-      Chain verified · {result.records.toLocaleString()} records · last checkpoint {result.lastCheckpointSeq === null ? 'none yet' : `#${result.lastCheckpointSeq}`}
+      Chain verified · {count(result.records, 'record')} · last checkpoint {result.lastCheckpointSeq === null ? 'none yet' : `#${result.lastCheckpointSeq}`}
     </button>
   );
 }

@@ -1,3 +1,4 @@
+import { count } from '../../format.js';
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Time } from '../../components/Time.js';
@@ -53,7 +54,7 @@ export function PasskeysSection({ onDone }: { onDone: (message: string) => void 
         type="button"
         className="danger"
         disabled={emergency.isPending}
-        onClick={() => void emergency.mutateAsync('emergency rotation from the console').then((r) => onDone(`Rotated to key ${r.key.kid}; ${r.revokedCredentials} credential(s) revoked.`)).catch(() => undefined)}
+        onClick={() => void emergency.mutateAsync('emergency rotation from the console').then((r) => onDone(`Rotated to key ${r.key.kid}; ${count(r.revokedCredentials, 'credential')} revoked.`)).catch(() => undefined)}
       >
         Rotate keys and revoke everything
       </button>

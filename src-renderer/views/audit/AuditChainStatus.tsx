@@ -1,3 +1,4 @@
+import { count } from '../../format.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { useAuditVerify } from './use-audit.js';
 
@@ -23,7 +24,7 @@ export function AuditChainStatus() {
     return (
       <div className="chain-status chain-ok" role="status" data-testid="audit-chain-status">
         <p>
-          <strong>Audit chain verified.</strong> {result.records} record(s), {result.checkpoints} signed checkpoint(s)
+          <strong>Audit chain verified.</strong> {count(result.records, 'record')}, {count(result.checkpoints, 'signed checkpoint')}
           {result.headSeq !== null && <>, head #{result.headSeq}</>}
           {result.lastCheckpointSeq !== null && <>, last checkpoint at #{result.lastCheckpointSeq}</>}.
         </p>

@@ -1,3 +1,4 @@
+import { count as countOf } from '../../format.js';
 import { useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
@@ -37,7 +38,7 @@ export function AuditView() {
       <AuditFeedFilters filter={filter} kinds={feed.kinds} onChange={setFilter} />
       <p className="muted feed-meta" aria-live="off">
         <span className={`stream stream-${stream}`}>{stream === 'live' ? 'Live' : stream === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</span> · {rows.length.toLocaleString()} of{' '}
-        {count.toLocaleString()} record(s) held{feed.events[0] ? `, from #${feed.events[0].seq}` : ''}
+        {countOf(count, 'record')} held{feed.events[0] ? `, from #${feed.events[0].seq}` : ''}
       </p>
       <div className="feed-layout">
         <AuditTable events={events} rows={rows} selected={selected} firstBad={verify.data?.firstBad?.seq ?? null} onSelect={setSelected} />

@@ -1,3 +1,4 @@
+import { count } from '../../format.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Background, Controls, MarkerType, Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -159,7 +160,7 @@ export function DelegationView() {
           onConfirm={async (reason) => {
             const hopIds = (laid?.edges ?? []).filter((e) => e.target === cutting.node.id && !e.cut).map((e) => e.id);
             await cut.mutateAsync({ hopIds, reason });
-            setMessage(`Cut ${cutting.node.label}: ${hopIds.length} hop(s) revoked, with everything delegated below.`);
+            setMessage(`Cut ${cutting.node.label}: ${count(hopIds.length, 'hop')} revoked, with everything delegated below.`);
           }}
         >
           <p>

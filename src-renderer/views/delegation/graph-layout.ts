@@ -80,11 +80,12 @@ export function drawnEdges(edges: LaidOutGraph['edges']): DrawnEdge[] {
     const key = `${edge.source}\u0000${edge.target}`;
     pairs.set(key, [...(pairs.get(key) ?? []), edge]);
   }
-  return [...pairs.values()].map((hops) => {
-    const first = hops[0]!;
+  return [...pairs.values()].flatMap((hops) => {
+    const [first] = hops;
+    if (!first) return [];
     const scopes = hops.map((h) => h.scope || '(all of parent)');
     const cutCount = hops.filter((h) => h.cut).length;
-    const label = hops.length === 1 ? scopes[0]! : `${hops.length} hops: ${scopes.join(' · ')}${cutCount > 0 && cutCount < hops.length ? ` (${cutCount} cut)` : ''}`;
-    return { id: hops.map((h) => h.id).join('+'), source: first.source, target: first.target, hops, cut: cutCount === hops.length, label };
+    const label = hops.length === 1 ? scopes.join('') : `${hops.length} hops: ${scopes.join(' · ')}${cutCount > 0 && cutCount < hops.length ? ` (${cutCount} cut)` : ''}`;
+    return [{ id: hops.map((h) => h.id).join('+'), source: first.source, target: first.target, hops, cut: cutCount === hops.length, label }];
   });
 }

@@ -1,3 +1,4 @@
+import { count } from '../../format.js';
 import { useState } from 'react';
 import type { LifecycleState } from '../../../src-shared/domain.js';
 import type { IdentityDto } from '../../../src-shared/dto.js';
@@ -88,7 +89,7 @@ export function IdentityRowActions({ identity, onDone }: { identity: IdentityDto
           onClose={close}
           onConfirm={async (reason) => {
             const result = await kill.mutateAsync({ id: name, reason });
-            onDone(`${name} is killed: ${result.revokedCredentials} live credential(s) revoked.`);
+            onDone(`${name} is killed: ${count(result.revokedCredentials, 'live credential')} revoked.`);
           }}
         >
           <p>

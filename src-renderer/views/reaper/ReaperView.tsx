@@ -1,3 +1,4 @@
+import { count } from '../../format.js';
 import { useState } from 'react';
 import type { ReaperActionDto, ReaperRunDto } from '../../../src-shared/reaper.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
@@ -37,14 +38,14 @@ export function ReaperView() {
         </button>
       </div>
       <p role="status" className="announcement">
-        {result ? `Applied ${result.applied.length} action(s)${result.notFound.length ? `; ${result.notFound.length} no longer due` : ''}.` : ''}
+        {result ? `Applied ${count(result.applied.length, 'action')}${result.notFound.length ? `; ${result.notFound.length} no longer due` : ''}.` : ''}
       </p>
       {preview.isPending && <p role="status">Previewing…</p>}
       {preview.isError && <ErrorNotice error={preview.error} title="Could not preview the reaper" />}
       {preview.data && (
         <>
           <p className="muted">
-            As of <Time ms={preview.data.now} />: {actions.length} action(s).
+            As of <Time ms={preview.data.now} />: {count(actions.length, 'action')}.
           </p>
           {actions.length === 0 ? (
             <p>Nothing to reap.</p>
@@ -59,7 +60,7 @@ export function ReaperView() {
       )}
       {applying && (
         <ConfirmDialog
-          title={applying.kind === 'all' ? 'Apply every action?' : `Apply ${applying.ids.length} selected action(s)?`}
+          title={applying.kind === 'all' ? 'Apply every action?' : `Apply ${count(applying.ids.length, 'selected action')}?`}
           confirmLabel="Apply"
           danger
           onClose={() => setApplying(null)}
