@@ -44,12 +44,13 @@ test('enroll a passkey, an agent requests a grant, the owner approves a subset w
 
   // First run: the console offers to set up a passkey.
   await page.getByRole('complementary', { name: 'First run' }).getByRole('button', { name: 'Set up a passkey' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Approvals' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
   const enroll = page.getByRole('form', { name: 'Enroll a passkey' });
   await enroll.getByLabel('Passkey name (optional)').fill('virtual authenticator');
   await enroll.getByRole('button', { name: 'Enroll a passkey' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Enrolled passkey' })).toContainText('virtual authenticator');
   await expect(page.getByRole('list', { name: 'Enrolled passkeys' })).toContainText('virtual authenticator');
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('button', { name: /^Approvals/ }).click();
 
   // The agent asks, for itself only.
   const spec = { agentId, environment: 'dev', servers: { memory: { tools: { read_graph: {}, delete_entities: {} } } } };

@@ -28,7 +28,9 @@ test('register an agent, hand out a join token, kill another, and see the audit 
   await expect(inventory.form.getByRole('alert')).toContainText('ERR_INVALID_INPUT');
 
   const agent = await inventory.manage('e2e-agent');
-  await agent.getByRole('button', { name: 'Create join token for e2e-agent' }).click();
+  // A PROVISIONED agent activates by attesting: it is offered a join token, not an Activate that must fail.
+  await expect(agent.getByRole('button', { name: /^Activate/ })).toHaveCount(0);
+  await agent.getByRole('button', { name: 'Create join token to activate for e2e-agent' }).click();
   const tokenDialog = page.getByRole('dialog', { name: 'Join token for e2e-agent' });
   await expect(tokenDialog).toBeVisible();
   const token = (await tokenDialog.getByTestId('one-time-secret').textContent())?.trim() ?? '';

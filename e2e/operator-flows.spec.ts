@@ -98,8 +98,9 @@ test('register, approve with a passkey, watch decisions stream, revoke and see t
   await expect(inventory.row('scout')).toContainText('ACTIVE');
 
   await test.step('the agent asks for a grant; the owner approves it with the passkey', async () => {
-    await shell.show('Approvals');
+    await shell.show('Settings');
     await approvals.enrollPasskey('virtual authenticator');
+    await shell.show('Approvals');
     const spec = { agentId: 'scout', environment: 'dev', servers: { memory: { tools: { read_graph: {}, create_entities: {} } } } };
     const requested = await agentCall<{ id: string }>('POST', '/v1/grant-requests', svid, { spec, purpose: 'Keep notes on what I find' });
     expect(requested.status).toBe(201);

@@ -58,7 +58,7 @@ export function App() {
       </header>
       <Nav current={view} onSelect={setView} badges={{ approvals: pendingApprovals }} />
       <main id="main" tabIndex={-1}>
-        {view !== 'approvals' && view !== 'settings' && <PasskeyBanner onOpen={() => setView('approvals')} />}
+        {view !== 'approvals' && view !== 'settings' && <PasskeyBanner onOpen={() => setView('settings')} />}
         {view === 'overview' && <OverviewView onOpenApprovals={() => setView('approvals')} />}
         {view === 'identities' && <IdentitiesView />}
         {view === 'audit' && <AuditView />}

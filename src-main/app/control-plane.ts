@@ -17,6 +17,7 @@ import { AgentApi } from './agent-api.js';
 import { loadConfig, type CharonConfig, type ConfigFile } from './config.js';
 import { operatorHandlers } from './operator-handlers.js';
 import { wireGateway, type GatewayStack } from './gateway-wiring.js';
+import { revokeGrantsOfDeadAgents } from './grant-cascade.js';
 import { wireGrants } from './grant-wiring.js';
 import { wireApprovals, type ApprovalStack } from './approval-wiring.js';
 import { wireJit, type JitStack } from './jit-wiring.js';
@@ -131,6 +132,7 @@ export class ControlPlane {
     });
     this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream, dataVersion: store.dataVersion });
     ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock));
+    revokeGrantsOfDeadAgents(config.trustDomain, this.audit, this.grants);
     this.approvals = wireApprovals({
       store,
       audit: this.audit,

@@ -3,10 +3,9 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
 import { ApprovalCard } from './ApprovalCard.js';
 import { NotificationToggle } from './NotificationToggle.js';
-import { PasskeysSection } from './PasskeysSection.js';
 import { usePasskeys, usePendingApprovals } from './use-approvals.js';
 
-/** The approval inbox: pending grant requests, approved with a passkey or denied; and the passkeys. */
+/** The approval inbox: pending grant requests, approved with a passkey or denied (passkeys live in Settings). */
 export function ApprovalsView() {
   const pending = usePendingApprovals();
   const passkeys = usePasskeys();
@@ -24,7 +23,7 @@ export function ApprovalsView() {
       {pending.isError && <ErrorNotice error={pending.error} title="Could not list requests" />}
       {pending.data?.length === 0 && <p>No pending requests.</p>}
       {pending.data?.map((item) => <ApprovalCard key={item.request.id} item={item} hasPasskey={hasPasskey} onDone={setMessage} />)}
-      <PasskeysSection onDone={setMessage} />
+      {passkeys.data?.length === 0 && <p className="notice">No passkey is enrolled: approving is impossible until you enroll one in Settings.</p>}
     </section>
   );
 }

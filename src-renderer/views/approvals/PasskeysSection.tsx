@@ -1,6 +1,7 @@
-import { count } from '../../format.js';
 import { useState } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { count } from '../../format.js';
 import { Time } from '../../components/Time.js';
 import { useEmergencyRotate, useEnrollPasskey, usePasskeys, useRemovePasskey } from './use-approvals.js';
 
@@ -11,6 +12,7 @@ export function PasskeysSection({ onDone }: { onDone: (message: string) => void 
   const remove = useRemovePasskey();
   const emergency = useEmergencyRotate();
   const [label, setLabel] = useState('');
+  const [confirmingEmergency, setConfirmingEmergency] = useState(false);
   const list = passkeys.data ?? [];
 
   return (
@@ -50,14 +52,27 @@ export function PasskeysSection({ onDone }: { onDone: (message: string) => void 
       {remove.isError && <ErrorNotice error={remove.error} title="Passkey not removed" />}
       <h3>Emergency</h3>
       <p>If a signing key or a credential may have leaked: a new signing key, the old ones out of the trust bundle, every credential revoked. Needs your passkey.</p>
-      <button
-        type="button"
-        className="danger"
-        disabled={emergency.isPending}
-        onClick={() => void emergency.mutateAsync('emergency rotation from the console').then((r) => onDone(`Rotated to key ${r.key.kid}; ${count(r.revokedCredentials, 'credential')} revoked.`)).catch(() => undefined)}
-      >
+      <button type="button" className="danger" disabled={emergency.isPending} onClick={() => setConfirmingEmergency(true)}>
         Rotate keys and revoke everything
       </button>
+      {confirmingEmergency && (
+        <ConfirmDialog
+          title="Rotate keys and revoke everything?"
+          confirmLabel="Rotate and revoke everything"
+          danger
+          askReason
+          onConfirm={(reason) => emergency.mutateAsync(reason ?? 'emergency rotation from the console').then((r) => onDone(`Rotated to key ${r.key.kid}; ${count(r.revokedCredentials, 'credential')} revoked.`))}
+          onClose={() => setConfirmingEmergency(false)}
+        >
+          <p>This cannot be undone. At once:</p>
+          <ul>
+            <li>a new signing key signs every credential from now on, and the old keys leave the trust bundle (services that cached it must fetch it again);</li>
+            <li>every live credential of every agent is revoked, with every delegation made from them; connected MCP clients are cut off;</li>
+            <li>every agent must attest again (a new join token each) before it gets a credential.</li>
+          </ul>
+          <p>Your passkey is asked for next.</p>
+        </ConfirmDialog>
+      )}
       {emergency.isError && <ErrorNotice error={emergency.error} title="Emergency rotation not done" />}
     </section>
   );

@@ -1,9 +1,9 @@
-import { count } from '../../format.js';
 import { useState } from 'react';
 import type { LifecycleState } from '../../../src-shared/domain.js';
 import type { IdentityDto } from '../../../src-shared/dto.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { count } from '../../format.js';
 import { JoinTokenDialog } from './JoinTokenDialog.js';
 import { isLive, offeredTransitions, transitionLabel } from './lifecycle.js';
 import { useCreateJoinToken, useKillIdentity, useRevokeIdentity, useTransitionIdentity } from './use-identities.js';
@@ -24,7 +24,8 @@ export function IdentityRowActions({ identity, onDone }: { identity: IdentityDto
     <div className="row-actions" role="group" aria-label={`Actions for ${name}`}>
       {isLive(identity.state) && (
         <button type="button" onClick={() => joinToken.mutate({ agentId: name })} disabled={joinToken.isPending}>
-          Create join token<span className="visually-hidden"> for {name}</span>
+          {identity.state === 'PROVISIONED' ? 'Create join token to activate' : 'Create join token'}
+          <span className="visually-hidden"> for {name}</span>
         </button>
       )}
       {offeredTransitions(identity.state).map((to) => (
@@ -93,8 +94,14 @@ export function IdentityRowActions({ identity, onDone }: { identity: IdentityDto
           }}
         >
           <p>
-            The kill switch revokes <strong>{name}</strong> and every credential it holds, at once.
+            The kill switch revokes <strong>{name}</strong> at once. It cannot be undone:
           </p>
+          <ul>
+            <li>every credential it holds stops working, and its open MCP sessions are closed;</li>
+            <li>its grants are revoked;</li>
+            <li>everything it delegated is cut, down to the last sub-agent;</li>
+            <li>MCP clients that use it must be enrolled again as a new agent.</li>
+          </ul>
         </ConfirmDialog>
       )}
     </div>
