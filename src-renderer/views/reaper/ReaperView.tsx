@@ -70,6 +70,16 @@ export function ReaperView() {
             setChosen(new Set());
           }}
         >
+          <p>{applying.kind === 'all' ? 'Every action below except proposals:' : 'These actions:'}</p>
+          <ul aria-label="Actions to apply">
+            {actions
+              .filter((a) => (applying.kind === 'all' ? !a.proposal : applying.ids.includes(a.id)))
+              .map((a) => (
+                <li key={a.id}>
+                  {effectText(a.effect)} <span className="muted">({a.reason})</span>
+                </li>
+              ))}
+          </ul>
           <p>Revocations and decommissions are final. Each applied action is recorded in the audit chain.</p>
         </ConfirmDialog>
       )}
