@@ -49,10 +49,27 @@ test('register an agent, hand out a join token, kill another, and see the audit 
   await doomed.getByRole('button', { name: 'Kill e2e-doomed' }).click();
   await inventory.confirm('Kill e2e-doomed now?', 'Kill', 'e2e kill switch');
   await expect(inventory.row('e2e-doomed')).toContainText('REVOKED');
+  await doomed.getByRole('button', { name: 'Decommission e2e-doomed' }).click();
+  await inventory.confirm('Decommission e2e-doomed?', 'Decommission', 'e2e: final');
+  await expect(inventory.row('e2e-doomed')).toContainText('DECOMMISSIONED');
+
+  // The table fits its space at 1440 px (the detail panel open beside it) and at 1024 px: no
+  // badge is clipped, and nothing overflows where the header could not follow the body.
+  for (const width of [1440, 1024]) {
+    await page.setViewportSize({ width, height: 900 });
+    const layout = await inventory.table.evaluate((table) => {
+      const overflowing = [...table.querySelectorAll<HTMLElement>('.vhead, .vscroll, .vrow, [role=columnheader]')].filter((e) => e.scrollWidth > e.clientWidth + 1).length;
+      const badge = table.querySelector<HTMLElement>('[data-identity="e2e-doomed"] .state-decommissioned');
+      const cell = badge?.parentElement;
+      return { overflowing, badgeFits: !!badge && !!cell && badge.getBoundingClientRect().right <= cell.getBoundingClientRect().right + 0.5 };
+    });
+    expect(layout, `at ${width} px`).toEqual({ overflowing: 0, badgeFits: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // Search, filter and sort work on the whole inventory.
   await inventory.search('e2e-');
-  await page.getByRole('search', { name: 'Filter identities' }).getByLabel('State').selectOption('REVOKED');
+  await page.getByRole('search', { name: 'Filter identities' }).getByLabel('State').selectOption('DECOMMISSIONED');
   await expect(inventory.row('e2e-agent')).toHaveCount(0);
   await expect(inventory.row('e2e-doomed')).toBeVisible();
   await page.getByRole('search', { name: 'Filter identities' }).getByLabel('State').selectOption('');
