@@ -1,8 +1,10 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTransportKind } from './api/client-context.js';
 import { ChainBadge } from './components/ChainBadge.js';
+import { StreamNotice } from './components/StreamNotice.js';
 import { isViewId, Nav, type ViewId } from './components/Nav.js';
 import { requestHeadingFocus } from './components/ViewHeading.js';
+import type { StreamState } from './live/event-stream.js';
 import { useStreamState } from './live/LiveEvents.js';
 import { ApprovalsView, usePendingCount } from './views/approvals/ApprovalsView.js';
 import { PasskeyBanner } from './views/approvals/PasskeyBanner.js';
@@ -21,6 +23,8 @@ function initialView(): ViewId {
   const named = new URLSearchParams(window.location.hash.slice(1)).get('view') ?? '';
   return isViewId(named) ? named : 'overview';
 }
+
+const STREAM_LABEL: Readonly<Record<StreamState, string>> = { live: '● live', connecting: 'connecting…', reconnecting: 'reconnecting…', unreachable: 'not answering', rejected: 'disconnected: new secret' };
 
 export function App() {
   const [view, setView] = useState<ViewId>(initialView);
@@ -50,14 +54,15 @@ export function App() {
         <span className="brand">Charon</span>
         <span className="muted">{kind === 'desktop' ? 'desktop' : 'headless console'}</span>
         <span className={`stream stream-${stream}`} title="Pushed events from the control plane">
-          {stream === 'live' ? '● live' : stream === 'connecting' ? 'connecting…' : 'reconnecting…'}
+          {STREAM_LABEL[stream]}
         </span>
         <span className="topbar-end">
-          <ChainBadge onOpen={() => setView('audit')} />
+          <ChainBadge onOpen={() => setView('audit')} stale={stream === 'rejected' || stream === 'unreachable'} />
         </span>
       </header>
       <Nav current={view} onSelect={setView} badges={{ approvals: pendingApprovals }} />
       <main id="main" tabIndex={-1}>
+        <StreamNotice state={stream} />
         {view !== 'approvals' && view !== 'settings' && <PasskeyBanner onOpen={() => setView('settings')} />}
         {view === 'overview' && <OverviewView onOpenApprovals={() => setView('approvals')} />}
         {view === 'identities' && <IdentitiesView />}

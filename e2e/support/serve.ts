@@ -17,10 +17,11 @@ export interface RunningServe {
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-export async function startServe(root: string, dataDir: string): Promise<RunningServe> {
+/** `bridgePort`: a fixed port for the console (a restart on the same one), else any free port. */
+export async function startServe(root: string, dataDir: string, options: { bridgePort?: number } = {}): Promise<RunningServe> {
   const child = spawn(
     process.execPath,
-    [join(root, 'bin', 'charon.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--bridge-port', '0', '--json-ready'],
+    [join(root, 'bin', 'charon.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--bridge-port', String(options.bridgePort ?? 0), '--json-ready'],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // Kept for the error message if startup fails; both pipes are always drained so the child never blocks.

@@ -14,3 +14,13 @@ export function takeBridgeSecret(): string | null {
   }
   return window.sessionStorage.getItem(STORAGE_KEY);
 }
+
+/**
+ * Pasting a restarted control plane's address into this tab changes only the fragment, which
+ * reloads nothing: start again with the new secret, as opening it in a new tab would.
+ */
+export function reloadOnNewSecret(): void {
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(window.location.hash.slice(1)).get('token')) window.location.reload();
+  });
+}

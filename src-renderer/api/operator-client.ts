@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../src-shared/errors.js';
 import { OPERATOR_METHODS, type OperatorClient, type OperatorMethod } from '../../src-shared/operator-api.js';
 import { bridgeTransport } from './bridge-transport.js';
-import { takeBridgeSecret } from './bridge-secret.js';
+import { reloadOnNewSecret, takeBridgeSecret } from './bridge-secret.js';
 import { ipcTransport } from './ipc-transport.js';
 import type { Transport, TransportKind } from './transport.js';
 import { bridgeEvents, ipcEvents, type EventSubscribe } from '../live/event-stream.js';
@@ -43,5 +43,6 @@ export function connectOperatorClient(): ConnectedClient {
   const secret = takeBridgeSecret();
   const api = window.charon;
   if (api) return { client: createOperatorClient(ipcTransport(api)), kind: 'desktop', events: ipcEvents(window.charonEvents ?? { subscribe: () => () => undefined }) };
+  reloadOnNewSecret();
   return { client: createOperatorClient(bridgeTransport(secret)), kind: 'headless', events: bridgeEvents(secret) };
 }

@@ -2,7 +2,12 @@ import type { OperatorEventSink } from '../../src-shared/operator-api.js';
 import { parseEventData, toEventMessage } from './event-message.js';
 import { createSseParser } from './sse-parser.js';
 
-export type StreamState = 'connecting' | 'live' | 'reconnecting';
+/**
+ * `rejected`: the bridge no longer accepts this page's secret (the control plane restarted: the
+ * secret is per launch), so retrying can never work. `unreachable`: several tries in a row found
+ * nothing listening (it stopped, or restarted on another port); the tries go on.
+ */
+export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'rejected';
 
 /** Starts delivering pushed events to `sink`; returns the function that stops it. */
 export type EventSubscribe = (sink: OperatorEventSink, onState: (state: StreamState) => void) => () => void;
@@ -31,6 +36,8 @@ export function ipcEvents(events: CharonPreloadEvents): EventSubscribe {
 }
 
 const RETRY_MS = [500, 1000, 2000, 5000] as const;
+/** Failed tries in a row (about 3.5 s) before the console says nothing is listening. */
+const UNREACHABLE_AFTER = 3;
 
 /** Headless: GET /api/events with the bridge secret, read as a stream; reconnects after a drop. */
 export function bridgeEvents(secret: string | null): EventSubscribe {
@@ -42,25 +49,28 @@ export function bridgeEvents(secret: string | null): EventSubscribe {
       const message = parseEventData(event, data);
       if (message) sink(message);
     });
-    const readOnce = async (): Promise<boolean> => {
+    /** 'live-ended' when a stream was read and then ended, else why no stream was had. */
+    const readOnce = async (): Promise<'live-ended' | 'failed' | 'rejected'> => {
       controller = new AbortController();
       const response = await fetch('/api/events', { headers: { authorization: `Bearer ${secret}` }, signal: controller.signal, cache: 'no-store', credentials: 'omit' });
-      if (!response.ok || !response.body) return false;
+      if (response.status === 401) return 'rejected';
+      if (!response.ok || !response.body) return 'failed';
       onState('live');
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return true;
+        if (done) return 'live-ended';
         parse(value);
       }
     };
     void (async () => {
       onState('connecting');
       for (let attempt = 0; !stopped; attempt++) {
-        const wasLive = await readOnce().catch(() => false);
+        const outcome = await readOnce().catch(() => 'failed' as const);
         if (stopped) return;
-        if (wasLive) attempt = 0;
-        onState('reconnecting');
+        if (outcome === 'rejected') return onState('rejected');
+        if (outcome === 'live-ended') attempt = 0;
+        onState(attempt >= UNREACHABLE_AFTER ? 'unreachable' : 'reconnecting');
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
       }
     })();
