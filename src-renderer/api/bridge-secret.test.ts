@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { takeBridgeSecret } from './bridge-secret.js';
+import { reloadOnNewSecret, takeBridgeSecret } from './bridge-secret.js';
 import { testWindow } from './test-window.js';
 
 afterEach(() => {
@@ -11,7 +11,7 @@ describe('takeBridgeSecret', () => {
     const window = testWindow('http://localhost:4000/?view=audit#token=s3cret');
     vi.stubGlobal('window', window);
     expect(takeBridgeSecret()).toBe('s3cret');
-    expect(window.location).toEqual({ pathname: '/', search: '?view=audit', hash: '' });
+    expect(window.location).toMatchObject({ pathname: '/', search: '?view=audit', hash: '' });
     // A reload has no fragment any more; the tab still knows the secret.
     expect(takeBridgeSecret()).toBe('s3cret');
   });
@@ -26,5 +26,16 @@ describe('takeBridgeSecret', () => {
   it('has no secret when none was ever given', () => {
     vi.stubGlobal('window', testWindow('http://localhost:4000/'));
     expect(takeBridgeSecret()).toBeNull();
+  });
+
+  it('starts again when an address with a new secret is pasted into the tab (a restarted control plane)', () => {
+    const window = testWindow('http://localhost:4000/#token=old');
+    vi.stubGlobal('window', window);
+    expect(takeBridgeSecret()).toBe('old');
+    reloadOnNewSecret();
+    window.setHash('#view=audit');
+    expect(window.reloads).toBe(0);
+    window.setHash('#token=new');
+    expect(window.reloads).toBe(1);
   });
 });
