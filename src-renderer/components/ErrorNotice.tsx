@@ -1,9 +1,8 @@
-import { OperatorCallError } from '../api/operator-client.js';
+import { errorText } from '../api/error-text.js';
 
 /** A failed call, with its stable error code so the operator can look it up. */
 export function ErrorNotice({ error, title = 'The request failed' }: { error: unknown; title?: string }) {
-  const code = error instanceof OperatorCallError ? error.code : 'ERR_INTERNAL';
-  const message = error instanceof Error ? error.message : String(error);
+  const { code, message } = errorText(error);
   return (
     <div className="notice notice-error" role="alert">
       <strong>{title}</strong>
