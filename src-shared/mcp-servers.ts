@@ -44,6 +44,12 @@ export interface GatewayAgentSessionsDto {
   /** `*` for a session on the aggregate endpoint (/mcp), else the one server's name. */
   readonly servers: readonly string[];
   readonly lastUsedAt: number;
+  /**
+   * Sessions connected now: the client holds its event stream open, or called within the last
+   * two minutes. The rest are idle (a client that exited without ending its session looks like
+   * this) and are dropped after half an hour.
+   */
+  readonly connected: number;
 }
 
 export { serverNameSchema };

@@ -17,21 +17,25 @@ export function serverHandlers(plane: ControlPlane): Pick<OperatorHandlers, Serv
       return { removed: name };
     },
     'servers.import': async ({ path, overwrite }) => downstream.importFrom(path, overwrite, OPERATOR),
-    'gateway.sessions': async () => connectedAgents(plane.gateway.gateway.sessions.all()),
+    'gateway.sessions': async () => connectedAgents(plane.gateway.gateway.sessions.all(), plane.clock.now()),
   };
 }
 
-/** Open MCP sessions grouped per agent, most recently active first. */
-function connectedAgents(sessions: readonly GatewaySession[]): GatewayAgentSessionsDto[] {
-  const byAgent = new Map<string, { sessions: number; servers: Set<string>; lastUsedAt: number }>();
+/** A session without an open stream counts as connected this long after its last call. */
+const CONNECTED_WINDOW_MS = 2 * 60 * 1000;
+
+/** Open MCP sessions grouped per agent, connected ones first, then most recently active. */
+function connectedAgents(sessions: readonly GatewaySession[], now: number): GatewayAgentSessionsDto[] {
+  const byAgent = new Map<string, { sessions: number; connected: number; servers: Set<string>; lastUsedAt: number }>();
   for (const session of sessions) {
-    const entry = byAgent.get(session.agentId) ?? { sessions: 0, servers: new Set<string>(), lastUsedAt: 0 };
+    const entry = byAgent.get(session.agentId) ?? { sessions: 0, connected: 0, servers: new Set<string>(), lastUsedAt: 0 };
     entry.sessions++;
+    if (session.transport.streamOpen || now - session.lastUsedAt < CONNECTED_WINDOW_MS) entry.connected++;
     entry.servers.add(session.scope.kind === 'all' ? '*' : session.scope.server);
     entry.lastUsedAt = Math.max(entry.lastUsedAt, session.lastUsedAt);
     byAgent.set(session.agentId, entry);
   }
   return [...byAgent.entries()]
-    .map(([agentId, e]) => ({ agentId, sessions: e.sessions, servers: [...e.servers].sort(), lastUsedAt: e.lastUsedAt }))
-    .sort((a, b) => b.lastUsedAt - a.lastUsedAt || a.agentId.localeCompare(b.agentId));
+    .map(([agentId, e]) => ({ agentId, sessions: e.sessions, connected: e.connected, servers: [...e.servers].sort(), lastUsedAt: e.lastUsedAt }))
+    .sort((a, b) => Number(b.connected > 0) - Number(a.connected > 0) || b.lastUsedAt - a.lastUsedAt || a.agentId.localeCompare(b.agentId));
 }

@@ -131,6 +131,11 @@ export class SessionTransport implements Transport {
     this.onclose?.();
   }
 
+  /** Whether the agent holds its GET stream open now: a client that exited has closed it. */
+  get streamOpen(): boolean {
+    return this.#standalone !== null && !this.#standalone.writableEnded;
+  }
+
   #openStandalone(res: ServerResponse): void {
     res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': this.sessionId });
     res.flushHeaders();

@@ -68,7 +68,7 @@ export function GatewayView() {
       )}
       <h2>Connected agents</h2>
       {sessions.isError && <ErrorNotice error={sessions.error} title="Could not list sessions" />}
-      {sessions.data && sessions.data.length === 0 && <p className="muted">No agent is connected.</p>}
+      {sessions.data && sessions.data.every((a) => a.connected === 0) && <p className="muted">No agent is connected.</p>}
       {sessions.data && sessions.data.length > 0 && (
         <table>
           <caption className="visually-hidden">Agents with open MCP sessions</caption>
@@ -76,6 +76,7 @@ export function GatewayView() {
             <tr>
               <th scope="col">Agent</th>
               <th scope="col">Sessions</th>
+              <th scope="col">Now</th>
               <th scope="col">Endpoint</th>
               <th scope="col">Last call</th>
             </tr>
@@ -85,6 +86,7 @@ export function GatewayView() {
               <tr key={agent.agentId} data-agent={agent.agentId}>
                 <th scope="row">{agent.agentId}</th>
                 <td className="number">{agent.sessions}</td>
+                <td>{agent.connected > 0 ? <span className="state state-active">connected</span> : <span className="muted">idle: no open stream, no call for 2 minutes</span>}</td>
                 <td>{agent.servers.map((s) => (s === '*' ? 'all servers (/mcp)' : s)).join(', ')}</td>
                 <td>
                   <Time ms={agent.lastUsedAt} compact />
