@@ -9,6 +9,11 @@ export interface CredentialState {
   /** RFC 7638 thumbprint of the DPoP key the credential is bound to (null: a Bearer credential). */
   readonly jkt: string | null;
   readonly credential: AgentCredential;
+  /**
+   * SHA-256 (hex) of the join token this credential line started from: a join token that differs
+   * is a fresh one the owner just handed out, and wins over whatever is saved.
+   */
+  readonly joinTokenSha256?: string;
 }
 
 /** The persisted state, or null when there is none (a missing file is not an error; a corrupt one is reported). */

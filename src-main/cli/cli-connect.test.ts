@@ -135,4 +135,48 @@ describe('charon connect', () => {
     expect(stderr).toContain('expired');
     expect(stderr).toMatch(/ERR_ATTESTATION_REQUIRED.*join token is needed/);
   });
+
+  it('the spent join token kept in an MCP client config is not a fresh one: the saved credential goes on', { timeout: 60_000 }, async () => {
+    // Restore a usable saved credential first (the test before expired it): a fresh token attests.
+    const fresh = json<{ token: string }>('join-token', 'create', 'writer').token;
+    const first = await connect({ CHARON_JOIN_TOKEN: fresh });
+    await first.client.close();
+    expect(first.stderr()).toContain('attesting writer with a new join token (replacing the saved credential)');
+    const again = await connect({ CHARON_JOIN_TOKEN: fresh });
+    try {
+      expect(again.stderr()).toContain('reusing the credential');
+      expect((await again.client.listTools()).tools.length).toBe(2);
+    } finally {
+      await again.client.close();
+    }
+  });
+
+  it('a fresh CHARON_JOIN_TOKEN wins over a revoked saved credential', { timeout: 60_000 }, async () => {
+    const saved = JSON.parse(readFileSync(stateFile(), 'utf8')) as { credential: { jti: string } };
+    expect(cli('token', 'revoke', saved.credential.jti).status).toBe(0);
+    // Without a new token: refused, with the fix.
+    const dead = cli('connect', '--agent', 'writer', '--url', served.agentUrl);
+    expect(dead.status).toBe(1);
+    expect(dead.stderr).toMatch(/ERR_CREDENTIAL_REVOKED.*a new join token is needed/);
+    const fresh = json<{ token: string }>('join-token', 'create', 'writer').token;
+    const { client, stderr } = await connect({ CHARON_JOIN_TOKEN: fresh });
+    try {
+      expect(stderr()).toContain('with a new join token');
+      expect(textOf(await client.callTool({ name: 'memory__read_graph', arguments: {} }))).toContain('came through charon connect');
+    } finally {
+      await client.close();
+    }
+    const now = JSON.parse(readFileSync(stateFile(), 'utf8')) as { credential: { jti: string } };
+    expect(now.credential.jti).not.toBe(saved.credential.jti);
+  });
+
+  it('after an emergency key rotation, says the saved credential died with the old keys and how to fix it', { timeout: 60_000 }, () => {
+    const rotated = cli('keys', 'rotate', '--emergency', '--reason', 'e2e: leaked key');
+    expect(rotated.status, rotated.stderr).toBe(0);
+    const { status, stderr } = cli('connect', '--agent', 'writer', '--url', served.agentUrl);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/ERR_(CREDENTIAL_REVOKED|JWKS_NO_MATCHING_KEY)/);
+    expect(stderr).toMatch(/a new join token is needed: `charon join-token create writer`.*replaces the saved credential/);
+  });
 });
+

@@ -1,5 +1,6 @@
 // `charon connect --agent <id>`: the stdio bridge for MCP clients that only launch processes.
 // stdout carries the MCP protocol: everything this command says goes to stderr.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { idSchema } from '../../src-shared/schemas.js';
@@ -41,20 +42,30 @@ async function connect(args: ParsedArgs): Promise<number> {
 
   // The DPoP key: created on first run (0600), the same key on every run after, so the persisted credential stays usable.
   const dpopKey = await DpopKey.fromFile(keyFile);
-  const saved = await usableState(await readCredentialFile(stateFile).catch((error: unknown) => {
+  const recorded = await readCredentialFile(stateFile).catch((error: unknown) => {
     say(`ignoring ${stateFile}: ${error instanceof Error ? error.message : String(error)}`);
     return null;
-  }), agentId, dpopKey.thumbprint);
-  const joinToken = saved ? undefined : readJoinToken(v['join-token-file']);
+  });
+  // A join token other than the one the saved credential came from is a fresh one: it wins (the
+  // saved credential may be revoked, orphaned or signed by a key rotated away). The same one
+  // again (an MCP client's config keeps it in its environment) is spent: the saved credential goes on.
+  const joinToken = readJoinToken(v['join-token-file']);
+  const joinHash = joinToken ? createHash('sha256').update(joinToken).digest('hex') : undefined;
+  const fresh = joinToken !== undefined && joinHash !== recorded?.joinTokenSha256;
+  const saved = fresh ? null : await usableState(recorded, agentId, dpopKey.thumbprint);
   if (!saved && !joinToken) {
     throw new CharonError(
       'ERR_ATTESTATION_REQUIRED',
       `no usable credential for agent ${agentId} in ${stateFile}: a join token is needed (single use). Create one with \`charon join-token create ${agentId}\` and pass it with --join-token-file FILE or the CHARON_JOIN_TOKEN environment variable`,
     );
   }
+  if (!saved && !fresh) {
+    throw new CharonError('ERR_JOIN_TOKEN_USED', `the join token given was already used for the saved credential, which is no longer usable: create a new one with \`charon join-token create ${agentId}\``);
+  }
+  const lineHash = fresh ? joinHash : recorded?.joinTokenSha256;
 
   const persist = async (credential: AgentCredential): Promise<void> => {
-    const state: CredentialState = { version: 1, agentId, jkt: dpopKey.thumbprint, credential };
+    const state: CredentialState = { version: 1, agentId, jkt: dpopKey.thumbprint, credential, ...(lineHash ? { joinTokenSha256: lineHash } : {}) };
     try {
       await writeCredentialFile(stateFile, state);
     } catch (error) {
@@ -62,16 +73,14 @@ async function connect(args: ParsedArgs): Promise<number> {
     }
   };
   const agent = new CharonAgent({ url, agentId, dpopKey, ...(saved ? { credential: saved } : { joinToken }), onCredential: persist });
-  say(saved ? `reusing the credential in ${stateFile} (expires ${new Date(saved.expiresAt).toISOString()})` : `attesting ${agentId} with a join token`);
+  say(saved ? `reusing the credential in ${stateFile} (expires ${new Date(saved.expiresAt).toISOString()})` : recorded ? `attesting ${agentId} with a new join token (replacing the saved credential)` : `attesting ${agentId} with a join token`);
 
   let bridge;
   try {
     bridge = await startStdioBridge({ agent, path: v.server ? `/mcp/${v.server}` : '/mcp' });
   } catch (error) {
     const e = toBridgeError(error);
-    const hint = ['ERR_ATTESTATION_REQUIRED', 'ERR_JWT_EXPIRED', 'ERR_CREDENTIAL_ROTATED', 'ERR_CREDENTIAL_REVOKED', 'ERR_DPOP_PROOF_MISMATCH', 'ERR_JOIN_TOKEN_USED', 'ERR_JOIN_TOKEN_INVALID', 'ERR_JOIN_TOKEN_EXPIRED'].includes(e.charonCode)
-      ? `; a new join token is needed: \`charon join-token create ${agentId}\`, then pass it with --join-token-file or CHARON_JOIN_TOKEN`
-      : '';
+    const hint = connectHint(e.charonCode, agentId);
     say(`${e.message}${hint}`);
     return 1;
   }
@@ -109,4 +118,13 @@ function readJoinToken(file: string | undefined): string | undefined {
     }
   }
   return process.env.CHARON_JOIN_TOKEN?.trim() || undefined;
+}
+
+// What the owner can do about a refusal at start-up: most mean the saved credential is dead.
+const NEEDS_JOIN_TOKEN = new Set(['ERR_ATTESTATION_REQUIRED', 'ERR_JWT_EXPIRED', 'ERR_CREDENTIAL_ROTATED', 'ERR_CREDENTIAL_REVOKED', 'ERR_DPOP_PROOF_MISMATCH', 'ERR_JOIN_TOKEN_USED', 'ERR_JOIN_TOKEN_INVALID', 'ERR_JOIN_TOKEN_EXPIRED', 'ERR_IDENTITY_NOT_ACTIVE']);
+
+function connectHint(code: string, agentId: string): string {
+  const fix = `a new join token is needed: \`charon join-token create ${agentId}\`, then pass it with --join-token-file or CHARON_JOIN_TOKEN (a new one replaces the saved credential)`;
+  if (code === 'ERR_JWKS_NO_MATCHING_KEY') return `; the saved credential was signed by a key that is no longer trusted (the control plane's keys were rotated in an emergency, which revokes every credential): ${fix}`;
+  return NEEDS_JOIN_TOKEN.has(code) ? `; ${fix}` : '';
 }
