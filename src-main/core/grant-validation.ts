@@ -4,6 +4,7 @@ import type { ArgConstraint, GrantSpec } from '../../src-shared/grant.js';
 import { compareDecimals } from './grant-decimal.js';
 import { CharonError } from './errors.js';
 import { normalizeAbsolutePath } from './grant-paths.js';
+import { resourceUriProblem } from './resource-uri.js';
 
 function constraintProblem(c: ArgConstraint): string | null {
   if ('path' in c) {
@@ -25,6 +26,11 @@ function constraintProblem(c: ArgConstraint): string | null {
 /** Throws ERR_INVALID_INPUT naming the first problem. */
 export function assertGrantSpecSound(spec: GrantSpec): void {
   for (const [server, grant] of Object.entries(spec.servers)) {
+    // A glob is matched against normalized URIs only: one written with encoded separators or dot segments could never match as written.
+    for (const glob of grant.resources) {
+      const problem = resourceUriProblem(glob);
+      if (problem) throw new CharonError('ERR_INVALID_INPUT', `${server} resource ${JSON.stringify(glob)}: ${problem}`);
+    }
     for (const [tool, rule] of Object.entries(grant.tools)) {
       for (const [arg, constraint] of Object.entries(rule.args ?? {})) {
         const problem = constraintProblem(constraint);

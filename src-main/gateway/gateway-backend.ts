@@ -5,6 +5,7 @@ import { TOOL_SEPARATOR, type ArgConstraint, type GrantSpec } from '../../src-sh
 import type { AuditLog } from '../audit/audit-log.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { Clock } from '../core/clock.js';
+import { normalizeResourceUri, resourceUriProblem } from '../core/resource-uri.js';
 import { CharonError, isStoreFault } from '../core/errors.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
 import type { AgentContext } from './agent-context.js';
@@ -113,7 +114,11 @@ export class PolicyGatewayBackend implements GatewayBackend {
     return this.#perServer(ctx, scope, async (server) => {
       const resources = await this.#d.downstream.listResources(server);
       // Decided on the same normalized URI as a read of it, so the list and the read agree.
-      return resources.filter((r) => this.#allowed(ctx, 'resources/read', normalizedUri(r.uri) ?? r.uri, server));
+      // A URI that cannot be matched safely (core/resource-uri.ts) is not listed: it could not be read either.
+      return resources.filter((r) => {
+        const uri = normalizeResourceUri(r.uri);
+        return uri !== null && this.#allowed(ctx, 'resources/read', uri, server);
+      });
     });
   }
 
@@ -139,9 +144,11 @@ export class PolicyGatewayBackend implements GatewayBackend {
     const raw = params.uri;
     // Decided on, and forwarded as, the URI the downstream will act on: servers parse it as a URL,
     // which removes dot segments (also percent-encoded ones), so ".../granted/../../secret" is read as "/secret".
-    const uri = typeof raw === 'string' && raw.length > 0 && raw.length <= 2048 ? normalizedUri(raw) : null;
+    // Percent-encoded separators and dots are refused, not matched (core/resource-uri.ts).
+    const uri = typeof raw === 'string' && raw.length > 0 && raw.length <= 2048 ? normalizeResourceUri(raw) : null;
     if (uri === null || uri.length > 2048) {
-      const refused = { code: 'ERR_INVALID_INPUT' as const, message: 'resources/read needs an absolute URI', rule: 'input' };
+      const why = typeof raw === 'string' ? resourceUriProblem(raw) : null;
+      const refused = { code: 'ERR_INVALID_INPUT' as const, message: why ? `resources/read: the URI cannot be matched safely: ${why}` : 'resources/read needs an absolute URI', rule: 'input' };
       return { allow: false, ...refused, auditSeq: await this.#record(ctx, 'resources/read', null, 'deny', refused) };
     }
     const servers = scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx);
@@ -315,15 +322,6 @@ function argumentsOf(method: DecidedMethod, params: Readonly<Record<string, unkn
     throw new CharonError('ERR_INVALID_INPUT', `${method}: "arguments" must be an object`);
   }
   return args as Record<string, unknown>;
-}
-
-/** The URI as a WHATWG URL parser (the SDK's servers among them) reads it: dot segments removed; null if it is not an absolute URI. */
-function normalizedUri(uri: string): string | null {
-  try {
-    return new URL(uri).href;
-  } catch {
-    return null;
-  }
 }
 
 const serializable = (context: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(context)) as Record<string, unknown>;
