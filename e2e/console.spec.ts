@@ -58,8 +58,8 @@ test('register an agent, hand out a join token, kill another, and see the audit 
   for (const width of [1440, 1024]) {
     await page.setViewportSize({ width, height: 900 });
     const layout = await inventory.table.evaluate((table) => {
-      const overflowing = [...table.querySelectorAll<HTMLElement>('.vhead, .vscroll, .vrow, [role=columnheader]')].filter((e) => e.scrollWidth > e.clientWidth + 1).length;
-      const badge = table.querySelector<HTMLElement>('[data-identity="e2e-doomed"] .state-decommissioned');
+      const overflowing = [...table.querySelectorAll('.vhead, .vscroll, .vrow, [role=columnheader]')].filter((e) => e.scrollWidth > e.clientWidth + 1).length;
+      const badge = table.querySelector('[data-identity="e2e-doomed"] .state-decommissioned');
       const cell = badge?.parentElement;
       return { overflowing, badgeFits: !!badge && !!cell && badge.getBoundingClientRect().right <= cell.getBoundingClientRect().right + 0.5 };
     });
