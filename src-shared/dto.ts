@@ -111,7 +111,7 @@ export interface AuditCheckpointDto {
   readonly jws: string;
 }
 
-export type AuditProblem = 'edited' | 'deleted' | 'reordered' | 'truncated' | 'bad-checkpoint-signature' | 'unknown-checkpoint-key';
+export type AuditProblem = 'edited' | 'deleted' | 'reordered' | 'truncated' | 'unauthenticated' | 'bad-checkpoint-signature' | 'unknown-checkpoint-key';
 
 export interface AuditVerifyDto {
   readonly ok: boolean;

@@ -4,6 +4,7 @@ import { K8sPsatAttestor } from '../attest/k8s-psat.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { CheckpointAnchor } from '../audit/checkpoint-anchor.js';
 import { Checkpointer } from '../audit/checkpointer.js';
+import { deriveAuditMacKey } from '../audit/record-mac.js';
 import { CredentialAuthority } from '../authority/credential-authority.js';
 import { KeyManagement } from '../authority/key-management.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -89,9 +90,11 @@ export class ControlPlane {
     this.clock = clock;
     this.endpoints = endpoints;
     const tx = store;
-    this.audit = new AuditLog({ repo: store.audit, tx, clock });
+    // Records carry a MAC only the master key can make: a forged append is told apart (audit/record-mac.ts).
+    const macKey = deriveAuditMacKey(masterKey);
+    this.audit = new AuditLog({ repo: store.audit, tx, clock, macKey });
     this.keyRing = new KeyRing({ keys: store.signingKeys, tx, clock, masterKey, dataVersion: store.dataVersion });
-    this.checkpointer = new Checkpointer({ repo: store.audit, tx, clock, keyRing: this.keyRing, issuer: config.issuer, anchor: new CheckpointAnchor(`${config.dataDir}/audit-anchor.json`) });
+    this.checkpointer = new Checkpointer({ repo: store.audit, tx, clock, keyRing: this.keyRing, issuer: config.issuer, anchor: new CheckpointAnchor(`${config.dataDir}/audit-anchor.json`), macKey });
     this.identities = new IdentityService({ identities: store.identities, credentials: store.credentials, tx, audit: this.audit, clock, trustDomain: config.trustDomain });
     this.attestation = new AttestationService({
       identities: store.identities,

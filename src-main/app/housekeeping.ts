@@ -6,7 +6,20 @@ import { startReaperSchedule } from './reaper-schedule.js';
 /** Starts the timers; returns the function that stops them all. */
 export function startHousekeeping(plane: ControlPlane, log: (line: string) => void): () => void {
   const logError = (error: unknown) => log(`charon: ${error instanceof Error ? error.message : String(error)}`);
-  const checkpoints = setInterval(() => void plane.checkpointer.checkpoint().catch(logError), plane.config.checkpointIntervalSeconds * 1000);
+  let refused: number | null = null;
+  const checkpoints = setInterval(
+    () =>
+      void plane.checkpointer
+        .checkpoint()
+        .then(() => {
+          // Said once per offending record, not every interval.
+          const refusal = plane.checkpointer.refusal;
+          if (refusal && refusal.seq !== refused) log(`charon: ERR_AUDIT_UNAUTHENTICATED: ${refusal.message}`);
+          refused = refusal?.seq ?? null;
+        })
+        .catch(logError),
+    plane.config.checkpointIntervalSeconds * 1000,
+  );
   const rotation = setInterval(() => void plane.keys.rotateIfDue().catch(logError), 3600 * 1000);
   // Abandoned MCP sessions and spent DPoP proofs are dropped now and then, so memory and the replay table stay bounded.
   const housekeeping = setInterval(() => {

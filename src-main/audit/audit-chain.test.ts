@@ -6,8 +6,10 @@ import type { AuditRecord } from '../core/records.js';
 import { openTestPlane, type TestPlane } from '../test-support/control-plane.js';
 import { auditFromRow, type AuditRow } from '../store/audit-repository.js';
 import { openRawDb, type RawDb } from '../test-support/raw-db.js';
+import { fileMasterKeyProvider } from '../crypto/master-key.js';
 import { CHECKPOINT_TYP } from './checkpoint.js';
 import { hashAuditRecord } from './record-hash.js';
+import { deriveAuditMacKey, macAuditRecord, type AuditMacKey } from './record-mac.js';
 
 let t: TestPlane | undefined;
 let raw: RawDb | undefined;
@@ -46,8 +48,13 @@ function recordAt(db: RawDb, seq: number): AuditRecord {
   return auditFromRow(db.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as AuditRow);
 }
 
-function write(db: RawDb, r: AuditRecord, mode: 'INSERT' | 'REPLACE'): void {
-  db.prepare(`INSERT OR ${mode === 'INSERT' ? 'ABORT' : 'REPLACE'} INTO audit_events (seq, time, actor, kind, subject, decision, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+/**
+ * Writes a row as an attacker would. Without `key` it carries no MAC (the attacker lacks the
+ * master key); with it, a valid one: the key leaked too, and the hash chain and the signed
+ * checkpoints must still catch what they can on their own (defence in depth).
+ */
+function write(db: RawDb, r: AuditRecord, mode: 'INSERT' | 'REPLACE', key: AuditMacKey | null = null): void {
+  db.prepare(`INSERT OR ${mode === 'INSERT' ? 'ABORT' : 'REPLACE'} INTO audit_events (seq, time, actor, kind, subject, decision, details, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     r.seq,
     r.time,
     r.actor,
@@ -57,7 +64,13 @@ function write(db: RawDb, r: AuditRecord, mode: 'INSERT' | 'REPLACE'): void {
     JSON.stringify(r.details),
     r.prevHash,
     r.hash,
+    key ? macAuditRecord(key, r.hash) : null,
   );
+}
+
+/** The plane's audit MAC key, as an attacker who also stole the master key file would have it. */
+async function leakedKey(tp: TestPlane): Promise<AuditMacKey> {
+  return deriveAuditMacKey(await fileMasterKeyProvider().load(tp.dataDir));
 }
 
 /** Re-hashes a record after changing it, as an attacker who knows the hash function would. */
@@ -93,11 +106,19 @@ describe('audit chain: tampering with the SQLite file is detected and located', 
     await expectFirstBad(tp, denySeq, 'edited');
   });
 
+  it('detects an edit whose own hash was recomputed, by someone without the key: unauthenticated at that seq', async () => {
+    const { tp, db } = await chain();
+    const { hash: _old, ...body } = recordAt(db, 6);
+    write(db, rehashed({ ...body, details: { ...body.details, scopes: ['admin'] } }), 'REPLACE');
+    const result = await expectFirstBad(tp, 6, 'unauthenticated');
+    expect(result.firstBad?.message).toMatch(/record 6 was not written by Charon: its MAC is missing/);
+  });
+
   it('detects an edit whose own hash was recomputed (via the next record\'s prev_hash): edited at that seq', async () => {
     const { tp, db } = await chain();
     const { hash: _old, ...body } = recordAt(db, 6);
     const forged = rehashed({ ...body, details: { ...body.details, scopes: ['admin'] } });
-    write(db, forged, 'REPLACE');
+    write(db, forged, 'REPLACE', await leakedKey(tp));
     // Its own hash is consistent now; only the link from record 7 gives it away.
     expect(hashAuditRecord(recordAt(db, 6))).toBe(recordAt(db, 6).hash);
     const result = await expectFirstBad(tp, 6, 'edited');
@@ -108,7 +129,7 @@ describe('audit chain: tampering with the SQLite file is detected and located', 
     const { tp, db, head } = await chain();
     await tp.plane.checkpointer.checkpoint();
     const { hash: _old, ...body } = recordAt(db, head);
-    write(db, rehashed({ ...body, actor: 'nobody' }), 'REPLACE');
+    write(db, rehashed({ ...body, actor: 'nobody' }), 'REPLACE', await leakedKey(tp));
     await expectFirstBad(tp, head, 'edited');
   });
 
@@ -179,7 +200,7 @@ describe('audit chain: tampering with the SQLite file is detected and located', 
 
   describe('a rewritten tail (deleted, then replaced by a consistent re-hashed chain)', () => {
     /** Checkpoints at `safe`, adds more records, checkpoints the head, then rewrites everything after `safe`. */
-    async function rewriteTail(): Promise<{ tp: TestPlane; db: RawDb; safe: number; head: number; fakeHead: AuditRecord }> {
+    async function rewriteTail(options: { withoutKey?: boolean } = {}): Promise<{ tp: TestPlane; db: RawDb; safe: number; head: number; fakeHead: AuditRecord; key: AuditMacKey | null }> {
       const { tp, db, head: safe } = await chain();
       await tp.plane.checkpointer.checkpoint();
       for (const id of ['c1', 'c2', 'c3']) await tp.plane.handlers['identities.register']({ id, owner: 'bob', environment: 'dev', selectors: [], scopes: [] });
@@ -196,12 +217,19 @@ describe('audit chain: tampering with the SQLite file is detected and located', 
         prev = rehashed({ ...original, kind: 'identity.register', decision: 'allow', details: { owner: 'bob' }, prevHash: prev.hash });
         fakes.push(prev);
       }
+      // Unless said otherwise, the attacker has the MAC key too: these tests are about what the chain and the signatures catch alone.
+      const key = options.withoutKey ? null : await leakedKey(tp);
       db.transaction(() => {
         db.prepare('DELETE FROM audit_events WHERE seq > ?').run(safe);
-        for (const fake of fakes) write(db, fake, 'INSERT');
+        for (const fake of fakes) write(db, fake, 'INSERT', key);
       })();
-      return { tp, db, safe, head, fakeHead: prev };
+      return { tp, db, safe, head, fakeHead: prev, key };
     }
+
+    it('without the key, the first rewritten record is named: unauthenticated', async () => {
+      const { tp, safe } = await rewriteTail({ withoutKey: true });
+      await expectFirstBad(tp, safe + 1, 'unauthenticated');
+    });
 
     it('detects it even when the checkpoint rows are deleted too: the anchor file beside the database keeps the newest one', async () => {
       const { tp, db, head } = await rewriteTail();
@@ -219,7 +247,7 @@ describe('audit chain: tampering with the SQLite file is detected and located', 
 
     it('detects it when the forged tail is longer than the signed head, too', async () => {
       const { tp, db, head, fakeHead } = await rewriteTail();
-      write(db, rehashed({ ...fakeHead, seq: head + 1, prevHash: fakeHead.hash }), 'INSERT');
+      write(db, rehashed({ ...fakeHead, seq: head + 1, prevHash: fakeHead.hash }), 'INSERT', await leakedKey(tp));
       await expectFirstBad(tp, head, 'edited');
     });
 

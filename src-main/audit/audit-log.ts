@@ -2,11 +2,14 @@ import type { Clock } from '../core/clock.js';
 import type { AuditRepository, Transactor } from '../core/ports.js';
 import type { AuditEventInput, AuditRecord } from '../core/records.js';
 import { GENESIS_HASH, hashAuditRecord } from './record-hash.js';
+import { macAuditRecord, type AuditMacKey } from './record-mac.js';
 
 export interface AuditLogDeps {
   readonly repo: AuditRepository;
   readonly tx: Transactor;
   readonly clock: Clock;
+  /** Every record gets a MAC with it (record-mac.ts); absent only in tests of the chain alone. */
+  readonly macKey?: AuditMacKey;
 }
 
 type Listener = (record: AuditRecord) => void;
@@ -37,7 +40,7 @@ export class AuditLog {
         prevHash: head?.hash ?? GENESIS_HASH,
       };
       const record: AuditRecord = { ...unhashed, hash: hashAuditRecord(unhashed) };
-      this.#deps.repo.insert(record);
+      this.#deps.repo.insert(record, this.#deps.macKey ? macAuditRecord(this.#deps.macKey, record.hash) : null);
       if (this.#listeners.size > 0) this.#deps.tx.afterCommit(() => this.#notify(record));
       return record;
     });

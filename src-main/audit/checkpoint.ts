@@ -12,6 +12,11 @@ export interface CheckpointClaims {
   readonly seq: number;
   readonly hash: string;
   readonly time: number;
+  /**
+   * The first record that must carry a valid MAC (record-mac.ts). Signed into every checkpoint, so
+   * nobody without the key can later move it to pass forged records off as older unkeyed ones.
+   */
+  readonly macFrom?: number;
 }
 
 /** Signs the chain head: deleting or rewriting records up to `seq` is then detectable. */

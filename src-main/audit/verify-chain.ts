@@ -6,6 +6,12 @@ import { GENESIS_HASH, hashAuditRecord } from './record-hash.js';
 
 type Problem = { seq: number; problem: AuditProblem; message: string };
 
+export interface MacCheck {
+  /** From the newest signed checkpoint that names it; null: the first record with a MAC. */
+  readonly macFrom: number | null;
+  valid(recordHash: string, mac: string | null): boolean;
+}
+
 /**
  * Walks the chain in order and names the first record that breaks it: edited (its hash or
  * its successor's link no longer matches), deleted (a gap), reordered (a record whose own
@@ -20,11 +26,17 @@ export class ChainVerifier {
   readonly #hashAt = new Map<number, string>();
   readonly #checkpointSeqs: ReadonlySet<number>;
 
-  constructor(checkpointSeqs: Iterable<number> = []) {
+  readonly #macs: MacCheck | null;
+  #macFrom: number | null;
+
+  /** `macs`: where the MAC key is at hand (never offline), every record from `macFrom` on must carry a valid MAC. */
+  constructor(checkpointSeqs: Iterable<number> = [], macs: MacCheck | null = null) {
     this.#checkpointSeqs = new Set(checkpointSeqs);
+    this.#macs = macs;
+    this.#macFrom = macs?.macFrom ?? null;
   }
 
-  push(record: AuditRecord): void {
+  push(record: AuditRecord & { readonly mac?: string | null }): void {
     this.#count++;
     if (this.#firstBad) return;
     const recomputed = hashAuditRecord(record);
@@ -42,6 +54,14 @@ export class ChainVerifier {
       // The previous record's own hash was recomputed after an edit: it is the first bad one.
       const seq = record.seq - 1;
       return this.#bad(seq, 'edited', `record ${seq} was changed (record ${record.seq} no longer links to it)`);
+    }
+    // Whole and in place, but was it Charon that wrote it?
+    if (this.#macs) {
+      // Not yet fixed by a signed checkpoint: the first record that carries a MAC starts the keyed part.
+      if (this.#macFrom === null && record.mac) this.#macFrom = record.seq;
+      if (this.#macFrom !== null && record.seq >= this.#macFrom && !this.#macs.valid(record.hash, record.mac ?? null)) {
+        return this.#bad(record.seq, 'unauthenticated', `record ${record.seq} was not written by Charon: its MAC is ${record.mac ? 'wrong' : 'missing'} (someone without the key wrote or rewrote it)`);
+      }
     }
     if (this.#checkpointSeqs.has(record.seq)) this.#hashAt.set(record.seq, record.hash);
     this.#expectedSeq = record.seq + 1;

@@ -80,7 +80,12 @@ export async function main(argv: string[]): Promise<number> {
       }
     });
   } finally {
-    if (command !== 'serve') await plane.close().catch(() => undefined);
+    if (command !== 'serve') {
+      await plane.close().catch(() => undefined);
+      // Said on every command, so a forged record is not met with silence.
+      const refusal = plane.checkpointer.refusal;
+      if (refusal) process.stderr.write(`charon: ERR_AUDIT_UNAUTHENTICATED: ${refusal.message}\n`);
+    }
   }
 }
 

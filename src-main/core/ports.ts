@@ -89,8 +89,11 @@ export interface SigningKeyRepository {
 
 export interface AuditRepository {
   head(): { seq: number; hash: string } | null;
-  insert(record: AuditRecord): void;
+  /** `mac`: the record's keyed MAC (audit/record-mac.ts); null only where no key is at hand (tests of the chain alone). */
+  insert(record: AuditRecord, mac: string | null): void;
   range(afterSeq: number, limit: number): AuditRecord[];
+  /** Like range, with each record's stored MAC (null for records written before MACs existed, or forged). */
+  rangeWithMac(afterSeq: number, limit: number): (AuditRecord & { readonly mac: string | null })[];
   list(filter: { afterSeq?: number; beforeSeq?: number; limit: number; kind?: string; subject?: string }): AuditRecord[];
   count(): number;
   insertCheckpoint(checkpoint: AuditCheckpointRecord): void;

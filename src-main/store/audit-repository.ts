@@ -14,6 +14,7 @@ export interface AuditRow {
   details: string;
   prev_hash: string;
   hash: string;
+  mac?: string | null;
 }
 
 export const auditFromRow = (r: AuditRow): AuditRecord => ({
@@ -30,8 +31,8 @@ export const auditFromRow = (r: AuditRow): AuditRecord => ({
 
 export function sqliteAuditRepository(db: Db): AuditRepository {
   const head = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
-  const insert = db.prepare(`INSERT INTO audit_events (seq, time, actor, kind, subject, decision, details, prev_hash, hash)
-    VALUES (@seq, @time, @actor, @kind, @subject, @decision, @details, @prevHash, @hash)`);
+  const insert = db.prepare(`INSERT INTO audit_events (seq, time, actor, kind, subject, decision, details, prev_hash, hash, mac)
+    VALUES (@seq, @time, @actor, @kind, @subject, @decision, @details, @prevHash, @hash, @mac)`);
   const range = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_events');
   const insertCheckpoint = db.prepare('INSERT OR IGNORE INTO audit_checkpoints (seq, hash, time, kid, jws) VALUES (@seq, @hash, @time, @kid, @jws)');
@@ -42,11 +43,14 @@ export function sqliteAuditRepository(db: Db): AuditRepository {
     head() {
       return head.get() ?? null;
     },
-    insert(record) {
-      insert.run({ ...record, details: JSON.stringify(record.details) });
+    insert(record, mac) {
+      insert.run({ ...record, details: JSON.stringify(record.details), mac });
     },
     range(afterSeq, limit) {
       return range.all(afterSeq, limit).map(auditFromRow);
+    },
+    rangeWithMac(afterSeq, limit) {
+      return range.all(afterSeq, limit).map((row) => ({ ...auditFromRow(row), mac: row.mac ?? null }));
     },
     list(filter) {
       const where = whereClause([

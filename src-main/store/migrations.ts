@@ -278,4 +278,11 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX oauth_refresh_family ON oauth_refresh_tokens(family_id);
   `,
+  // 7: a keyed MAC per audit record (audit/record-mac.ts), so a record appended by someone who
+  // can write the file but does not hold the master key is told apart from Charon's own.
+  // Records written before this version have none: the checkpoint Charon signs on upgrade
+  // vouches for them (audit/checkpointer.ts).
+  `
+  ALTER TABLE audit_events ADD COLUMN mac TEXT;
+  `,
 ];
