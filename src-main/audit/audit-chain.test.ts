@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { CompactSign, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditVerifyDto } from '../../src-shared/dto.js';
@@ -365,3 +367,40 @@ describe('audit chain: a change and its record commit together', () => {
     expect(await verify(tp)).toEqual({ ok: true, records: head + 1, checkpoints: 2, lastCheckpointSeq: head + 1, headSeq: head + 1, firstBad: null });
   });
 });
+
+describe('records written by someone without the key (issue 13, item 5)', () => {
+  function forgeAppend(db: RawDb): number {
+    const head = recordAt(db, (db.prepare('SELECT max(seq) AS seq FROM audit_events').get() as { seq: number }).seq);
+    const forged = rehashed({ seq: head.seq + 1, time: head.time + 1, actor: 'operator', kind: 'grant.create', subject: 'grt_forged', decision: 'allow', details: {}, prevHash: head.hash });
+    write(db, forged, 'INSERT');
+    return forged.seq;
+  }
+
+  it("checkpoint signed over a forged append: serve's periodic checkpoint refuses, names it, and signs again once it is gone", async () => {
+    const { tp, db } = await chain();
+    await tp.plane.checkpointer.checkpoint();
+    const before = (await verify(tp)).lastCheckpointSeq;
+    const forged = forgeAppend(db);
+    await tp.plane.handlers['identities.register']({ id: 'after', owner: 'bob', environment: 'dev', selectors: [], scopes: [] });
+    await tp.plane.checkpointer.checkpoint();
+    expect(tp.plane.checkpointer.refusal).toMatchObject({ seq: forged });
+    expect((await verify(tp)).lastCheckpointSeq).toBe(before);
+    await expectFirstBad(tp, forged, 'unauthenticated');
+  });
+
+  it('a store from before MACs (no record has one, no checkpoint names macFrom) is trusted as of the upgrade; forgeries after it are not', async () => {
+    const { tp, db, head } = await chain();
+    // As an older Charon left it: no MACs, and a checkpoint without macFrom (here: none at all).
+    db.prepare('UPDATE audit_events SET mac = NULL').run();
+    db.prepare('DELETE FROM audit_checkpoints').run();
+    rmSync(join(tp.dataDir, 'audit-anchor.json'), { force: true });
+    await tp.plane.handlers['identities.register']({ id: 'upgraded', owner: 'bob', environment: 'dev', selectors: [], scopes: [] });
+    await tp.plane.checkpointer.checkpoint();
+    expect(tp.plane.checkpointer.refusal).toBeNull();
+    expect(await verify(tp)).toMatchObject({ ok: true, lastCheckpointSeq: head + 1 });
+    // From then on the signed checkpoint pins macFrom: a forgery cannot pass as an old record.
+    const forged = forgeAppend(db);
+    await expectFirstBad(tp, forged, 'unauthenticated');
+  });
+});
+

@@ -27,6 +27,8 @@ export class ChainVerifier {
   readonly #checkpointSeqs: ReadonlySet<number>;
 
   readonly #macs: MacCheck | null;
+  /** The records reported missing, and the one seen in their place (they may still turn up). */
+  #gap: { from: number; seen: number } | null = null;
   #macFrom: number | null;
 
   /** `macs`: where the MAC key is at hand (never offline), every record from `macFrom` on must carry a valid MAC. */
@@ -38,7 +40,15 @@ export class ChainVerifier {
 
   push(record: AuditRecord & { readonly mac?: string | null }): void {
     this.#count++;
-    if (this.#firstBad) return;
+    if (this.#firstBad) {
+      // A "missing" record that turns up later was moved, not deleted (an export read in file order).
+      const gap = this.#gap;
+      if (gap && this.#firstBad.problem === 'deleted' && record.seq >= gap.from && record.seq < gap.seen) {
+        this.#firstBad = { seq: gap.from, problem: 'reordered', message: `record ${gap.seen} appears where record ${gap.from} belongs: records are out of order` };
+        this.#gap = null;
+      }
+      return;
+    }
     const recomputed = hashAuditRecord(record);
     if (record.seq < 1) return this.#bad(record.seq, 'edited', `record ${record.seq} lies outside the chain (sequence numbers start at 1): it was inserted`);
     if (record.seq < this.#expectedSeq) return this.#bad(record.seq, 'reordered', `record ${record.seq} appears after record ${this.#expectedSeq - 1}`);
@@ -48,6 +58,7 @@ export class ChainVerifier {
       return this.#bad(record.seq, 'edited', `record ${record.seq} does not match its hash`);
     }
     if (record.seq > this.#expectedSeq) {
+      this.#gap = { from: this.#expectedSeq, seen: record.seq };
       return this.#bad(this.#expectedSeq, 'deleted', `records ${this.#expectedSeq}..${record.seq - 1} are missing`);
     }
     if (record.prevHash !== this.#prevHash) {
