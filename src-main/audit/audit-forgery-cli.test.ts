@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hashAuditRecord } from '../audit/record-hash.js';
+import { hashAuditRecord } from './record-hash.js';
 import { assertBuilt, charon, cliFor } from '../test-support/cli.js';
 import { tempDir } from '../test-support/control-plane.js';
 import { openRawDb } from '../test-support/raw-db.js';
