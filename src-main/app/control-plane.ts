@@ -5,6 +5,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { CheckpointAnchor } from '../audit/checkpoint-anchor.js';
 import { Checkpointer } from '../audit/checkpointer.js';
 import { deriveAuditMacKey } from '../audit/record-mac.js';
+import { acquireInstanceLock, type InstanceLock } from '../store/instance-lock.js';
 import { CredentialAuthority } from '../authority/credential-authority.js';
 import { KeyManagement } from '../authority/key-management.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -46,6 +47,8 @@ export interface ControlPlaneOptions {
   readonly downstream?: Partial<DownstreamOptions>;
   /** 'worker' in long-running processes: SQLite checkpoints leave the commit path (see wal-checkpointer.ts). */
   readonly walCheckpoints?: 'inline' | 'worker';
+  /** The long-running instance on this data directory (`charon serve`, the desktop app): a second one is refused. */
+  readonly exclusive?: string;
 }
 
 /** The composition root: the only place that wires store, crypto, audit and features together. */
@@ -83,6 +86,7 @@ export class ControlPlane {
   /** Addresses of the running listeners (set by `serve`), for status. */
   readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
   #appendsSinceCheckpoint = 0;
+  #lock: InstanceLock | null = null;
 
   private constructor(config: CharonConfig, store: Store, clock: Clock, masterKey: Buffer, endpoints: { agentUrl?: string; bridgeUrl?: string }, downstream: Partial<DownstreamOptions> = {}) {
     this.config = config;
@@ -170,14 +174,23 @@ export class ControlPlane {
 
   static async open(options: ControlPlaneOptions): Promise<ControlPlane> {
     const config = loadConfig(options.dataDir, options.overrides);
-    const store = openSqliteStore(`${config.dataDir}/charon.db`, { durability: config.durability, walCheckpoints: options.walCheckpoints ?? 'inline' });
+    const lock = options.exclusive ? acquireInstanceLock(config.dataDir, options.exclusive) : null;
+    let store: Store;
+    try {
+      store = openSqliteStore(`${config.dataDir}/charon.db`, { durability: config.durability, walCheckpoints: options.walCheckpoints ?? 'inline' });
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
     try {
       const masterKey = await (options.masterKeyProvider ?? fileMasterKeyProvider({ passphrase: process.env.CHARON_PASSPHRASE })).load(config.dataDir);
       const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {}, options.downstream);
+      plane.#lock = lock;
       await plane.keyRing.init();
       return plane;
     } catch (error) {
       store.close();
+      lock?.release();
       throw error;
     }
   }
@@ -193,6 +206,7 @@ export class ControlPlane {
       // The checkpoint worker ends before the process may: never a thread cut off inside SQLite.
       await this.store.walCheckpointer?.close();
       this.store.close();
+      this.#lock?.release();
     }
   }
 }

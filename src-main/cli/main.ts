@@ -119,5 +119,6 @@ async function open(args: ParsedArgs, longRunning: boolean): Promise<ControlPlan
     },
     // Only the long-running server checkpoints in a worker; a one-shot command keeps SQLite's default.
     walCheckpoints: longRunning ? 'worker' : 'inline',
+    ...(longRunning ? { exclusive: 'charon serve' } : {}),
   });
 }

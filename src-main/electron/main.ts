@@ -114,6 +114,7 @@ async function start(): Promise<Running> {
     dataDir: defaultDataDir(),
     masterKeyProvider: electronSafeStorageProvider(safeStorage),
     walCheckpoints: 'worker',
+    exclusive: 'the desktop app',
   });
   const stops: (() => Promise<void> | void)[] = [];
   const stopServices = async () => {
