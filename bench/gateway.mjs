@@ -10,6 +10,7 @@
 // The gateway's agent is what a TypeScript agent or `charon connect` uses: the SDK Client over
 // CharonAgent.mcpTransport (the SDK's Streamable HTTP client transport, fetching over node:http);
 // the references use the SDK's transports on both sides, as shipped.
+import { approvedGrant } from './lib/passkey.mjs';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -89,14 +90,8 @@ export async function startServers() {
       envelope: { rate: { perMinute: 100_000, burst: 100_000 } },
       expiresAt: null,
     };
-    try {
-      await plane.handlers['grants.create']({ spec });
-    } catch (error) {
-      // Prod grants may need the owner's passkey approval; that ceremony is set-up, not per-call
-      // cost, so the bench creates the same grant through the grant service directly.
-      if (error?.code !== 'ERR_APPROVAL_REQUIRED') throw error;
-      plane.grants.create(spec, 'operator');
-    }
+    // A prod grant counts only with the owner's passkey approval: the bench approves it as the owner would.
+    await approvedGrant(plane, spec);
     const listener = await startAgentListener(plane, { port: 0 });
     closers.push(() => listener.close());
     const bare = await startSdkHttpServer(async ({ message }) => ({ content: [{ type: 'text', text: `Echo: ${message}` }] }));

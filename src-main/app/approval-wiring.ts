@@ -4,6 +4,7 @@ import { ApprovalService, type AutoApproveRule } from '../approvals/approval-ser
 import { PasskeyService } from '../approvals/passkeys.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../core/clock.js';
+import type { GrantRecord } from '../core/records.js';
 import type { GrantService } from '../grants/grant-service.js';
 import { sqliteApprovalRepository, sqliteGrantRequestRepository, sqlitePasskeyRepository } from '../store/approval-repository.js';
 import type { Store } from '../store/sqlite-store.js';
@@ -18,6 +19,8 @@ export function wireApprovals(deps: {
   audit: AuditLog;
   clock: Clock;
   grants: GrantService;
+  /** Told of each grant approvals create, after the assertion was verified (prod-approval-gate.ts). */
+  created: (grant: Pick<GrantRecord, 'id' | 'agentId' | 'spec'>) => void;
   autoApprove: readonly AutoApproveRule[];
   /** The console's origins (the bridge's `http://localhost:<port>`, configured extras). */
   origins: () => readonly string[];
@@ -32,7 +35,11 @@ export function wireApprovals(deps: {
     passkeys,
     identities: store.identities,
     grants: {
-      create: (spec, actor) => grants.create(spec, actor),
+      create: (spec, actor) => {
+        const grant = grants.create(spec, actor);
+        deps.created(grants.get(grant.id));
+        return grant;
+      },
       get: (id) => grants.get(id),
       active: (agentId) => grants.activeGrantsFor(agentId, clock.now()),
     },

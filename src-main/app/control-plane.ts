@@ -6,6 +6,7 @@ import { CheckpointAnchor } from '../audit/checkpoint-anchor.js';
 import { Checkpointer } from '../audit/checkpointer.js';
 import { deriveAuditMacKey } from '../audit/record-mac.js';
 import { acquireInstanceLock, type InstanceLock } from '../store/instance-lock.js';
+import { ProdApprovalGate } from './prod-approval-gate.js';
 import { CredentialAuthority } from '../authority/credential-authority.js';
 import { KeyManagement } from '../authority/key-management.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -87,6 +88,8 @@ export class ControlPlane {
   readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
   #appendsSinceCheckpoint = 0;
   #lock: InstanceLock | null = null;
+  /** Prod grants are evaluated only once their passkey approval verified (DESIGN invariant 12). */
+  readonly #gate = new ProdApprovalGate();
 
   private constructor(config: CharonConfig, store: Store, clock: Clock, masterKey: Buffer, endpoints: { agentUrl?: string; bridgeUrl?: string }, downstream: Partial<DownstreamOptions> = {}) {
     this.config = config;
@@ -138,16 +141,25 @@ export class ControlPlane {
       refreshHintSeconds: config.bundleRefreshHintSeconds,
     });
     this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream, dataVersion: store.dataVersion });
-    ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock));
+    ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock, this.#gate));
     revokeGrantsOfDeadAgents(config.trustDomain, this.audit, this.grants);
     this.approvals = wireApprovals({
       store,
       audit: this.audit,
       clock,
       grants: this.grants,
+      // This process verified the assertion itself: enforce the new grant at once (a JIT-held call is re-decided next).
+      created: (grant) => {
+        this.#gate.trust(grant);
+        this.policy.refresh(grant.agentId);
+      },
       autoApprove: config.autoApprove,
       origins: () => [...(this.endpoints.bridgeUrl ? [new URL(this.endpoints.bridgeUrl).origin] : []), ...config.passkeyOrigins],
     });
+    this.#gate.connect(
+      (grantId) => this.approvals.approvals.passkeyApproved(grantId),
+      (agentId) => this.policy.refresh(agentId),
+    );
     this.jit = wireJit({ store, audit: this.audit, clock, approvals: this.approvals.approvals, identities: store.identities, holdSeconds: config.jitHoldSeconds });
     this.oauth = wireOAuth({ config, store, audit: this.audit, clock, identities: this.identities, attestation: this.attestation, authority: this.authority, approvals: this.approvals.approvals, downstream: this.downstream });
     this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION, jit: this.jit.port, refusedUse: (token, error) => this.delegation.refusedUse(token, error), grantChanges: (listener) => void this.grants.onChange(listener) });
@@ -187,6 +199,7 @@ export class ControlPlane {
       const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {}, options.downstream);
       plane.#lock = lock;
       await plane.keyRing.init();
+      await plane.#gate.prime(store.grants.list({ state: 'ACTIVE' }));
       return plane;
     } catch (error) {
       store.close();

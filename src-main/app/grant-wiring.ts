@@ -8,15 +8,17 @@ import { GrantService } from '../grants/grant-service.js';
 import { delegationPolicyGrants } from '../delegation/policy-grants.js';
 import { hopIdOfPrincipal } from '../policy/delegation-principal.js';
 import { PolicyEngine } from '../policy/policy-engine.js';
+import type { ProdApprovalGate } from './prod-approval-gate.js';
 import type { Store } from '../store/sqlite-store.js';
 
-export function wireGrants(store: Store, audit: AuditLog, clock: Clock): { grants: GrantService; policy: PolicyEngine } {
+export function wireGrants(store: Store, audit: AuditLog, clock: Clock, gate: ProdApprovalGate): { grants: GrantService; policy: PolicyEngine } {
   const grants = new GrantService({ grants: store.grants, identities: store.identities, tx: store, audit, clock });
   const policy = new PolicyEngine({
     loadGrants: (principal) => {
       // A delegation hop's own principal (gateway-backend.ts) evaluates that hop's authority.
       const hopId = hopIdOfPrincipal(principal);
-      return hopId === null ? grants.activeGrantsFor(principal, clock.now()) : delegationPolicyGrants(store.delegations, hopId);
+      // A prod grant without a verified passkey approval is not evaluated at all (prod-approval-gate.ts).
+      return hopId === null ? grants.activeGrantsFor(principal, clock.now()).filter((g) => gate.admits(g)) : delegationPolicyGrants(store.delegations, hopId);
     },
     dataVersion: store.dataVersion,
   });

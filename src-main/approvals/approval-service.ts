@@ -263,12 +263,31 @@ export class ApprovalService {
     if (!approval) return result(false, 'no-approval', 'No approval is on record for this grant (created directly by the operator)');
     if (approval.method === 'auto') return result(false, 'auto-approved', `Auto-approved under rule ${approval.rule ?? '?'}; no passkey signed it`);
     if (specHash !== approval.specHash) return result(false, 'spec-changed', 'The stored grant is not the spec the owner approved');
+    const signed = await this.#signatureOver(approval, specHash);
+    return result(signed.ok, signed.problem, signed.message);
+  }
+
+  /**
+   * Whether a prod grant may be enforced (DESIGN invariant 12): the owner's passkey signed exactly
+   * it, or signed the spec it was later narrowed from (narrowing never needs the passkey again).
+   * A grant row written behind Charon's back, or edited, has neither and is not enforced.
+   */
+  async passkeyApproved(grantId: string): Promise<boolean> {
+    const approval = this.#d.approvals.get(grantId);
+    if (!approval || approval.method !== 'passkey' || sha256Canonical(approval.spec) !== approval.specHash) return false;
+    if (!isNarrowerOrEqual(this.#d.grants.get(grantId).spec, approval.spec).ok) return false;
+    return (await this.#signatureOver(approval, approval.specHash)).ok;
+  }
+
+  /** Re-checks the stored assertion: the challenge recomputed from `specHash`, the client data, the signature with the stored public key. */
+  async #signatureOver(approval: ApprovalRecord, specHash: string): Promise<{ ok: boolean; problem: GrantVerifyProblem | null; message: string }> {
+    const no = (problem: GrantVerifyProblem, message: string) => ({ ok: false, problem, message });
     const challenge = approvalChallenge(approval.requestId, specHash, approval.nonce);
     const client = clientDataOf(approval.clientDataJson ?? '');
-    if (client.challenge !== challenge || approval.challenge !== challenge) return result(false, 'challenge-mismatch', 'The assertion does not sign this grant');
-    if (client.type !== 'webauthn.get' || typeof client.origin !== 'string' || client.origin !== approval.origin) return result(false, 'client-data-mismatch', 'The client data is not a WebAuthn assertion from the recorded origin');
+    if (client.challenge !== challenge || approval.challenge !== challenge) return no('challenge-mismatch', 'The assertion does not sign this grant');
+    if (client.type !== 'webauthn.get' || typeof client.origin !== 'string' || client.origin !== approval.origin) return no('client-data-mismatch', 'The client data is not a WebAuthn assertion from the recorded origin');
     const passkey = approval.credentialId ? this.#d.passkeyRecords.get(approval.credentialId) : null;
-    if (!passkey) return result(false, 'passkey-unknown', 'The passkey that signed is not on record');
+    if (!passkey) return no('passkey-unknown', 'The passkey that signed is not on record');
     try {
       await verifyAssertion(
         {
@@ -283,9 +302,9 @@ export class ApprovalService {
         [client.origin],
       );
     } catch (error) {
-      return result(false, 'signature-invalid', error instanceof Error ? error.message : 'The signature does not verify');
+      return no('signature-invalid', error instanceof Error ? error.message : 'The signature does not verify');
     }
-    return result(true, null, `Approved with passkey ${passkey.label}${passkey.removedAt ? ' (since removed)' : ''}: the signature covers exactly this grant`);
+    return { ok: true, problem: null, message: `Approved with passkey ${passkey.label}${passkey.removedAt ? ' (since removed)' : ''}: the signature covers exactly this grant` };
   }
 
   // --- internals --------------------------------------------------------------------------
