@@ -139,7 +139,7 @@ test('enroll a passkey, an agent requests a grant, the owner approves a subset w
   await expect(new Client({ name: 'e2e-oauth', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(gateway, { authProvider: provider }))).rejects.toBeInstanceOf(UnauthorizedError);
   const waiting = await openAuthorization(provider.authorizationUrl as URL);
   expect(waiting.status).toBe(200);
-  const oauthCard = page.getByRole('article').filter({ hasText: 'OAuth: SDK test client' });
+  const oauthCard = page.getByRole('article').filter({ hasText: 'a client that calls itself “SDK test client” (self-declared name' });
   await expect(oauthCard).toContainText('memory__read_graph');
   await oauthCard.getByRole('button', { name: /^Approve with passkey for mcp-/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toContainText("Approved mcp-");

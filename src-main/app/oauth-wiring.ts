@@ -56,7 +56,7 @@ export function wireOAuth(d: OAuthWiringDeps): OAuthService {
         listed.flatMap((r) => (r.status === 'fulfilled' && r.value[1].length > 0 ? [[r.value[0], { tools: Object.fromEntries(r.value[1].map((t) => [t.name, {}])) }]] : [])),
       );
       const spec = grantSpecSchema.parse({ agentId, environment: settings.environment, servers: granted });
-      return d.approvals.request(agentId, `oauth-client:${client.id}`, spec, `OAuth: ${client.name} (${client.id}) asks to connect to ${resource}`).id;
+      return d.approvals.request(agentId, `oauth-client:${client.id}`, spec, `OAuth: a client that calls itself “${client.name}” (self-declared name, id ${client.id}) asks to connect to ${resource}`).id;
     },
     requestState: (requestId) => {
       const r = requests.get(requestId);

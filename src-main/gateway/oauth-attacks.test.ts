@@ -60,6 +60,23 @@ const gatewayStatus = async (token: string) => (await rawRequest(`${h.url}/mcp`,
 
 const lastDenial = (kind: string) => h.plane.store.audit.list({ limit: 1, kind }).find((e) => e.decision === 'deny')?.details as { code?: string } | undefined;
 
+describe('OAuth client names are self-declared', () => {
+  it('client_name with RTL override spoofs the consent card: the name is cleaned and shown as self-declared', async () => {
+    const spoof = 'Charon console\u202E\u2066 gnikcab\nApproved by the owner: every tool\u200B';
+    const registered = await post('/oauth/register', { client_name: spoof, redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' });
+    expect(registered.status).toBe(201);
+    const name = (registered.body as { client_name?: string }).client_name as string;
+    expect(name).toBe('Charon console gnikcab Approved by the owner: every tool');
+    const { challenge } = pkce();
+    const page = await openAuthorization(authorizeUrl(registered.body.client_id as string, challenge));
+    expect(page.body).toContain('calls itself');
+    expect(page.body).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B]/u);
+    const item = h.plane.approvals.approvals.list().find((i) => i.request.id === page.requestId);
+    expect(item?.request.purpose).toContain(`a client that calls itself “${name}” (self-declared name`);
+    expect(item?.request.purpose).not.toMatch(/[\n\u202A-\u202E\u2066-\u2069]/u);
+  });
+});
+
 describe('OAuth authorization server: metadata', () => {
   it('the protected resource points to Charon as authorization server, whose metadata offers S256 only and public clients', async () => {
     const prm = (await (await fetch(`${h.url}/.well-known/oauth-protected-resource/mcp`)).json()) as { authorization_servers: string[]; resource: string };

@@ -72,7 +72,7 @@ function answer(res: ServerResponse, outcome: AuthorizeOutcome): void {
   const resume = `${OAUTH_PATHS.resume}?txn=${encodeURIComponent(outcome.txn)}`;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2;url=${escapeHtml(resume)}"><title>Waiting for approval — Charon</title></head>
 <body><main><h1>Waiting for the owner's approval</h1>
-<p>${escapeHtml(outcome.clientName)} asks to connect to Charon's MCP gateway. Approve grant request <code>${escapeHtml(outcome.requestId)}</code> with your passkey in the Charon console (Approvals); this page continues by itself.</p>
+<p>A client that calls itself “${escapeHtml(outcome.clientName)}” (a name it chose itself) asks to connect to Charon's MCP gateway. Approve grant request <code>${escapeHtml(outcome.requestId)}</code> with your passkey in the Charon console (Approvals); this page continues by itself.</p>
 <p><a href="${escapeHtml(resume)}" data-request-id="${escapeHtml(outcome.requestId)}">Continue</a></p></main></body></html>`;
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',

@@ -4,6 +4,7 @@
 // tokens whose reuse revokes the whole family. Consent is the owner's approval inbox: an
 // authorization opens a grant request for the client's own agent identity and completes only
 // once the owner approves it with a passkey. Access tokens are that agent's JWT-SVIDs.
+import { displayClientName } from './client-name.js';
 import type { GrantRequestState } from '../../src-shared/approvals.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../core/clock.js';
@@ -88,7 +89,8 @@ export class OAuthService {
       }
       const now = this.#d.clock.now();
       if (this.#d.repo.countClientsSince(now - 3600 * 1000) >= (this.#d.maxClientsPerHour ?? DEFAULT_MAX_CLIENTS_PER_HOUR)) throw new CharonError('ERR_RATE_LIMITED', 'Too many OAuth client registrations in the last hour; try again later');
-      const name = typeof input.client_name === 'string' && input.client_name.trim() ? input.client_name.trim().slice(0, 100) : 'MCP client';
+      // Self-declared: cleaned so it cannot reorder or break the text the owner reads around it.
+      const name = displayClientName(input.client_name);
       const client: OAuthClientRecord = { id: newId('mcpc'), name, redirectUris: [...new Set(uris)], agentId: null, createdAt: now };
       this.#d.repo.insertClient(client);
       this.#d.audit.append({ actor: `oauth-client:${client.id}`, kind: 'oauth.register', subject: client.id, decision: 'allow', details: { name, redirectUris: client.redirectUris } });
