@@ -64,8 +64,7 @@ export class PolicyGatewayBackend implements GatewayBackend {
       if (!policy.allow || narrowed) {
         refused = { code: 'ERR_TOOL_NOT_ALLOWED', message: `Not allowed: ${policy.allow ? `the delegated authority: ${narrowed?.reason ?? ''}` : policy.reason}`, rule: policy.allow ? 'delegation' : 'policy' };
       } else {
-        const grantId = policy.grantIds[0] as string;
-        const admission = this.#admit(ctx, grantId, `${target.server}${TOOL_SEPARATOR}${target.name}`, normalized.amounts, now);
+        const admission = this.#admit(ctx, policy.grantIds, `${target.server}${TOOL_SEPARATOR}${target.name}`, normalized.amounts, now);
         if (!admission.ok) {
           refused = { code: admission.code, message: admission.message, rule: admission.rule, ...(admission.retryAfterMs !== undefined ? { retryAfterMs: admission.retryAfterMs } : {}) };
         } else {
@@ -157,8 +156,7 @@ export class PolicyGatewayBackend implements GatewayBackend {
       const policy = this.#d.policy.decide({ agentId: root as string, environment: ctx.environment, action: 'resources/read', resourceName: uri, server, args: {}, now });
       if (policy.allow && narrowing.every((p) => this.#d.policy.decide({ agentId: p, environment: ctx.environment, action: 'resources/read', resourceName: uri, server, args: {}, now }).allow)) {
         // A read is spent against the same envelope as a call: its windows and the agent's rate.
-        const grantId = policy.grantIds[0] as string;
-        const admission = this.#admit(ctx, grantId, `${server}:${uri}`, {}, now);
+        const admission = this.#admit(ctx, policy.grantIds, `${server}:${uri}`, {}, now);
         if (!admission.ok) {
           const refused = { code: admission.code, message: admission.message, rule: admission.rule, ...(admission.retryAfterMs !== undefined ? { retryAfterMs: admission.retryAfterMs } : {}) };
           return { allow: false, ...refused, auditSeq: await this.#record(ctx, 'resources/read', { server, name: uri }, 'deny', refused) };
@@ -198,9 +196,14 @@ export class PolicyGatewayBackend implements GatewayBackend {
    * through the envelope of every narrowing hop of the chain: all or none. The grant's budget is
    * shared with every agent acting under it, so delegating cannot multiply a rate or a cap.
    */
-  #admit(ctx: AgentContext, grantId: string, tool: string, amounts: Readonly<Record<string, bigint>>, now: number): ReturnType<EnvelopeEnforcer['admit']> {
+  /**
+   * Every grant that allows the call spends its envelope, and the call is admitted only if all
+   * admit it: the tightest envelope wins, so an overlapping or re-approved duplicate grant never
+   * adds its rate or cap to another's (two grants of 10/min still allow 10 calls a minute).
+   */
+  #admit(ctx: AgentContext, grantIds: readonly string[], tool: string, amounts: Readonly<Record<string, bigint>>, now: number): ReturnType<EnvelopeEnforcer['admit']> {
     const [root, ...narrowing] = principalsOf(ctx);
-    const envelopes = [{ agentId: root as string, grantId, envelope: this.#grant(root as string, grantId).envelope }];
+    const envelopes = [...grantIds].sort().map((grantId) => ({ agentId: root as string, grantId, envelope: this.#grant(root as string, grantId).envelope }));
     for (const p of narrowing) for (const g of this.#d.policy.grantsOf(p)) envelopes.push({ agentId: p, grantId: g.id, envelope: g.spec.envelope });
     const admitted: Admission[] = [];
     for (const e of envelopes) {

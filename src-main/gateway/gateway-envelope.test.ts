@@ -184,3 +184,36 @@ describe('time windows (run last: they move the clock days ahead)', () => {
     expect(await h.plane.handlers['audit.verify']({})).toMatchObject({ ok: true, firstBad: null });
   });
 });
+
+describe('overlapping grants never add their envelopes up (issue 13, item 2)', () => {
+  it('re-approved duplicate grant doubles the rate limit: two identical grants of burst 5 still allow 5, the rest 429 ERR_RATE_LIMITED', async () => {
+    const grant = { servers: { everything: { tools: { echo: {} } } }, envelope: { rate: { perMinute: 60, burst: 5 } } };
+    const { id, client } = await agentWith(grant);
+    await h.grant({ agentId: id, environment: 'dev', ...grant });
+    const result = await burst(20, (i) => echo(client, `dup ${i}`));
+    expect(result.ok).toBe(5);
+    expect(result.refused.every((r) => r.status === 429 && r.code === 'ERR_RATE_LIMITED')).toBe(true);
+  });
+
+  it('re-approved duplicate grant doubles the cap: two grants capping charges at 100.00 a day still allow 100.00 in all', async () => {
+    const grant = {
+      servers: { pay: { tools: { charge: { args: { amount: { amount: { max: '100.00' } } } } } } },
+      envelope: { caps: [{ tool: 'pay__charge', arg: 'amount', max: '100.00', per: 'day' as const }] },
+    };
+    const { id, client } = await agentWith(grant);
+    await h.grant({ agentId: id, environment: 'dev', ...grant });
+    const charge = (amount: string) => client.callTool({ name: 'pay__charge', arguments: { amount } });
+    await charge('60.00');
+    expect(await refusalOf(charge('60.00'))).toMatchObject({ status: 403, code: 'ERR_CAP_EXCEEDED' });
+    await charge('40.00');
+    expect(await refusalOf(charge('0.01'))).toMatchObject({ status: 403, code: 'ERR_CAP_EXCEEDED' });
+  });
+
+  it('a call several grants allow must fit the tightest of their envelopes', async () => {
+    const { id, client } = await agentWith({ servers: { everything: { tools: { echo: {} } } }, envelope: { rate: { perMinute: 60, burst: 10 } } });
+    await h.grant({ agentId: id, environment: 'dev', servers: { everything: { tools: { echo: {}, 'get-sum': {} } } }, envelope: { rate: { perMinute: 60, burst: 2 } } });
+    const result = await burst(10, (i) => echo(client, `tight ${i}`));
+    expect(result.ok).toBe(2);
+  });
+});
+
