@@ -95,6 +95,7 @@ export interface GrantRequestDto {
 export interface RequestedToolDto {
   readonly name: string;
   readonly risk: RiskLevel;
+  /** True only when an active grant already allows every call this one would (no widening names it). */
   readonly alreadyGranted: boolean;
 }
 
@@ -103,8 +104,16 @@ export interface ApprovalItemDto {
   readonly request: GrantRequestDto;
   readonly risk: RiskLevel;
   readonly tools: readonly RequestedToolDto[];
-  /** What changes against the agent's active grants. */
-  readonly diff: { readonly added: readonly string[]; readonly unchanged: readonly string[]; readonly currentGrantIds: readonly string[] };
+  /** What changes against the agent's active grants, on the grants' meaning (tools, constraints, resources, prompts, envelope, expiry). */
+  readonly diff: {
+    /** Tools that widen anything (new, or looser than today). */
+    readonly added: readonly string[];
+    readonly unchanged: readonly string[];
+    readonly currentGrantIds: readonly string[];
+    /** Every widening, named; empty exactly when the request allows nothing new. */
+    readonly widenings: readonly WideningDto[];
+    readonly nothingNew: boolean;
+  };
   readonly agentEnvironment: string | null;
 }
 
@@ -157,4 +166,13 @@ export interface GrantVerifyDto {
   readonly approvedSpecHash: string | null;
   readonly credentialId: string | null;
   readonly approvedAt: number | null;
+}
+
+/** One way a request would let the agent do more than its active grants allow today. */
+export interface WideningDto {
+  readonly dimension: 'tool' | 'argument' | 'resource' | 'prompt' | 'envelope' | 'expiry';
+  /** What it is about: `server__tool`, a resource glob, `server__prompt`. */
+  readonly subject: string;
+  /** In words, e.g. "pay__charge: the amount constraint on amount is removed (was amount between 0 and 50.00)". */
+  readonly text: string;
 }

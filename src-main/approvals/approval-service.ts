@@ -20,6 +20,7 @@ import type { ApprovalRecord, ApprovalRepository, GrantRequestRecord, GrantReque
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import { isNarrowerOrEqual } from '../core/grant-attenuation.js';
+import { grantWidenings } from '../core/grant-diff.js';
 import type { IdentityRepository, Transactor } from '../core/ports.js';
 import { CHALLENGE_TTL_MS, type PasskeyService } from './passkeys.js';
 import { riskAtMost, specRisk, toolsOf } from './risk.js';
@@ -311,16 +312,19 @@ export class ApprovalService {
 
   #item(r: GrantRequestRecord, now: number): ApprovalItemDto {
     const current = this.#d.grants.active(r.agentId);
-    const granted = new Set(current.flatMap((g) => toolsOf(g.spec).map((t) => t.name)));
-    const tools = toolsOf(r.spec).map((t) => ({ ...t, alreadyGranted: granted.has(t.name) }));
+    // Computed on the grants' meaning, not on tool names (core/grant-diff.ts).
+    const widenings = grantWidenings(r.spec, current.map((g) => g.spec));
+    const widened = new Set(widenings.map((w) => w.subject));
+    const tools = toolsOf(r.spec).map((t) => ({ ...t, alreadyGranted: !widened.has(t.name) }));
     return {
       request: requestDto(r, now),
       risk: specRisk(r.spec),
       tools,
-      diff: { added: tools.filter((t) => !t.alreadyGranted).map((t) => t.name), unchanged: tools.filter((t) => t.alreadyGranted).map((t) => t.name), currentGrantIds: current.map((g) => g.id) },
+      diff: { added: tools.filter((t) => !t.alreadyGranted).map((t) => t.name), unchanged: tools.filter((t) => t.alreadyGranted).map((t) => t.name), currentGrantIds: current.map((g) => g.id), widenings, nothingNew: widenings.length === 0 },
       agentEnvironment: this.#d.identities.get(r.agentId)?.environment ?? null,
     };
   }
+
 
   #autoRule(spec: GrantSpec, risk: RiskLevel): AutoApproveRule | null {
     // Prod grants always need the owner's passkey, whatever the configuration says.

@@ -9,6 +9,7 @@ import { connectCommand } from './commands-connect.js';
 import { delegationCommand, traceCommand } from './commands-delegation.js';
 import { auditCommand, keysCommand } from './commands-keys-audit.js';
 import { grantCommand } from './commands-grants.js';
+import { requestCommand } from './commands-requests.js';
 import { serverCommand } from './commands-servers.js';
 import { ownerCommand, reaperCommand } from './commands-reaper.js';
 import { tokenCommand } from './commands-tokens.js';
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   const known = ['serve', 'agent', 'join-token', 'token', 'keys', 'audit', 'grant', 'grants', 'server', 'servers', 'connect'];
   known.push('reaper', 'owner');
   known.push('trace', 'delegation');
+  known.push('request', 'requests');
   if (!known.includes(command)) {
     process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -71,6 +73,9 @@ export async function main(argv: string[]): Promise<number> {
           return serverCommand(plane, sub, args);
         case 'reaper':
           return reaperCommand(plane, sub, args);
+        case 'request':
+        case 'requests':
+          return requestCommand(plane, sub, args);
         case 'owner':
           return ownerCommand(plane, sub, args);
         case 'trace':

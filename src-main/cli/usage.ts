@@ -27,6 +27,7 @@ Usage: charon <command> [options]
   grant show <id>
   grant revoke <id> [--reason R]
   grant narrow <id> --file SPEC.json     replace by a spec that allows no more (wider is refused)
+  request list                          pending grant requests, each with what it would add (approve in the console)
   reaper preview                        what a run would do now: idle, quarantine, orphans, drift proposals, cleanup, anomalies
   reaper run [--action ID]...           apply every action but proposals, or only the given ones (a drift proposal needs its id)
   owner list | owner set <id> --state ACTIVE|DEPARTED|DISABLED [--reason R]

@@ -103,3 +103,28 @@ describe('just-in-time consent', () => {
     }
   });
 });
+
+describe('the consent card shows what a held call would widen (issue 13, item 2)', () => {
+  it('JIT request without the amount shows as nothing new: the card names the removed amount constraint, and a denial leaves the cap in force', { timeout: 30_000 }, async () => {
+    h = await openGatewayHarness({ servers: ['pay'], config: { jit: { holdSeconds: 30 } } });
+    await enrollOwner(h.plane);
+    const agent = await h.agent('payer', { dpop: false });
+    await h.grant({ agentId: 'payer', environment: 'dev', servers: { pay: { tools: { charge: { args: { amount: { amount: { max: '50.00' } } } } } } } });
+    await h.plane.handlers['jit.set']({ agentId: 'payer', enabled: true });
+    client = await agent.connect('/mcp');
+    const requested = nextGrantRequest(h.plane);
+    // No amount: the grant's constraint refuses it (absent), so JIT asks for the tool.
+    const held = refusalOf(client.callTool({ name: 'pay__charge', arguments: {} }));
+    const requestId = await requested;
+    const item = (await h.plane.handlers['approvals.list']({})).find((i) => i.request.id === requestId);
+    expect(item?.diff.nothingNew).toBe(false);
+    expect(item?.diff.widenings).toEqual([{ dimension: 'argument', subject: 'pay__charge', text: 'pay__charge: the constraint on amount is removed (today: amount between 0 and 50.00)' }]);
+    expect(item?.tools).toEqual([expect.objectContaining({ name: 'pay__charge', alreadyGranted: false })]);
+    await h.plane.handlers['approvals.deny']({ requestId, reason: 'no: keep the cap' });
+    expect(await held).toMatchObject({ code: 'ERR_TOOL_NOT_ALLOWED' });
+    // Over the cap: refused (backing off from asking again after the denial), and never charged.
+    expect(await refusalOf(client.callTool({ name: 'pay__charge', arguments: { amount: '5000.00' } }))).toMatchObject({ status: 403, code: 'ERR_GRANT_REQUEST_BACKOFF' });
+    expect(h.ledger()).toEqual([]);
+  });
+});
+

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ApprovalItemDto } from '../../../src-shared/approvals.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { GrantDiff } from './GrantDiff.js';
 import { Time } from '../../components/Time.js';
 import { toggled } from '../../components/toggled.js';
 import { constraintText, envelopeLines, otherLines, subsetOf } from './spec-text.js';
@@ -44,7 +45,7 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
                 <label>
                   <input type="checkbox" checked={checked.has(tool.name)} onChange={() => toggle(tool.name)} /> <code>{tool.name}</code>
                 </label>{' '}
-                <span className={`risk risk-${tool.risk}`}>{RISK_LABEL[tool.risk]}</span> {tool.alreadyGranted ? <span className="muted">(already granted)</span> : <strong>(new)</strong>}
+                <span className={`risk risk-${tool.risk}`}>{RISK_LABEL[tool.risk]}</span> {tool.alreadyGranted ? <span className="muted">(nothing new)</span> : <strong>(adds to today's access)</strong>}
                 {rule?.args && (
                   <ul>
                     {Object.entries(rule.args).map(([arg, c]) => (
@@ -64,10 +65,7 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
           ))}
         </ul>
       )}
-      <p className="muted">
-        Change against current grants: {item.diff.added.length} new ({item.diff.added.join(', ') || 'none'}), {item.diff.unchanged.length} already granted
-        {item.diff.currentGrantIds.length > 0 ? ` in ${item.diff.currentGrantIds.length} active grant(s)` : ''}.
-      </p>
+      <GrantDiff diff={item.diff} />
       <div className="row-actions">
         <button
           type="button"

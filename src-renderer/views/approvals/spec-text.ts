@@ -1,12 +1,7 @@
 // A grant spec as readable lines, so the owner sees exactly what is being approved.
-import type { ArgConstraint, Envelope, GrantSpec } from '../../../src-shared/grant.js';
+import type { Envelope, GrantSpec } from '../../../src-shared/grant.js';
 
-export function constraintText(arg: string, c: ArgConstraint): string {
-  if ('path' in c) return `${arg} inside ${c.path.roots.join(' or ')}`;
-  if ('amount' in c) return `${arg} between ${c.amount.min ?? '0'} and ${c.amount.max ?? 'any'}`;
-  if ('oneOf' in c) return `${arg} one of ${c.oneOf.map((v) => JSON.stringify(v)).join(', ')}`;
-  return `${arg} matching ${c.pattern}`;
-}
+export { constraintText } from '../../../src-shared/grant-text.js';
 
 export function envelopeLines(e: Envelope): string[] {
   const lines: string[] = [];
