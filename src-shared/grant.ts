@@ -13,10 +13,14 @@ export const serverNameSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-
 /** A tool or prompt name as MCP servers define them. */
 export const toolNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be 1-128 characters of A-Z, a-z, 0-9, "_", "." or "-"');
 
-/** A dotted path into nested arguments: `path`, `options.target`. */
+/**
+ * A dotted path into nested arguments: `path`, `options.target`; `*` stands for every element of
+ * an array (`paths.*`, `edits.*.path`), at most once and never first.
+ */
 export const argPathSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}(?:\.[A-Za-z0-9_-]{1,64}){0,7}$/, 'must be dotted segments of A-Z, a-z, 0-9, "_" or "-"')
+  .regex(/^[A-Za-z0-9_-]{1,64}(?:\.(?:[A-Za-z0-9_-]{1,64}|\*)){0,7}$/, 'must be dotted segments of A-Z, a-z, 0-9, "_" or "-", or "*" for every element of an array')
+  .refine((p) => p.split('.').filter((s) => s === '*').length <= 1, 'may hold "*" once')
   // Names JavaScript resolves through the prototype chain can never be constrained reliably.
   .refine((p) => !p.split('.').some((s) => s === '__proto__' || s === 'constructor' || s === 'prototype'), 'must not name __proto__, constructor or prototype');
 

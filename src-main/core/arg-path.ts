@@ -6,8 +6,11 @@ export type ArgLookup = { readonly found: true; readonly value: unknown } | { re
 
 const NOT_FOUND: ArgLookup = Object.freeze({ found: false });
 
-/** Same shape as the grant schema's `argPathSchema`: a malformed path is the caller's bug. */
+/** Same shape as the grant schema's `argPathSchema` without `*` (see getArgEach): a malformed path is the caller's bug. */
 const ARG_PATH = /^[A-Za-z0-9_-]{1,64}(?:\.[A-Za-z0-9_-]{1,64}){0,7}$/;
+
+/** The most elements a `*` constraint checks in one call (each is decided on its own). */
+export const MAX_EACH = 256;
 
 /**
  * Names that mean the prototype chain to JavaScript. The schema admits them, but a constraint on
@@ -60,4 +63,31 @@ export function getArg(args: unknown, path: string): ArgLookup {
     current = descriptor.value;
   }
   return { found: true, value: current };
+}
+
+export type ArgEach = { readonly found: false } | { readonly found: true; readonly each: readonly { readonly path: string; readonly value: unknown }[] };
+
+/**
+ * For a path with a `*` segment (`paths.*`, `edits.*.path`): every element of the array at the
+ * prefix, each with its concrete path (`paths.0`, `edits.1.path`), so a constraint reaches all of
+ * them. Absent prefix: not found (the policy then denies, as for any absent constrained argument).
+ * Not an array, empty, too long, or an element without the rest of the path: refused, never skipped.
+ */
+export function getArgEach(args: unknown, path: string): ArgEach {
+  const at = path.split('.').indexOf('*');
+  const prefix = path.split('.').slice(0, at).join('.');
+  const rest = path.split('.').slice(at + 1).join('.');
+  const lookup = getArg(args, prefix);
+  if (!lookup.found) return { found: false };
+  const list = lookup.value;
+  if (!Array.isArray(list)) throw new CharonError('ERR_ARGUMENT_INVALID', `argument "${prefix}" must be an array (the grant constrains each of its elements, ${path})`);
+  if (list.length === 0) throw new CharonError('ERR_ARGUMENT_INVALID', `argument "${prefix}" is empty: the grant constrains its elements (${path})`);
+  if (list.length > MAX_EACH) throw new CharonError('ERR_ARGUMENT_INVALID', `argument "${prefix}" has more than ${MAX_EACH} elements`);
+  const each = list.map((_, index) => {
+    const concrete = rest ? `${prefix}.${index}.${rest}` : `${prefix}.${index}`;
+    const element = getArg(args, concrete);
+    if (!element.found) throw new CharonError('ERR_ARGUMENT_INVALID', `argument "${concrete}" is missing: the grant constrains it (${path})`);
+    return { path: concrete, value: element.value };
+  });
+  return { found: true, each };
 }

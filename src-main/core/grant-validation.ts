@@ -33,6 +33,8 @@ export function assertGrantSpecSound(spec: GrantSpec): void {
     }
     for (const [tool, rule] of Object.entries(grant.tools)) {
       for (const [arg, constraint] of Object.entries(rule.args ?? {})) {
+        // `paths.0` would confine the first element only and let the others through unchecked.
+        if (arg.split('.').some((segment) => /^[0-9]+$/.test(segment))) throw new CharonError('ERR_INVALID_INPUT', `${server}__${tool} argument ${arg} names one element of an array: constrain every element with ${arg.replace(/\.[0-9]+(?=\.|$)/, '.*')}`);
         const problem = constraintProblem(constraint);
         if (problem) throw new CharonError('ERR_INVALID_INPUT', `${server}__${tool} argument ${arg}: ${problem}`);
       }
@@ -40,6 +42,7 @@ export function assertGrantSpecSound(spec: GrantSpec): void {
   }
   for (const cap of spec.envelope.caps ?? []) {
     const [server, tool] = splitToolName(cap.tool);
+    if (cap.arg.split('.').includes('*')) throw new CharonError('ERR_INVALID_INPUT', `cap on ${cap.tool} ${cap.arg}: a cap sums one amount per call, not every element of an array`);
     const constraint = spec.servers[server]?.tools[tool]?.args?.[cap.arg];
     if (!constraint || !('amount' in constraint)) throw new CharonError('ERR_INVALID_INPUT', `cap on ${cap.tool} ${cap.arg}: that argument has no amount constraint in this grant`);
   }

@@ -32,8 +32,8 @@ export interface DecisionRequest {
   readonly resourceName: string;
   /** For resources/read: the downstream server the URI is read from (a resource glob belongs to one server). */
   readonly server?: string;
-  /** The constrained arguments, normalized, keyed by arg path (see constrainedArgs). */
-  readonly args: Readonly<Record<string, ArgValue>>;
+  /** The constrained arguments, normalized, keyed by arg path (see constrainedArgs); a `*` path holds every element. */
+  readonly args: Readonly<Record<string, ArgValue | readonly ArgValue[]>>;
   /** Epoch milliseconds. */
   readonly now: number;
 }
@@ -60,6 +60,9 @@ const errorText = (errors: readonly DetailedError[]): string => errors.map((e) =
 
 let engines = 0;
 
+/** Evaluations one call may take when its `*` arguments are decided element by element. */
+const MAX_COMBINATIONS = 256;
+
 export class PolicyEngine {
   readonly #deps: PolicyEngineDeps;
   readonly #agents = new Map<string, AgentPolicySet>();
@@ -85,7 +88,38 @@ export class PolicyEngine {
     this.#load(agentId);
   }
 
+  /**
+   * A `*` argument (every element of an array) is decided element by element: the call is allowed
+   * only if each element is (by whichever grant allows it), so one element outside the grant
+   * refuses the whole call. Several `*` arguments: every combination of their elements.
+   */
   decide(request: DecisionRequest): Decision {
+    const lists = Object.entries(request.args).filter((entry): entry is [string, readonly ArgValue[]] => Array.isArray(entry[1]));
+    if (lists.length === 0) return this.#decideOne(request as DecisionRequest & { args: Readonly<Record<string, ArgValue>> });
+    const combinations = lists.reduce((n, [, values]) => n * values.length, 1);
+    if (combinations > MAX_COMBINATIONS) return deny(`too many argument elements to decide one by one (${combinations} combinations, at most ${MAX_COMBINATIONS})`);
+    const grantIds = new Set<string>();
+    const policyIds = new Set<string>();
+    for (let k = 0; k < combinations; k++) {
+      const args: Record<string, ArgValue> = {};
+      let rest = k;
+      for (const [key, value] of Object.entries(request.args)) if (!Array.isArray(value)) args[key] = value as ArgValue;
+      const picked: string[] = [];
+      for (const [key, values] of lists) {
+        const index = rest % values.length;
+        rest = Math.floor(rest / values.length);
+        args[key] = values[index] as ArgValue;
+        picked.push(`${key} element ${index}`);
+      }
+      const one = this.#decideOne({ ...request, args });
+      if (!one.allow) return { ...one, reason: `${picked.join(', ')}: ${one.reason}` };
+      for (const id of one.grantIds) grantIds.add(id);
+      for (const id of one.diagnostics.policyIds) policyIds.add(id);
+    }
+    return { allow: true, grantIds: [...grantIds], reason: `allowed by ${[...grantIds].join(', ')}, element by element`, diagnostics: { policyIds: [...policyIds], errors: [] } };
+  }
+
+  #decideOne(request: DecisionRequest & { args: Readonly<Record<string, ArgValue>> }): Decision {
     assertRequest(request);
     const set = this.#current(request.agentId);
     if (set.parseError !== null) return deny(`the policies of ${request.agentId} do not parse: ${set.parseError}`);
