@@ -89,6 +89,25 @@ export interface GrantRequestDto {
   readonly reason: string | null;
   /** The grant an approval created. */
   readonly grantId: string | null;
+  /** For a just-in-time request: the call that is held, as the agent made it. */
+  readonly heldCall: HeldCallDto | null;
+}
+
+/** A tools/call held while the owner decides (just-in-time consent). */
+export interface HeldCallDto {
+  readonly server: string;
+  readonly tool: string;
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
+/** One scope a held call can be approved at, narrowest first; `spec` is exactly what would be stored and signed. */
+export interface JitChoiceDto {
+  readonly id: 'once' | 'hour' | 'standing';
+  /** In words: what, how often, until when. */
+  readonly label: string;
+  readonly spec: GrantSpec;
+  /** What this choice would add to what the agent can do today. */
+  readonly widenings: readonly WideningDto[];
 }
 
 /** One `server__tool` of a request, with how risky it is and whether the agent already has it. */
@@ -115,6 +134,8 @@ export interface ApprovalItemDto {
     readonly nothingNew: boolean;
   };
   readonly agentEnvironment: string | null;
+  /** For a just-in-time request: the scopes it can be approved at, the narrowest (the default) first. */
+  readonly choices: readonly JitChoiceDto[] | null;
 }
 
 /** WebAuthn options as JSON, passed to @simplewebauthn/browser unchanged. */

@@ -71,6 +71,8 @@ export const envelopeSchema = z.strictObject({
   toolRates: z.record(z.string().max(200), rateSchema).optional(),
   /** Calls are allowed only inside one of these windows (end exclusive; end < start wraps midnight). */
   windows: z.array(z.strictObject({ days: z.array(z.enum(WEEKDAYS)).min(1), start: hhmm, end: hhmm })).max(16).optional(),
+  /** At most this many calls under this grant, ever (a just-in-time "this call only" grant has 1). */
+  uses: z.number().int().positive().max(10_000).optional(),
   /** Cumulative caps: the sum of an amount argument over a calendar period. */
   caps: z.array(z.strictObject({ tool: z.string().max(200), arg: argPathSchema, max: decimalSchema, per: z.enum(['hour', 'day', 'week']) })).max(32).optional(),
 });

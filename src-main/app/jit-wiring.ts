@@ -1,7 +1,8 @@
 // Just-in-time consent, wired: which agents have it (SQLite), the grant request a held call
 // makes (through the approval service, so limits, backoff and auto-approve rules apply), and
 // the hold itself — woken by the decision's audit record, bounded by the injectable clock.
-import { grantSpecSchema } from '../../src-shared/grant.js';
+import type { GrantSpec } from '../../src-shared/grant.js';
+import { jitChoices } from '../core/jit-choices.js';
 import type { GrantRequestState } from '../../src-shared/approvals.js';
 import { effectiveRequestState, type ApprovalService } from '../approvals/approval-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -25,6 +26,9 @@ export interface JitStack {
   readonly holdSeconds: number;
 }
 
+/** Larger arguments are not kept on the request (nor offered as "this call only"). */
+const MAX_HELD_ARGS_BYTES = 8192;
+
 export const jitPurpose = (subject: string): string => `just-in-time: a call to ${subject} outside the current grant`;
 
 export function wireJit(d: { store: Store; audit: AuditLog; clock: Clock; approvals: ApprovalService; identities: IdentityRepository; holdSeconds: number; timers?: Timers }): JitStack {
@@ -40,14 +44,18 @@ export function wireJit(d: { store: Store; audit: AuditLog; clock: Clock; approv
   const port: JitConsentPort = {
     enabled: (agentId) => repo.enabled(agentId),
     holdSeconds: () => d.holdSeconds,
-    request(ctx: AgentContext, server: string, tool: string) {
+    reasonOf: (requestId) => requests.get(requestId)?.reason ?? null,
+    request(ctx: AgentContext, server: string, tool: string, args: Readonly<Record<string, unknown>>) {
       const subject = `${server}__${tool}`;
       const now = d.clock.now();
       // A call retried while its request is still open waits on that request instead of asking again.
       const open = requests.list({ agentId: ctx.agentId, state: 'PENDING' }).find((r) => r.purpose === jitPurpose(subject) && effectiveRequestState(r, now) === 'PENDING');
       if (open) return { id: open.id, state: 'PENDING' as const };
-      const spec = grantSpecSchema.parse({ agentId: ctx.agentId, environment: ctx.environment, servers: { [server]: { tools: { [tool]: {} } } } });
-      const created = d.approvals.request(ctx.agentId, ctx.spiffeId, spec, jitPurpose(subject));
+      // The request holds the call itself, so the owner can approve exactly it (core/jit-choices.ts); its spec is the
+      // widest scope offered (the tool, standing for 30 days), which every narrower choice fits inside.
+      const held = JSON.stringify(args).length <= MAX_HELD_ARGS_BYTES ? { server, tool, args } : null;
+      const spec = jitChoices(held ?? { server, tool, args: {} }, { agentId: ctx.agentId, environment: ctx.environment }, [], now).at(-1)?.spec as GrantSpec;
+      const created = d.approvals.request(ctx.agentId, ctx.spiffeId, spec, jitPurpose(subject), held);
       return { id: created.id, state: created.state };
     },
     hold(requestId: string) {

@@ -12,6 +12,7 @@ import type {
   GrantRequestState,
   GrantVerifyDto,
   GrantVerifyProblem,
+  HeldCallDto,
   RiskLevel,
 } from '../../src-shared/approvals.js';
 import type { GrantSpec } from '../../src-shared/grant.js';
@@ -21,6 +22,7 @@ import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import { isNarrowerOrEqual } from '../core/grant-attenuation.js';
 import { grantWidenings } from '../core/grant-diff.js';
+import { jitChoices } from '../core/jit-choices.js';
 import type { IdentityRepository, Transactor } from '../core/ports.js';
 import { CHALLENGE_TTL_MS, type PasskeyService } from './passkeys.js';
 import { riskAtMost, specRisk, toolsOf } from './risk.js';
@@ -93,7 +95,7 @@ export class ApprovalService {
   // --- the agent's side -------------------------------------------------------------------
 
   /** An agent asks for a grant for itself; dev/test requests matching an auto-approve rule are granted at once. */
-  request(callerAgentId: string, actor: string, spec: GrantSpec, purpose: string): GrantRequestDto {
+  request(callerAgentId: string, actor: string, spec: GrantSpec, purpose: string, heldCall: HeldCallDto | null = null): GrantRequestDto {
     const id = `grq_${randomBytes(16).toString('base64url')}`;
     const specHash = sha256Canonical(spec);
     return this.#audited({ actor, kind: 'grant.request', subject: id, details: { agentId: callerAgentId, specHash } }, () => {
@@ -108,7 +110,7 @@ export class ApprovalService {
       if (pending.length >= max) throw new CharonError('ERR_GRANT_REQUEST_LIMIT', `${callerAgentId} already has ${pending.length} pending requests (at most ${max}); withdraw one or wait`);
       const retryAt = this.#backoffUntil(callerAgentId, now);
       if (retryAt > now) throw new CharonError('ERR_GRANT_REQUEST_BACKOFF', `Requests of ${callerAgentId} were denied recently; retry in ${Math.ceil((retryAt - now) / 1000)} s`);
-      const record: GrantRequestRecord = { id, agentId: callerAgentId, spec, specHash, purpose, state: 'PENDING', createdAt: now, expiresAt: now + (this.#d.requestTtlMs ?? DEFAULT_REQUEST_TTL_MS), decidedAt: null, decidedBy: null, reason: null, grantId: null };
+      const record: GrantRequestRecord = { id, agentId: callerAgentId, spec, specHash, purpose, state: 'PENDING', createdAt: now, expiresAt: now + (this.#d.requestTtlMs ?? DEFAULT_REQUEST_TTL_MS), decidedAt: null, decidedBy: null, reason: null, grantId: null, heldCall };
       this.#d.requests.insert(record);
       const risk = specRisk(spec);
       this.#d.audit.append({ actor, kind: 'grant.request', subject: id, decision: 'allow', details: { agentId: callerAgentId, specHash, environment: spec.environment, risk, purpose } });
@@ -322,6 +324,8 @@ export class ApprovalService {
       tools,
       diff: { added: tools.filter((t) => !t.alreadyGranted).map((t) => t.name), unchanged: tools.filter((t) => t.alreadyGranted).map((t) => t.name), currentGrantIds: current.map((g) => g.id), widenings, nothingNew: widenings.length === 0 },
       agentEnvironment: this.#d.identities.get(r.agentId)?.environment ?? null,
+      // A held call is offered at the narrowest scope first (core/jit-choices.ts); expiries count from now, as the owner reads them.
+      choices: r.heldCall ? jitChoices(r.heldCall, r.spec, current.map((g) => g.spec), now).map((c) => ({ ...c, widenings: grantWidenings(c.spec, current.map((g) => g.spec)) })) : null,
     };
   }
 

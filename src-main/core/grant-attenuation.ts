@@ -153,6 +153,7 @@ function envelopeNarrower(child: Envelope, parent: Envelope): AttenuationResult 
       if (!same && !intervalsCovered(windowIntervals(window, 'full'), outer)) return no(`window ${window.days.join(',')} ${window.start}-${window.end} is outside the parent's windows`);
     }
   }
+  if (parent.uses !== undefined && (child.uses === undefined || child.uses > parent.uses)) return no(`the limit of ${parent.uses} use(s) was dropped or raised`);
   for (const cap of parent.caps ?? []) {
     // A cap over another period does not bound this one (an hourly cap says nothing about a day).
     const mine = (child.caps ?? []).filter((c) => c.tool === cap.tool && c.arg === cap.arg && c.per === cap.per);

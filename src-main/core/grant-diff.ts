@@ -86,6 +86,7 @@ function envelopeWidenings(tool: string, child: Envelope, parent: Envelope): str
       for (const w of outside) out.push(`${tool}: window ${w.days.join(',')} ${w.start}–${w.end} is outside today's windows`);
     }
   }
+  if (parent.uses !== undefined && (child.uses === undefined || child.uses > parent.uses)) out.push(`${tool}: ${child.uses === undefined ? 'any number of calls' : `${child.uses} calls`} in all, today at most ${parent.uses}`);
   for (const cap of parent.caps ?? []) {
     if (cap.tool !== tool) continue;
     const mine = (child.caps ?? []).filter((c) => c.tool === cap.tool && c.arg === cap.arg && c.per === cap.per);

@@ -66,6 +66,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_PATH_OUTSIDE_ROOT':
     case 'ERR_OUTSIDE_TIME_WINDOW':
     case 'ERR_CAP_EXCEEDED':
+    case 'ERR_GRANT_USED_UP':
     case 'ERR_PASSKEY_REQUIRED':
     case 'ERR_ASSERTION_INVALID':
     case 'ERR_USER_VERIFICATION_REQUIRED':

@@ -112,7 +112,9 @@ export class EnvelopeEnforcer {
       taken.push({ key, limit });
     }
 
-    const charges = plan.charges;
+    // A grant of N uses counts every call it admits, however long it lives (the same atomic store as caps).
+    const uses = envelope.uses === undefined ? null : { rule: 'uses', key: JSON.stringify(['uses', grantId]), periodStart: 0, units: 1n, maxUnits: BigInt(envelope.uses) };
+    const charges: (CapCharge | NonNullable<typeof uses>)[] = uses ? [...plan.charges, uses] : [...plan.charges];
     if (charges.length > 0) {
       let reserved: ReturnType<EnvelopeUsageStore['reserve']>;
       try {
@@ -123,7 +125,8 @@ export class EnvelopeEnforcer {
       }
       if (!reserved.ok) {
         giveBackTokens();
-        const charge = charges[reserved.failed] as CapCharge;
+        const charge = charges[reserved.failed];
+        if (charge === uses || !charge || !('per' in charge)) return refuse('ERR_GRANT_USED_UP', 'uses', `This grant allowed ${envelope.uses ?? 0} call(s) in all, and they are used: ask again.`);
         return refuse('ERR_CAP_EXCEEDED', charge.rule, this.#capMessage(charge, tool, timeZone));
       }
     }

@@ -14,7 +14,9 @@ export interface JitConsentPort {
   /** Whether the owner enabled JIT for this agent (read on each refused call). */
   enabled(agentId: string): boolean;
   /** The agent's open request for this tool, or a new one; auto-approve rules may decide it at once. */
-  request(ctx: AgentContext, server: string, tool: string): { id: string; state: GrantRequestState };
+  request(ctx: AgentContext, server: string, tool: string, args: Readonly<Record<string, unknown>>): { id: string; state: GrantRequestState };
+  /** Why the owner denied it, if they said. */
+  reasonOf(requestId: string): string | null;
   /** Resolves with the request's state once it is decided, or PENDING when the hold is over. */
   hold(requestId: string): Promise<GrantRequestState>;
   holdSeconds(): number;
@@ -32,7 +34,8 @@ export function withJitConsent(inner: GatewayBackend, jit: JitConsentPort): Gate
     const subject = `${target.server}${TOOL_SEPARATOR}${target.tool}`;
     let request: { id: string; state: GrantRequestState };
     try {
-      request = jit.request(ctx, target.server, target.tool);
+      const args = params.arguments;
+      request = jit.request(ctx, target.server, target.tool, typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : {});
     } catch (error) {
       // Too many open requests, or backing off after denials: the refusal says why.
       if (error instanceof CharonError && error.code !== 'ERR_STORE_BUSY') return { ...first, code: error.code, message: `${first.message}; no just-in-time request: ${error.message}` };
@@ -44,7 +47,8 @@ export function withJitConsent(inner: GatewayBackend, jit: JitConsentPort): Gate
     if (outcome === 'PENDING') {
       return { allow: false, code: 'ERR_APPROVAL_PENDING', rule: 'jit', auditSeq, message: `${subject} is not granted yet: grant request ${request.id} awaits the owner's approval (held ${jit.holdSeconds()} s); retry this call once it is approved` };
     }
-    return { allow: false, code: 'ERR_TOOL_NOT_ALLOWED', rule: 'jit', auditSeq, message: `Not allowed: grant request ${request.id} for ${subject} is ${outcome}` };
+    const reason = outcome === 'DENIED' ? jit.reasonOf(request.id) : null;
+    return { allow: false, code: 'ERR_TOOL_NOT_ALLOWED', rule: 'jit', auditSeq, message: `Not allowed: grant request ${request.id} for ${subject} is ${outcome}${reason ? `: the owner said "${reason}"` : ''}` };
   };
   return {
     decide,

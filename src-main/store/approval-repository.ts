@@ -67,6 +67,7 @@ interface RequestRow {
   decided_by: string | null;
   reason: string | null;
   grant_id: string | null;
+  held_call: string | null;
 }
 
 const requestFromRow = (r: RequestRow): GrantRequestRecord => ({
@@ -82,17 +83,18 @@ const requestFromRow = (r: RequestRow): GrantRequestRecord => ({
   decidedBy: r.decided_by,
   reason: r.reason,
   grantId: r.grant_id,
+  heldCall: r.held_call ? (JSON.parse(r.held_call) as GrantRequestRecord['heldCall']) : null,
 });
 
 export function sqliteGrantRequestRepository(db: Db): GrantRequestRepository {
-  const insert = db.prepare(`INSERT INTO grant_requests (id, agent_id, spec, spec_hash, purpose, state, created_at, expires_at, decided_at, decided_by, reason, grant_id)
-    VALUES (@id, @agentId, @spec, @specHash, @purpose, @state, @createdAt, @expiresAt, @decidedAt, @decidedBy, @reason, @grantId)`);
+  const insert = db.prepare(`INSERT INTO grant_requests (id, agent_id, spec, spec_hash, purpose, state, created_at, expires_at, decided_at, decided_by, reason, grant_id, held_call)
+    VALUES (@id, @agentId, @spec, @specHash, @purpose, @state, @createdAt, @expiresAt, @decidedAt, @decidedBy, @reason, @grantId, @heldCall)`);
   const get = db.prepare<[string], RequestRow>('SELECT * FROM grant_requests WHERE id = ?');
   const decide = db.prepare("UPDATE grant_requests SET state = ?, decided_at = ?, decided_by = ?, reason = ?, grant_id = ? WHERE id = ? AND state = 'PENDING'");
   const denials = db.prepare<[string, number], RequestRow>("SELECT * FROM grant_requests WHERE agent_id = ? AND state = 'DENIED' AND decided_at >= ? ORDER BY decided_at DESC LIMIT 100");
   return {
     insert(r) {
-      insert.run({ ...r, spec: JSON.stringify(r.spec) });
+      insert.run({ ...r, spec: JSON.stringify(r.spec), heldCall: r.heldCall ? JSON.stringify(r.heldCall) : null });
     },
     get(id) {
       const row = get.get(id);

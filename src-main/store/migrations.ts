@@ -285,4 +285,9 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE audit_events ADD COLUMN mac TEXT;
   `,
+  // 8: the call a just-in-time request holds, so the owner can approve exactly it (this call
+  // only, for an hour) instead of the whole tool.
+  `
+  ALTER TABLE grant_requests ADD COLUMN held_call TEXT;
+  `,
 ];

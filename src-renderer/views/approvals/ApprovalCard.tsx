@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { ApprovalItemDto } from '../../../src-shared/approvals.js';
+import type { ApprovalItemDto, JitChoiceDto } from '../../../src-shared/approvals.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { GrantDiff } from './GrantDiff.js';
+import { JitChoices } from './JitChoices.js';
 import { Time } from '../../components/Time.js';
 import { toggled } from '../../components/toggled.js';
 import { constraintText, envelopeLines, otherLines, subsetOf } from './spec-text.js';
@@ -15,11 +16,14 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
   const { request, tools } = item;
   const [checked, setChecked] = useState<ReadonlySet<string>>(() => new Set(tools.map((t) => t.name)));
   const [denying, setDenying] = useState(false);
+  const [scope, setScope] = useState<JitChoiceDto['id']>(() => item.choices?.[0]?.id ?? 'once');
+  const choice = item.choices?.find((c) => c.id === scope) ?? null;
   const approve = useApprove();
   const deny = useDeny();
-  const spec = checked.size === tools.length ? request.spec : subsetOf(request.spec, checked);
+  // A held call is approved at the scope chosen (exactly that spec); otherwise the checked tools.
+  const spec = choice ? choice.spec : checked.size === tools.length ? request.spec : subsetOf(request.spec, checked);
   const toggle = (name: string) => setChecked((prev) => toggled(prev, name));
-  const extra = [...envelopeLines(request.spec.envelope), ...otherLines(request.spec)];
+  const extra = [...envelopeLines(spec.envelope), ...otherLines(spec)];
   const headingId = `request-${request.id}`;
 
   return (
@@ -29,12 +33,13 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
       </h2>
       <p>
         <span className={`risk risk-${item.risk}`}>Risk: {RISK_LABEL[item.risk]}</span> · environment {request.spec.environment} · expires{' '}
-        {request.spec.expiresAt === null ? 'never (until revoked)' : <Time ms={request.spec.expiresAt} />} · request open until <Time ms={request.expiresAt} />
+        {spec.expiresAt === null ? <strong>never (until revoked)</strong> : <Time ms={spec.expiresAt} />} · request open until <Time ms={request.expiresAt} />
       </p>
       <p>
         <strong>Purpose:</strong> {request.purpose}
       </p>
-      <fieldset>
+      {item.choices && <JitChoices requestId={request.id} choices={item.choices} chosen={scope} onChoose={setScope} />}
+      <fieldset hidden={item.choices !== null}>
         <legend>Tools (uncheck to approve less)</legend>
         <ul className="tool-list">
           {tools.map((tool) => {
@@ -65,7 +70,7 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
           ))}
         </ul>
       )}
-      <GrantDiff diff={item.diff} />
+      <GrantDiff diff={choice ? { ...item.diff, widenings: choice.widenings, nothingNew: choice.widenings.length === 0 } : item.diff} />
       <div className="row-actions">
         <button
           type="button"

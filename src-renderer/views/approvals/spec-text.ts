@@ -5,6 +5,7 @@ export { constraintText } from '../../../src-shared/grant-text.js';
 
 export function envelopeLines(e: Envelope): string[] {
   const lines: string[] = [];
+  if (e.uses !== undefined) lines.push(`${e.uses === 1 ? 'one call' : `${e.uses} calls`} in all, then it is used up`);
   if (e.rate) lines.push(`at most ${e.rate.perMinute} calls/min (burst ${e.rate.burst})`);
   for (const [tool, r] of Object.entries(e.toolRates ?? {})) lines.push(`${tool}: at most ${r.perMinute} calls/min`);
   for (const w of e.windows ?? []) lines.push(`only ${w.days.join(', ')} ${w.start}–${w.end}${e.timeZone ? ` (${e.timeZone})` : ' UTC'}`);
