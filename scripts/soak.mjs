@@ -7,7 +7,7 @@ import { proofSummary } from './proof-summary.mjs';
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const env = { ...process.env, CHARON_SOAK_SECONDS: process.env.CHARON_SOAK_SECONDS ?? '300', CHARON_SOAK_KILLS: process.env.CHARON_SOAK_KILLS ?? '20' };
-const build = spawnSync(npx, ['npm', 'run', '--silent', 'build'], { stdio: 'inherit', env });
+const build = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'build'], { stdio: 'inherit', env });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const run = spawnSync(npx, ['vitest', 'run', 'src-main/cli/serve-load.test.ts', 'src-main/cli/serve-crash.test.ts'], { stdio: 'inherit', env });
 process.stdout.write(`\nProof figures: ${JSON.stringify(proofSummary())}\n`);

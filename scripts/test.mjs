@@ -13,9 +13,14 @@ let passed = 0;
 let failed = 0;
 const failures = [];
 
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
 function step(name, args, env = {}) {
   process.stdout.write(`\n── ${name}\n`);
-  const result = spawnSync(npx, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  // npm scripts run through npm itself: `npx npm` looks npm up as a package to fetch wherever
+  // Node is not the one npm came with (Node 22 from the registry, scripts/use-node22.sh).
+  const [command, rest] = args[0] === 'npm' ? [npm, args.slice(1)] : [npx, args];
+  const result = spawnSync(command, rest, { stdio: 'inherit', env: { ...process.env, ...env } });
   return result.status === 0;
 }
 
