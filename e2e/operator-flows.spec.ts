@@ -114,6 +114,16 @@ test('register, approve with a passkey, watch decisions stream, revoke and see t
     await expect(shell.badge('approvals')).toBeHidden();
   });
 
+  await test.step('the identity shows its grants, each marked with whether the passkey approved it', async () => {
+    await operator('grants.create', { spec: { agentId: 'scout', environment: 'dev', servers: { memory: { tools: { search_nodes: {} } } } } });
+    await shell.show('Identities');
+    const detail = await inventory.manage('scout');
+    const grants = detail.getByRole('list', { name: 'Grants of scout' });
+    await expect(grants.getByRole('listitem').filter({ hasText: 'memory__read_graph' })).toContainText('approved with your passkey');
+    await expect(grants.getByRole('listitem').filter({ hasText: 'memory__search_nodes' })).toContainText('no passkey: created from the operator channel');
+    await detail.getByRole('button', { name: 'Close' }).click();
+  });
+
   await test.step("the agent's calls stream into the audit feed as they are decided", async () => {
     await shell.show('Audit log');
     const client = await mcpClient(agentUrl, svid);

@@ -1,4 +1,5 @@
 // Operator inputs for grants and downstream servers (kept apart from schemas.ts, which grant.ts imports).
+import { authenticationResponseSchema, ceremonyIdSchema } from './approvals.js';
 import { z } from 'zod';
 import { grantSpecSchema, serverNameSchema } from './grant.js';
 import { serverConfigSchema } from './mcp-servers.js';
@@ -13,6 +14,9 @@ export const grantRefInput = z.strictObject({ id: grantIdSchema });
 export const narrowGrantInput = z.strictObject({ id: grantIdSchema, spec: grantSpecSchema });
 export const revokeGrantInput = z.strictObject({ id: grantIdSchema, reason: reasonSchema });
 
-export const setServerInput = z.strictObject({ name: serverNameSchema, config: serverConfigSchema });
+/** `ceremonyId` and `assertion`: a fresh passkey assertion over exactly this server, when it launches a process and a passkey is enrolled. */
+export const setServerInput = z.strictObject({ name: serverNameSchema, config: serverConfigSchema, ceremonyId: ceremonyIdSchema.optional(), assertion: authenticationResponseSchema.optional() });
+export const setServerBeginInput = z.strictObject({ name: serverNameSchema, config: serverConfigSchema });
 export const serverRefInput = z.strictObject({ name: serverNameSchema });
-export const importServersInput = z.strictObject({ path: z.string().min(1).max(4096), overwrite: z.boolean().default(false) });
+export const importServersInput = z.strictObject({ path: z.string().min(1).max(4096), overwrite: z.boolean().default(false), ceremonyId: ceremonyIdSchema.optional(), assertion: authenticationResponseSchema.optional() });
+export const importServersBeginInput = z.strictObject({ path: z.string().min(1).max(4096), overwrite: z.boolean().default(false) });

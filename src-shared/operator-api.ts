@@ -45,6 +45,8 @@ import {
   revokeGrantInput,
   serverRefInput,
   setServerInput,
+  setServerBeginInput,
+  importServersBeginInput,
 } from './gateway-schemas.js';
 import {
   createJoinTokenInput,
@@ -93,6 +95,8 @@ export const operatorInputs = {
   'grants.revoke': revokeGrantInput,
   'servers.list': emptyInput,
   'servers.set': setServerInput,
+  'servers.setBegin': setServerBeginInput,
+  'servers.importBegin': importServersBeginInput,
   'servers.remove': serverRefInput,
   'servers.import': importServersInput,
   'gateway.sessions': emptyInput,
@@ -150,6 +154,10 @@ export interface OperatorOutputs {
   'grants.revoke': GrantDto;
   'servers.list': ServerStatusDto[];
   'servers.set': ServerStatusDto;
+  /** Null when no passkey is enrolled (the operator channel is the gate until one is). */
+  'servers.setBegin': PasskeyCeremonyDto | null;
+  /** The servers an import would launch as processes, and the ceremony that approves exactly them (null: none needed). */
+  'servers.importBegin': { launches: string[]; ceremony: PasskeyCeremonyDto | null };
   'servers.remove': { removed: string };
   'servers.import': ServerImportDto;
   'gateway.sessions': GatewayAgentSessionsDto[];

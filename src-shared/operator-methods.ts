@@ -28,6 +28,8 @@ export const OPERATOR_METHODS = [
   'grants.revoke',
   'servers.list',
   'servers.set',
+  'servers.setBegin',
+  'servers.importBegin',
   'servers.remove',
   'servers.import',
   'gateway.sessions',

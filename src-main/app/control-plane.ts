@@ -7,6 +7,7 @@ import { Checkpointer } from '../audit/checkpointer.js';
 import { deriveAuditMacKey } from '../audit/record-mac.js';
 import { acquireInstanceLock, type InstanceLock } from '../store/instance-lock.js';
 import { ProdApprovalGate } from './prod-approval-gate.js';
+import { serverApproval, type ServerApproval } from './server-approval.js';
 import { CredentialAuthority } from '../authority/credential-authority.js';
 import { KeyManagement } from '../authority/key-management.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -87,6 +88,8 @@ export class ControlPlane {
   /** Addresses of the running listeners (set by `serve`), for status. */
   readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
   #appendsSinceCheckpoint = 0;
+  /** Which launched servers Charon set itself (app/server-approval.ts). */
+  readonly serverApproval: ServerApproval;
   #lock: InstanceLock | null = null;
   /** Prod grants are evaluated only once their passkey approval verified (DESIGN invariant 12). */
   readonly #gate = new ProdApprovalGate();
@@ -140,7 +143,8 @@ export class ControlPlane {
       rotationIntervalMs: config.keyRotationDays * 24 * 3600 * 1000,
       refreshHintSeconds: config.bundleRefreshHintSeconds,
     });
-    this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream, dataVersion: store.dataVersion });
+    this.serverApproval = serverApproval(masterKey);
+    this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream, dataVersion: store.dataVersion, approve: this.serverApproval.approve, launchable: (record) => this.serverApproval.launchable(record) });
     ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock, this.#gate));
     revokeGrantsOfDeadAgents(config.trustDomain, this.audit, this.grants);
     this.approvals = wireApprovals({
@@ -200,6 +204,12 @@ export class ControlPlane {
       plane.#lock = lock;
       await plane.keyRing.init();
       await plane.#gate.prime(store.grants.list({ state: 'ACTIVE' }));
+      // Upgrading from a version without server approvals: before any passkey exists the operator
+      // channel is the gate, so the servers already configured are approved as they are. Once a
+      // passkey is enrolled, an unapproved one must be added again with it.
+      if (!plane.approvals.passkeys.hasAny()) {
+        for (const record of store.mcpServers.list()) if (!plane.serverApproval.launchable(record)) store.mcpServers.upsert(record.name, record.config, record.updatedAt, plane.serverApproval.approve(record.name, record.config));
+      }
       return plane;
     } catch (error) {
       store.close();

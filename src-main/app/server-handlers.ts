@@ -3,20 +3,36 @@ import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { GatewaySession } from '../gateway/sessions.js';
 import type { ControlPlane } from './control-plane.js';
 import { OPERATOR } from './operator-handlers.js';
+import { launchBinding, launchesProcess } from './server-approval.js';
 
-type ServerMethods = 'servers.list' | 'servers.set' | 'servers.remove' | 'servers.import' | 'gateway.sessions';
+type ServerMethods = 'servers.list' | 'servers.set' | 'servers.setBegin' | 'servers.remove' | 'servers.import' | 'servers.importBegin' | 'gateway.sessions';
 
 /** Operator methods for downstream MCP servers: thin adapters over the DownstreamManager. */
 export function serverHandlers(plane: ControlPlane): Pick<OperatorHandlers, ServerMethods> {
   const { downstream } = plane;
+  const { passkeys } = plane.approvals;
   return {
     'servers.list': async () => downstream.status(),
-    'servers.set': async ({ name, config }) => downstream.set(name, config, OPERATOR),
+    // A server Charon launches as a process needs the owner's passkey over exactly it (app/server-approval.ts).
+    'servers.setBegin': async ({ name, config }) => (launchesProcess(config) && passkeys.hasAny() ? passkeys.stepUpBegin('servers.launch', launchBinding([{ name, config }])) : null),
+    'servers.set': async ({ name, config, ceremonyId, assertion }) => {
+      if (launchesProcess(config)) await passkeys.stepUp('servers.launch', ceremonyId, assertion, OPERATOR, launchBinding([{ name, config }]));
+      return downstream.set(name, config, OPERATOR);
+    },
     'servers.remove': async ({ name }) => {
       await downstream.remove(name, OPERATOR);
       return { removed: name };
     },
-    'servers.import': async ({ path, overwrite }) => downstream.importFrom(path, overwrite, OPERATOR),
+    'servers.importBegin': async ({ path, overwrite }) => {
+      const launches = (await downstream.importPlan(path, overwrite)).filter((s) => launchesProcess(s.config));
+      return { launches: launches.map((s) => s.name), ceremony: launches.length > 0 && passkeys.hasAny() ? await passkeys.stepUpBegin('servers.launch', launchBinding(launches)) : null };
+    },
+    'servers.import': async ({ path, overwrite, ceremonyId, assertion }) => {
+      // The assertion covers the launched servers as the file says now: a file changed since is refused.
+      const launches = (await downstream.importPlan(path, overwrite)).filter((s) => launchesProcess(s.config));
+      if (launches.length > 0) await passkeys.stepUp('servers.launch', ceremonyId, assertion, OPERATOR, launchBinding(launches));
+      return downstream.importFrom(path, overwrite, OPERATOR);
+    },
     'gateway.sessions': async () => connectedAgents(plane.gateway.gateway.sessions.all(), plane.clock.now()),
   };
 }

@@ -27,7 +27,7 @@ export interface PasskeyServiceDeps {
 }
 
 /** Operator actions that need a fresh assertion of their own (beside approvals and passkey changes). */
-export type StepUpAction = 'keys.emergencyRotate' | 'delegation.authorize';
+export type StepUpAction = 'keys.emergencyRotate' | 'delegation.authorize' | 'servers.launch';
 
 interface Ceremony {
   readonly kind: 'register' | 'remove' | StepUpAction;
@@ -36,6 +36,8 @@ interface Ceremony {
   readonly passkeyId: string | null;
   readonly label: string;
   readonly expiresAt: number;
+  /** What exactly the step-up approves (a hash of it), when the action has a subject: the assertion is good for that alone. */
+  readonly binding?: string;
 }
 
 export const passkeyDto = (p: PasskeyRecord): PasskeyDto => ({ id: p.id, label: p.label, transports: p.transports, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt });
@@ -132,12 +134,12 @@ export class PasskeyService {
   }
 
   /** Opens a step-up ceremony for `action`: authentication options any enrolled passkey may answer. */
-  async stepUpBegin(action: StepUpAction): Promise<PasskeyCeremonyDto> {
+  async stepUpBegin(action: StepUpAction, binding?: string): Promise<PasskeyCeremonyDto> {
     const existing = this.#d.passkeys.listActive();
     if (existing.length === 0) throw new CharonError('ERR_PASSKEY_REQUIRED', 'No passkey is enrolled');
     const challenge = newChallenge();
     const expiresAt = this.#d.clock.now() + CHALLENGE_TTL_MS;
-    const ceremonyId = this.#open({ kind: action, registrationChallenge: null, authenticationChallenge: challenge, passkeyId: null, label: action, expiresAt });
+    const ceremonyId = this.#open({ kind: action, registrationChallenge: null, authenticationChallenge: challenge, passkeyId: null, label: action, expiresAt, ...(binding ? { binding } : {}) });
     return { ceremonyId, expiresAt, registration: null, authentication: await authenticationOptions(challenge, existing) };
   }
 
@@ -146,17 +148,19 @@ export class PasskeyService {
    * assert with (as for the first enrolment, the operator channel is the gate); with one, a fresh
    * assertion over a ceremony opened for exactly this action. Audited either way.
    */
-  async stepUp(action: StepUpAction, ceremonyId: string | undefined, assertion: AuthenticationResponseInput | undefined, actor: string): Promise<{ authorizedBy: string | null }> {
+  async stepUp(action: StepUpAction, ceremonyId: string | undefined, assertion: AuthenticationResponseInput | undefined, actor: string, binding?: string): Promise<{ authorizedBy: string | null }> {
     if (!this.hasAny()) return { authorizedBy: null };
     const refusal = { actor, kind: 'passkey.step-up', subject: action, details: {} };
     try {
-      if (!ceremonyId || !assertion) throw new CharonError('ERR_PASSKEY_REQUIRED', `${action} needs a fresh passkey assertion: use the console (Approvals, Passkeys)`);
+      if (!ceremonyId || !assertion) throw new CharonError('ERR_PASSKEY_REQUIRED', `${action} needs a fresh passkey assertion: use the console (it asks for your passkey)`);
     } catch (error) {
       this.#auditRefusal(error, refusal);
       throw error;
     }
     const ceremony = this.#take(ceremonyId, action, refusal);
     try {
+      // A ceremony opened for one server (say) does not approve another.
+      if ((ceremony.binding ?? null) !== (binding ?? null)) throw new CharonError('ERR_CHALLENGE_INVALID', `The passkey challenge was opened for something else than this ${action}`);
       await this.assert(assertion, ceremony.authenticationChallenge as string);
     } catch (error) {
       this.#auditRefusal(error, refusal);

@@ -55,6 +55,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_DELEGATION_ASSURANCE_TOO_LOW':
       return 401;
     case 'ERR_FORBIDDEN':
+    case 'ERR_SERVER_NOT_APPROVED':
     case 'ERR_GRANT_WIDENS':
     case 'ERR_SCOPE_NOT_ALLOWED':
     case 'ERR_IDENTITY_NOT_ACTIVE':

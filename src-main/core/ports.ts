@@ -32,6 +32,8 @@ export interface IdentityFilter {
 export interface McpServerRecord {
   readonly name: string;
   readonly config: ServerConfig;
+  /** Charon's keyed MAC over (name, config), written when it was set through the operator path; null for a row written behind its back. */
+  readonly approval: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -40,7 +42,7 @@ export interface McpServerRepository {
   list(): McpServerRecord[];
   get(name: string): McpServerRecord | null;
   /** Inserts or replaces; `createdAt` survives a replace. */
-  upsert(name: string, config: ServerConfig, at: number): McpServerRecord;
+  upsert(name: string, config: ServerConfig, at: number, approval: string | null): McpServerRecord;
   /** False if there was no such server. */
   delete(name: string): boolean;
 }

@@ -290,4 +290,9 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE grant_requests ADD COLUMN held_call TEXT;
   `,
+  // 9: Charon's approval of each downstream server it launches as a process: a keyed MAC over
+  // the name and launch spec, so a row written behind its back launches nothing.
+  `
+  ALTER TABLE mcp_servers ADD COLUMN approval TEXT;
+  `,
 ];

@@ -40,6 +40,10 @@ export interface DownstreamManagerDeps {
   readonly options?: Partial<DownstreamOptions>;
   /** Changes when another connection commits: cached configs are re-read then (a change by the CLI). */
   readonly dataVersion?: () => number;
+  /** Charon's approval of a config as it is set (app/server-approval.ts); none: rows carry no approval. */
+  readonly approve?: (name: string, config: ServerConfig) => string;
+  /** Whether a stored server may be started: a launched process needs a valid approval (DESIGN invariant 12). */
+  readonly launchable?: (record: McpServerRecord) => boolean;
 }
 
 /**
@@ -94,7 +98,7 @@ export class DownstreamManager {
     const checked = serverConfigSchema.safeParse(config);
     if (!checkedName.success || !checked.success) throw new CharonError('ERR_INVALID_INPUT', `invalid server ${checkedName.success ? 'config' : 'name'}`);
     this.#change(() => {
-      this.#d.repo.upsert(name, checked.data, this.#clock.now());
+      this.#d.repo.upsert(name, checked.data, this.#clock.now(), this.#d.approve?.(name, checked.data) ?? null);
       this.#records.delete(name);
       this.#d.audit?.append({ actor, kind: 'server.set', subject: name, decision: 'allow', details: { ...describeConfig(checked.data), ...(source ? { source } : {}) } });
     });
@@ -125,6 +129,12 @@ export class DownstreamManager {
    * Imports the servers of an MCP client's config file (Claude Desktop, Cursor, VS Code).
    * Invalid entries, and existing names unless `overwrite`, are skipped and reported, not fatal.
    */
+  /** What an import of `path` would set: the entries it would import, before anything is written. */
+  async importPlan(path: string, overwrite: boolean): Promise<{ name: string; config: ServerConfig }[]> {
+    const parsed = await readClientConfig(path);
+    return parsed.servers.filter(({ name }) => overwrite || !this.has(name));
+  }
+
   async importFrom(path: string, overwrite: boolean, actor = 'operator'): Promise<ServerImportDto> {
     const parsed = await readClientConfig(path);
     const imported: ServerStatusDto[] = [];
@@ -260,6 +270,9 @@ export class DownstreamManager {
       return existing;
     }
     if (!record) throw notFound(name);
+    if (this.#d.launchable && !this.#d.launchable(record)) {
+      throw new CharonError('ERR_SERVER_NOT_APPROVED', `server '${name}' launches a program that was not added through Charon with the owner's passkey: nothing is started; add it again from the console`);
+    }
     const connection = new DownstreamConnection({
       name,
       config: record.config,
