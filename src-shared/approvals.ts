@@ -102,7 +102,7 @@ export interface HeldCallDto {
 
 /** One scope a held call can be approved at, narrowest first; `spec` is exactly what would be stored and signed. */
 export interface JitChoiceDto {
-  readonly id: 'once' | 'hour' | 'standing';
+  readonly id: 'once' | 'hour' | 'derived' | 'standing';
   /** In words: what, how often, until when. */
   readonly label: string;
   readonly spec: GrantSpec;

@@ -52,9 +52,9 @@ describe('just-in-time scopes', () => {
   it('approving one held read grants every path: no — the default is this call only, and secret/keys.txt stays refused', { timeout: 30_000 }, async () => {
     const { h, auth, client, readme, secret } = await setup();
     const { call, requestId, choices } = await held(h, client, readme);
-    expect(choices.map((c) => c.id)).toEqual(['once', 'hour', 'standing']);
+    expect(choices.map((c) => c.id)).toEqual(['once', 'hour', 'derived', 'standing']);
     expect(choices[0]?.label).toMatch(/^This call only: files__read_text_file with these arguments .*, once, until/);
-    expect(choices[2]?.label).toMatch(/with ANY arguments, standing until .* \(30 days\)/);
+    expect(choices[3]?.label).toMatch(/with ANY arguments, standing until .* \(30 days\)/);
     const { grant } = await approveWithPasskey(h.plane, auth, requestId, choices[0]?.spec);
     expect(textOf(await call)).toContain('public readme');
     // What was stored (and signed) is exactly the default choice.
@@ -117,4 +117,19 @@ describe('just-in-time scopes', () => {
     const wider = grantSpecSchema.parse({ ...item.request.spec, servers: { files: { tools: { read_text_file: {}, write_file: {} } } }, expiresAt: null });
     await expect(h.plane.handlers['approvals.begin']({ requestId, spec: wider })).rejects.toMatchObject({ code: 'ERR_GRANT_WIDENS' });
   });
+
+  it('derived folder grant reads outside the folder: refused; inside the folder of the held read, allowed for a day', { timeout: 30_000 }, async () => {
+    const { h, auth, client, readme, secret } = await setup();
+    writeFileSync(join(h.root, 'docs', 'other.txt'), 'another public doc\n');
+    const { call, requestId, choices } = await held(h, client, readme);
+    const derived = choices.find((c) => c.id === 'derived');
+    expect(derived?.label).toContain(`path inside ${join(h.root, 'docs')}`);
+    await approveWithPasskey(h.plane, auth, requestId, derived?.spec);
+    await call;
+    await h.plane.handlers['jit.set']({ agentId: 'reader', enabled: false });
+    expect(textOf(await read(client, join(h.root, 'docs', 'other.txt')))).toContain('another public doc');
+    expect(await refusalOf(read(client, secret))).toMatchObject({ status: 403, code: 'ERR_PATH_OUTSIDE_ROOT' });
+    expect(await refusalOf(read(client, `${join(h.root, 'docs')}/../secret/keys.txt`))).toMatchObject({ status: 403, code: 'ERR_PATH_OUTSIDE_ROOT' });
+  });
 });
+
