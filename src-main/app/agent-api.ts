@@ -4,6 +4,7 @@ import { agentIdOf } from '../core/spiffe-id.js';
 import type { VerifiedCredential } from '../authority/credential-authority.js';
 import { nestActors } from '../crypto/jwt-svid-issue.js';
 import type { ControlPlane } from './control-plane.js';
+import { audienceOf } from './token-audience.js';
 
 export interface SvidResponse {
   readonly spiffe_id: string;
@@ -93,11 +94,3 @@ export class AgentApi {
 }
 
 /** Introspection accepts any audience this authority issued for; the signature and record still decide. */
-function audienceOf(token: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { aud?: unknown };
-    return typeof payload.aud === 'string' ? payload.aud : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -16,6 +16,7 @@ import { McpGateway } from '../gateway/mcp-gateway.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
 import type { Store } from '../store/sqlite-store.js';
 import type { CharonConfig } from './config.js';
+import { resourceAudience } from './token-audience.js';
 
 export interface GatewayStack {
   readonly gateway: McpGateway;
@@ -61,8 +62,9 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
   };
   const authDeps = {
     dpopRequired: new Set<Environment>(d.config.dpopRequired),
-    verifyCredential: async (token: string) => {
-      const v = await d.authority.verify(token).catch((error: unknown) => d.refusedUse(token, error));
+    verifyCredential: async (token: string, requestUrl: string) => {
+      // An OAuth access token only at the resource it was issued for (RFC 8707); a token for /mcp/everything fails at /mcp/files.
+      const v = await d.authority.verify(token, resourceAudience(token, requestUrl)).catch((error: unknown) => d.refusedUse(token, error));
       touch(v.credential.agentId, d.clock.now());
       const root = v.chain?.hops[0];
       const delegation = v.chain && root ? { hopId: v.chain.hopId, subject: v.spiffeId, actors: v.actors, rootAgentId: root.agentId, narrowing: v.chain.hops.filter((h) => h.narrowed).map((h) => h.id), acr: v.acr } : null;

@@ -5,7 +5,7 @@ import type { AgentContext, DelegationContext } from './agent-context.js';
 import { presentedToken } from './authorization-header.js';
 
 /** What the gateway needs from the credential authority: the full check (signature, claims, revocation, identity ACTIVE). */
-export type VerifyCredential = (token: string) => Promise<{
+export type VerifyCredential = (token: string, requestUrl: string) => Promise<{
   readonly jti: string;
   readonly spiffeId: string;
   readonly scope: string;
@@ -38,7 +38,7 @@ export interface AuthenticateDeps {
  */
 export async function authenticate(req: IncomingMessage, requestUrl: string, deps: AuthenticateDeps, options: { spendProofLater?: boolean } = {}): Promise<AgentContext> {
   const { scheme, token } = presentedToken(req.headers.authorization);
-  const credential = await deps.verifyCredential(token);
+  const credential = await deps.verifyCredential(token, requestUrl);
   let spendProof: (() => void) | undefined;
   if (credential.dpopJkt) {
     if (scheme !== 'DPoP') throw new CharonError('ERR_DPOP_BOUND_TOKEN_AS_BEARER', 'This token is DPoP-bound: present it with the DPoP scheme and a proof');

@@ -60,6 +60,56 @@ const gatewayStatus = async (token: string) => (await rawRequest(`${h.url}/mcp`,
 
 const lastDenial = (kind: string) => h.plane.store.audit.list({ limit: 1, kind }).find((e) => e.decision === 'deny')?.details as { code?: string } | undefined;
 
+describe('an OAuth access token is an access token for its resource, not an agent identity (issue 13, item 1)', () => {
+  /** An access token for `resource`, through the whole flow (register, PKCE, passkey approval, code exchange). */
+  async function accessFor(resource: string): Promise<string> {
+    const clientId = (await register()).body.client_id as string;
+    const { verifier, challenge } = pkce();
+    const page = await openAuthorization(authorizeUrl(clientId, challenge, { resource }));
+    await approveWithPasskey(h.plane, auth, page.requestId as string);
+    const callback = await resumeAuthorization(page.body, h.url);
+    const issued = await exchange({ clientId, verifier, code: callback.searchParams.get('code') as string });
+    return issued.body.access_token as string;
+  }
+
+  it('oauth token mints a credential at /v1/credentials: refused 401, no credential issued', async () => {
+    const access = await accessFor(`${h.url}/mcp`);
+    const before = (await h.plane.handlers['credentials.list']({})).length;
+    for (const body of [{}, { audience: 'spiffe://charon.local/payments-api', ttl_seconds: 86_400 }]) {
+      const minted = await post('/v1/credentials', body, { authorization: `Bearer ${access}` });
+      expect(minted.status).toBe(401);
+      expect(minted.body.code).toBe('ERR_JWT_AUDIENCE_INVALID');
+    }
+    expect((await h.plane.handlers['credentials.list']({})).length).toBe(before);
+  });
+
+  it('oauth token rotates at /v1/credentials/rotate: refused 401', async () => {
+    const access = await accessFor(`${h.url}/mcp`);
+    const rotated = await post('/v1/credentials/rotate', {}, { authorization: `Bearer ${access}` });
+    expect(rotated.status).toBe(401);
+    expect(rotated.body.code).toBe('ERR_JWT_AUDIENCE_INVALID');
+  });
+
+  it('oauth token exchanges at /v1/token: refused, no delegated token', async () => {
+    const access = await accessFor(`${h.url}/mcp`);
+    const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: access, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', scope: 'mcp' }).toString();
+    const exchanged = await post('/v1/token', form, { authorization: `Bearer ${access}` });
+    expect(exchanged.status).toBeGreaterThanOrEqual(400);
+    expect(exchanged.body.access_token).toBeUndefined();
+  });
+
+  it('token for /mcp/everything used at /mcp: refused 401 with a Bearer invalid_token challenge, not an empty list', async () => {
+    const access = await accessFor(`${h.url}/mcp/everything`);
+    expect(await gatewayStatus(access)).toBe(401);
+    const res = await rawRequest(`${h.url}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${access}` }, body: JSON.stringify(INITIALIZE) });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
+    // At the resource it was issued for, it works.
+    const there = await rawRequest(`${h.url}/mcp/everything`, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${access}` }, body: JSON.stringify(INITIALIZE) });
+    expect(there.status).toBe(200);
+  });
+});
+
 describe('OAuth client names are self-declared', () => {
   it('client_name with RTL override spoofs the consent card: the name is cleaned and shown as self-declared', async () => {
     const spoof = 'Charon console\u202E\u2066 gnikcab\nApproved by the owner: every tool\u200B';
@@ -136,7 +186,7 @@ describe('OAuth attacks', () => {
     expect(await gatewayStatus(access)).toBe(200);
     const again = await exchange(approved);
     expect(again).toMatchObject({ status: 400, body: { error: 'invalid_grant', code: 'ERR_OAUTH_CODE_REUSED' } });
-    await expect(h.plane.handlers['credentials.verify']({ token: access })).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_REVOKED' });
+    await expect(h.plane.handlers['credentials.verify']({ token: access, audience: `${h.url}/mcp` })).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_REVOKED' });
     expect(await gatewayStatus(access)).toBe(401);
     expect((await refresh(approved.clientId, first.body.refresh_token as string)).body.code).toBe('ERR_OAUTH_INVALID_GRANT');
   });
@@ -221,7 +271,7 @@ describe('OAuth attacks', () => {
   it('a client whose agent the owner revoked: its access token is refused and its refresh token gets invalid_grant', { timeout: 30_000 }, async () => {
     const approved = await approvedCode();
     const issued = await exchange(approved);
-    const agentId = (await h.plane.handlers['credentials.verify']({ token: issued.body.access_token as string })).agentId;
+    const agentId = (await h.plane.handlers['credentials.verify']({ token: issued.body.access_token as string, audience: `${h.url}/mcp` })).agentId;
     await h.plane.handlers['identities.revoke']({ id: agentId, reason: 'lost laptop' });
     expect(await gatewayStatus(issued.body.access_token as string)).toBe(401);
     expect(await refresh(approved.clientId, issued.body.refresh_token as string)).toMatchObject({ status: 400, body: { error: 'invalid_grant', code: 'ERR_IDENTITY_NOT_ACTIVE' } });

@@ -53,9 +53,9 @@ describe('OAuth with the official MCP SDK client', () => {
     const tokens = provider.tokens();
     expect(tokens).toMatchObject({ token_type: 'Bearer', scope: 'mcp' });
     expect(tokens?.refresh_token).toBeTruthy();
-    // The access token is a JWT-SVID of the client's own agent.
-    const verified = await h.plane.handlers['credentials.verify']({ token: tokens?.access_token as string });
-    expect(verified).toMatchObject({ agentId, spiffeId: `spiffe://charon.local/agent/${agentId}` });
+    // The access token speaks for the client's own agent, and only at the resource it asked for (RFC 8707).
+    const verified = await h.plane.handlers['credentials.verify']({ token: tokens?.access_token as string, audience: `${h.url}/mcp` });
+    expect(verified).toMatchObject({ agentId, spiffeId: `spiffe://charon.local/agent/${agentId}`, audience: `${h.url}/mcp` });
     expect((await h.plane.handlers['identities.get']({ id: agentId })).state).toBe('ACTIVE');
 
     const client = new Client({ name: 'sdk-oauth', version: '1.0.0' });

@@ -24,7 +24,8 @@ export interface OAuthServiceDeps {
   readonly requestConsent: (agentId: string, client: OAuthClientRecord, resource: string) => Promise<string>;
   readonly requestState: (requestId: string) => GrantRequestState;
   /** Records this authorization as the agent's attestation, then issues its access token. */
-  readonly issueAccess: (agentId: string, evidence: { clientId: string; familyId: string }, jkt: string | null) => Promise<{ token: string; jti: string; expiresAt: number }>;
+  /** The token's audience is `evidence.resource`: it is an access token for that resource only (RFC 8707), never an agent identity. */
+  readonly issueAccess: (agentId: string, evidence: { clientId: string; familyId: string; resource: string }, jkt: string | null) => Promise<{ token: string; jti: string; expiresAt: number }>;
   /** Revokes access tokens of a family that was compromised (a reused code or refresh token). */
   readonly revokeAccess: (jtis: readonly string[], reason: string) => void;
   /** Registrations allowed per hour (anything on loopback may register; each one can reach the inbox). */
@@ -262,7 +263,7 @@ export class OAuthService {
    * race revokes the access token just issued, then `lost` says what to do and to answer.
    */
   async #issue(f: { clientId: string; agentId: string; resource: string; familyId: string; jkt: string | null }, spend: { claim: () => boolean; lost: () => CharonError }): Promise<TokenResponse> {
-    const access = await this.#d.issueAccess(f.agentId, { clientId: f.clientId, familyId: f.familyId }, f.jkt);
+    const access = await this.#d.issueAccess(f.agentId, { clientId: f.clientId, familyId: f.familyId, resource: f.resource }, f.jkt);
     const refreshToken = newSecret();
     const now = this.#d.clock.now();
     const record: RefreshTokenRecord = { tokenHash: sha256Hex(refreshToken), familyId: f.familyId, clientId: f.clientId, agentId: f.agentId, resource: f.resource, jkt: f.jkt, state: 'ACTIVE', accessJti: access.jti, createdAt: now, expiresAt: now + REFRESH_TTL_MS, usedAt: null };
