@@ -60,6 +60,9 @@ export class ControlPlane {
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly keyRing: KeyRing;
+  /** The authorization server's keys (RFC 9068 access tokens), published at /oauth/jwks and never in the SPIFFE bundle. */
+  readonly accessKeyRing: KeyRing;
+  readonly accessKeys: KeyManagement;
   readonly checkpointer: Checkpointer;
   readonly identities: IdentityService;
   readonly attestation: AttestationService;
@@ -104,6 +107,7 @@ export class ControlPlane {
     const macKey = deriveAuditMacKey(masterKey);
     this.audit = new AuditLog({ repo: store.audit, tx, clock, macKey });
     this.keyRing = new KeyRing({ keys: store.signingKeys, tx, clock, masterKey, dataVersion: store.dataVersion });
+    this.accessKeyRing = new KeyRing({ keys: store.accessSigningKeys, tx, clock, masterKey, dataVersion: store.dataVersion });
     this.checkpointer = new Checkpointer({ repo: store.audit, tx, clock, keyRing: this.keyRing, issuer: config.issuer, anchor: new CheckpointAnchor(`${config.dataDir}/audit-anchor.json`), macKey });
     this.identities = new IdentityService({ identities: store.identities, credentials: store.credentials, tx, audit: this.audit, clock, trustDomain: config.trustDomain });
     this.attestation = new AttestationService({
@@ -128,6 +132,8 @@ export class ControlPlane {
       audit: this.audit,
       clock,
       keyRing: this.keyRing,
+      accessKeyRing: this.accessKeyRing,
+      accessSigningKeys: store.accessSigningKeys,
       trustDomain: config.trustDomain,
       issuer: config.issuer,
       defaultAudience: config.audience,
@@ -140,6 +146,16 @@ export class ControlPlane {
       audit: this.audit,
       clock,
       keyRing: this.keyRing,
+      rotationIntervalMs: config.keyRotationDays * 24 * 3600 * 1000,
+      refreshHintSeconds: config.bundleRefreshHintSeconds,
+    });
+    this.accessKeys = new KeyManagement({
+      keys: store.accessSigningKeys,
+      credentials: store.credentials,
+      tx,
+      audit: this.audit,
+      clock,
+      keyRing: this.accessKeyRing,
       rotationIntervalMs: config.keyRotationDays * 24 * 3600 * 1000,
       refreshHintSeconds: config.bundleRefreshHintSeconds,
     });
@@ -203,6 +219,7 @@ export class ControlPlane {
       const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {}, options.downstream);
       plane.#lock = lock;
       await plane.keyRing.init();
+      await plane.accessKeyRing.init();
       await plane.#gate.prime(store.grants.list({ state: 'ACTIVE' }));
       // Upgrading from a version without server approvals: before any passkey exists the operator
       // channel is the gate, so the servers already configured are approved as they are. Once a

@@ -64,7 +64,7 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
     dpopRequired: new Set<Environment>(d.config.dpopRequired),
     verifyCredential: async (token: string, requestUrl: string) => {
       // An OAuth access token only at the resource it was issued for (RFC 8707); a token for /mcp/everything fails at /mcp/files.
-      const v = await d.authority.verify(token, resourceAudience(token, requestUrl)).catch((error: unknown) => d.refusedUse(token, error));
+      const v = await d.authority.verify(token, resourceAudience(token, requestUrl), 'any').catch((error: unknown) => d.refusedUse(token, error));
       touch(v.credential.agentId, d.clock.now());
       const root = v.chain?.hops[0];
       const delegation = v.chain && root ? { hopId: v.chain.hopId, subject: v.spiffeId, actors: v.actors, rootAgentId: root.agentId, narrowing: v.chain.hops.filter((h) => h.narrowed).map((h) => h.id), acr: v.acr } : null;

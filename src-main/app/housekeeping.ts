@@ -20,7 +20,7 @@ export function startHousekeeping(plane: ControlPlane, log: (line: string) => vo
         .catch(logError),
     plane.config.checkpointIntervalSeconds * 1000,
   );
-  const rotation = setInterval(() => void plane.keys.rotateIfDue().catch(logError), 3600 * 1000);
+  const rotation = setInterval(() => void Promise.all([plane.keys.rotateIfDue(), plane.accessKeys.rotateIfDue()]).catch(logError), 3600 * 1000);
   // Abandoned MCP sessions and spent DPoP proofs are dropped now and then, so memory and the replay table stay bounded.
   const housekeeping = setInterval(() => {
     void plane.gateway.gateway.reapIdle().catch(logError);

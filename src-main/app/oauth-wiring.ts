@@ -65,7 +65,7 @@ export function wireOAuth(d: OAuthWiringDeps): OAuthService {
     },
     issueAccess: async (agentId, evidence, jkt) => {
       d.attestation.attestWithOAuth(agentId, evidence);
-      const { token, credential } = await d.authority.issue({ agentId, dpopJkt: jkt, ttlSeconds: settings.accessTokenTtlSeconds, audience: evidence.resource }, `oauth-client:${evidence.clientId}`);
+      const { token, credential } = await d.authority.issue({ agentId, dpopJkt: jkt, ttlSeconds: settings.accessTokenTtlSeconds, audience: evidence.resource, clientId: evidence.clientId }, `oauth-client:${evidence.clientId}`);
       return { token, jti: credential.jti, expiresAt: credential.expiresAt };
     },
     revokeAccess: (jtis, reason) => {

@@ -44,7 +44,7 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     'credentials.revoke': async ({ jti, reason }) => authority.revoke(jti, OPERATOR, reason),
     'credentials.introspect': async ({ token }) => plane.agentApi.introspect(token),
     'credentials.verify': async ({ token, audience }) => {
-      const v = await authority.verify(token, audience);
+      const v = await authority.verify(token, audience, 'any');
       return { jti: v.jti, agentId: v.credential.agentId, spiffeId: v.spiffeId, audience: v.audience, scope: v.scope, environment: v.env, expiresAt: v.expiresAt, kid: v.kid };
     },
     'keys.list': async () => keys.list(),

@@ -107,10 +107,16 @@ describe('forged tokens are refused', () => {
     await expect(verify(forged)).rejects.toMatchObject({ code: 'ERR_JOSE_HEADER_INVALID' });
   });
 
-  it.each(['at+jwt', 'dpop+jwt', 'JWS'])('refuses a token typed %s (another kind of token passed off as an SVID)', async (typ) => {
+  it.each(['dpop+jwt', 'JWS'])('refuses a token typed %s (another kind of token passed off as an SVID)', async (typ) => {
     await setup();
     const { token } = await issue();
     await expect(verify(await forge(token, { kid: await currentKid(), typ }))).rejects.toMatchObject({ code: 'ERR_JOSE_HEADER_INVALID' });
+  });
+
+  it('refuses an SVID retyped at+jwt: an access token is verified with the authorization server keys only, and no bundle key is one', async () => {
+    await setup();
+    const { token } = await issue();
+    await expect(verify(await forge(token, { kid: await currentKid(), typ: 'at+jwt' }))).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
   });
 
   it('refuses a payload re-encoded with a widened scope under the original signature', async () => {

@@ -11,7 +11,7 @@ import type { AuditEventInput, CredentialRecord, IdentityRecord } from '../core/
 import { formatScope, isScopeSubset } from '../core/scope.js';
 import { agentSpiffeId } from '../core/spiffe-id.js';
 import { signJwtSvid, type SvidClaims } from '../crypto/jwt-svid-issue.js';
-import { verifyJwtSvid, type VerifiedSvid } from '../crypto/jwt-svid-verify.js';
+import { tokenKind, verifyJwtSvid, type VerifiedSvid } from '../crypto/jwt-svid-verify.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { VerifiedTokenCache } from '../crypto/verified-token-cache.js';
 
@@ -25,6 +25,9 @@ export interface CredentialAuthorityDeps {
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly keyRing: KeyRing;
+  /** The authorization server's keys and their repository: tokens that are not JWT-SVIDs (RFC 9068), never in the SPIFFE bundle. */
+  readonly accessKeyRing: KeyRing;
+  readonly accessSigningKeys: SigningKeyRepository;
   readonly trustDomain: string;
   readonly issuer: string;
   readonly defaultAudience: string;
@@ -37,6 +40,8 @@ export interface IssueRequest {
   readonly scope?: readonly string[];
   readonly ttlSeconds?: number;
   readonly dpopJkt?: string | null;
+  /** Issue an RFC 9068 access token to this client (an OAuth client) instead of a JWT-SVID. */
+  readonly clientId?: string;
 }
 
 export interface VerifiedCredential extends VerifiedSvid {
@@ -129,7 +134,7 @@ export class CredentialAuthority {
       dpopJkt: request.dpopJkt ?? null,
       rotatedTo: null,
     });
-    return this.#signAndCommit(credentialWith, {}, refusal, (credential) => {
+    return this.#signAndCommit(credentialWith, request.clientId ? { clientId: request.clientId } : {}, refusal, (credential) => {
       check();
       if (rotates) {
         const current = this.#d.credentials.get(rotates.jti);
@@ -168,7 +173,8 @@ export class CredentialAuthority {
       dpopJkt: request.dpopJkt,
       rotatedTo: null,
     });
-    return this.#signAndCommit(credentialWith, { actors: request.actors, acr: request.acr, amr: request.amr }, refusal, (credential) => {
+    // A delegated token speaks for the owner (`sub`) through its actors: an access token for the current actor, not a JWT-SVID.
+    return this.#signAndCommit(credentialWith, { actors: request.actors, acr: request.acr, amr: request.amr, clientId: request.actors.at(-1) ?? request.subject }, refusal, (credential) => {
       this.#d.credentials.insert(credential);
       commit(credential);
     });
@@ -177,13 +183,14 @@ export class CredentialAuthority {
   /** Signs outside the transaction (signing is asynchronous), then commits; signs again if a rotation retired the key meanwhile. */
   async #signAndCommit(
     credentialWith: (kid: string) => CredentialRecord,
-    extra: Pick<SvidClaims, 'actors' | 'acr' | 'amr'>,
+    extra: Pick<SvidClaims, 'actors' | 'acr' | 'amr' | 'clientId'>,
     refusal: Omit<AuditEventInput, 'decision'>,
     inTransaction: (credential: CredentialRecord) => void,
   ): Promise<{ token: string; credential: CredentialRecord }> {
-    await this.#d.keyRing.refresh();
+    const [ring, repo] = extra.clientId === undefined ? [this.#d.keyRing, this.#d.signingKeys] : [this.#d.accessKeyRing, this.#d.accessSigningKeys];
+    await ring.refresh();
     for (let attempt = 0; ; attempt++) {
-      const key = this.#d.keyRing.activeKey();
+      const key = ring.activeKey();
       const credential = credentialWith(key.record.kid);
       const token = await signJwtSvid(key, {
         issuer: this.#d.issuer,
@@ -200,26 +207,33 @@ export class CredentialAuthority {
       const committed = await this.#d.groupCommit(() =>
         auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
           // A rotation by another process may have retired this key since we signed: sign again.
-          if (!this.#d.signingKeys.isActive(key.record.kid)) return false;
+          if (!repo.isActive(key.record.kid)) return false;
           inTransaction(credential);
           return true;
         }),
       );
       if (committed) return { token, credential };
       if (attempt >= 2) throw new CharonError('ERR_STORE_BUSY', 'Signing keys keep changing; try again');
-      await this.#d.keyRing.reload();
+      await ring.reload();
     }
   }
 
   /** Verifies signature and claims, then the record: unknown, revoked or rotated tokens and inactive identities are refused. */
-  async verify(token: string, audience?: string): Promise<VerifiedCredential> {
-    if (this.#d.keyRing.stale) await this.#d.keyRing.refresh();
+  /**
+   * `accept`: 'svid' (default) takes JWT-SVIDs only, an agent's identity; 'any' also takes access
+   * tokens (delegated, OAuth), which belong only at a resource (the gateway) or as an exchange's subject.
+   */
+  async verify(token: string, audience?: string, accept: 'svid' | 'any' = 'svid'): Promise<VerifiedCredential> {
+    const kind = tokenKind(token);
+    if (kind === 'access' && accept === 'svid') throw new CharonError('ERR_TOKEN_KIND', 'An access token (delegated or OAuth) is not an agent identity: present the agent\'s own JWT-SVID here');
+    const ring = kind === 'access' ? this.#d.accessKeyRing : this.#d.keyRing;
+    if (ring.stale) await ring.refresh();
     const aud = audience ?? this.#d.defaultAudience;
     const now = this.#d.clock.now();
-    const keyFor = (kid: string) => this.#d.keyRing.verificationKey(kid);
+    const keyFor = (kid: string) => ring.verificationKey(kid);
     let svid = this.#verified.get(token, aud, now, keyFor);
     if (!svid) {
-      svid = await verifyJwtSvid(token, { issuer: this.#d.issuer, audience: aud, trustDomain: this.#d.trustDomain, now, keyFor });
+      svid = await verifyJwtSvid(token, { issuer: this.#d.issuer, audience: aud, trustDomain: this.#d.trustDomain, now, keyFor, kind });
       this.#verified.set(token, aud, svid);
     }
     const found = this.#d.credentials.getWithIdentityState(svid.jti);
@@ -250,13 +264,16 @@ export class CredentialAuthority {
       throw new CharonError('ERR_JWT_MALFORMED', 'Not a JWT');
     }
     if (typeof claims.iat !== 'number') throw new CharonError('ERR_JWT_CLAIM_INVALID', '"iat" is missing');
-    await this.#d.keyRing.refresh();
+    const kind = tokenKind(token);
+    const ring = kind === 'access' ? this.#d.accessKeyRing : this.#d.keyRing;
+    await ring.refresh();
     return verifyJwtSvid(token, {
       issuer: this.#d.issuer,
       audience: typeof claims.aud === 'string' ? claims.aud : this.#d.defaultAudience,
       trustDomain: this.#d.trustDomain,
       now: claims.iat * 1000,
-      keyFor: (kid) => this.#d.keyRing.verificationKey(kid),
+      keyFor: (kid) => ring.verificationKey(kid),
+      kind,
     });
   }
 

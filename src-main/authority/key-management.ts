@@ -5,7 +5,7 @@ import type { CredentialRepository, SigningKeyRepository, Transactor } from '../
 import type { SigningKeyRecord } from '../core/records.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { inBundle } from '../crypto/signing-key.js';
-import { trustBundle } from '../crypto/trust-bundle.js';
+import { accessTokenJwks, trustBundle } from '../crypto/trust-bundle.js';
 
 export interface KeyManagementDeps {
   readonly keys: SigningKeyRepository;
@@ -70,6 +70,11 @@ export class KeyManagement {
   bundle(): TrustBundleDto {
     // From the store, not the ring's cache: a key another process retired must leave at once.
     return trustBundle(this.#d.keys.list(), this.#d.clock.now(), this.#d.refreshHintSeconds);
+  }
+
+  /** These keys as an authorization server's JWKS (for the access-token keys: `jwks_uri`). */
+  jwks(): ReturnType<typeof accessTokenJwks> {
+    return accessTokenJwks(this.#d.keys.list(), this.#d.clock.now());
   }
 
   toDto(k: SigningKeyRecord): SigningKeyDto {

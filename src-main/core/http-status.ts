@@ -22,6 +22,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_OAUTH_REFRESH_REUSED':
       return 400;
     case 'ERR_UNAUTHENTICATED':
+    case 'ERR_TOKEN_KIND':
     case 'ERR_OAUTH_INVALID_CLIENT':
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
     case 'ERR_JOSE_HEADER_INVALID':

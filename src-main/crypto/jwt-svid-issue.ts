@@ -19,7 +19,15 @@ export interface SvidClaims {
   /** The human's authentication assurance (carried along a delegation chain). */
   readonly acr?: string;
   readonly amr?: readonly string[];
+  /**
+   * Set for a JWT access token (RFC 9068, `typ: at+jwt`): the client it was issued to. A delegated
+   * or OAuth token is one of these, signed with the authorization server's keys, never a JWT-SVID.
+   */
+  readonly clientId?: string;
 }
+
+/** RFC 9068 §2.1: the media type of a JWT access token. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
 
 export interface ActClaim {
   readonly sub: string;
@@ -40,8 +48,9 @@ export async function signJwtSvid(key: LoadedSigningKey, claims: SvidClaims): Pr
   if (claims.actors && claims.actors.length > 0) payload.act = nestActors(claims.actors);
   if (claims.acr !== undefined) payload.acr = claims.acr;
   if (claims.amr !== undefined) payload.amr = [...claims.amr];
+  if (claims.clientId !== undefined) payload.client_id = claims.clientId;
   return new SignJWT(payload)
-    .setProtectedHeader({ alg: SVID_ALG, kid: key.record.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: SVID_ALG, kid: key.record.kid, typ: claims.clientId === undefined ? 'JWT' : ACCESS_TOKEN_TYP })
     .setIssuer(claims.issuer)
     .setSubject(claims.spiffeId)
     .setAudience(claims.audience)

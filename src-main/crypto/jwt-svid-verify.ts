@@ -19,6 +19,8 @@ export interface SvidVerifyOptions {
   readonly trustDomain: string;
   readonly now: number;
   readonly keyFor: (kid: string) => JoseKey | null;
+  /** 'svid' (default): a JWT-SVID (typ JWT or JOSE); 'access': an RFC 9068 access token (typ at+jwt, client_id). */
+  readonly kind?: 'svid' | 'access';
 }
 
 export interface VerifiedSvid {
@@ -65,11 +67,16 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
     if (!ALLOWED_HEADERS.has(name)) fail('ERR_JOSE_HEADER_INVALID', `JOSE header "${name}" is not allowed in a JWT-SVID`);
   }
   if (header.alg !== SVID_ALG) fail('ERR_JOSE_ALG_NOT_ALLOWED', `"alg" must be ${SVID_ALG}`);
-  if (header.typ !== undefined && header.typ !== 'JWT' && header.typ !== 'JOSE') fail('ERR_JOSE_HEADER_INVALID', '"typ" must be JWT or JOSE');
+  // A JWT-SVID and an access token are told apart by typ, and each is verified only as what it says it is.
+  if (options.kind === 'access') {
+    if (header.typ !== 'at+jwt') fail('ERR_JOSE_HEADER_INVALID', '"typ" must be at+jwt for an access token');
+  } else if (header.typ !== undefined && header.typ !== 'JWT' && header.typ !== 'JOSE') {
+    fail('ERR_JOSE_HEADER_INVALID', '"typ" must be JWT or JOSE');
+  }
   const kid = header.kid;
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > 128) return fail('ERR_JOSE_HEADER_INVALID', 'Missing or invalid "kid" header');
   const key = options.keyFor(kid);
-  if (!key) return fail('ERR_JWKS_NO_MATCHING_KEY', 'No key in the trust bundle matches "kid"');
+  if (!key) return fail('ERR_JWKS_NO_MATCHING_KEY', options.kind === 'access' ? 'No key of the authorization server matches "kid"' : 'No key in the trust bundle matches "kid"');
 
   let payload: JWTPayload;
   try {
@@ -99,6 +106,7 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
   }
   if (typeof payload.jti !== 'string' || payload.jti.length > 128) fail('ERR_JWT_CLAIM_INVALID', '"jti" is invalid');
   if (typeof payload.scope !== 'string') fail('ERR_JWT_CLAIM_INVALID', '"scope" must be a string');
+  if (options.kind === 'access' && (typeof payload.client_id !== 'string' || payload.client_id.length === 0)) fail('ERR_JWT_CLAIM_INVALID', 'An access token names its "client_id"');
   const env = payload.env;
   if (typeof env !== 'string' || !(ENVIRONMENTS as readonly string[]).includes(env)) return fail('ERR_JWT_CLAIM_INVALID', '"env" is invalid');
   const cnf = payload.cnf as { jkt?: unknown } | undefined;
@@ -133,4 +141,13 @@ export function mapJoseError(error: unknown): CharonError {
   if (error instanceof errors.JOSEError) return new CharonError('ERR_JWT_MALFORMED', `Malformed token: ${error.message}`, { cause: error });
   if (error instanceof TypeError) throw error;
   return new CharonError('ERR_JWT_MALFORMED', 'Malformed token', { cause: error });
+}
+
+/** Which kind a token claims to be (its `typ`), read only to pick the keys and rules to verify it with. */
+export function tokenKind(token: string): 'svid' | 'access' {
+  try {
+    return (decodeProtectedHeader(token) as { typ?: unknown }).typ === 'at+jwt' ? 'access' : 'svid';
+  } catch {
+    return 'svid';
+  }
 }

@@ -23,3 +23,12 @@ export function trustBundle(keys: readonly SigningKeyRecord[], now: number, refr
     spiffe_refresh_hint: refreshHintSeconds,
   };
 }
+
+/** The authorization server's JWKS (its `jwks_uri`): the keys of RFC 9068 access tokens, `use: "sig"`, never the SPIFFE bundle's. */
+export function accessTokenJwks(keys: readonly SigningKeyRecord[], now: number): { keys: { kty: 'EC'; crv: string; x: string; y: string; kid: string; use: 'sig'; alg: string }[] } {
+  return {
+    keys: keys
+      .filter((k) => inBundle(k, now))
+      .map((k) => ({ kty: 'EC', crv: k.publicJwk.crv ?? 'P-256', x: k.publicJwk.x ?? '', y: k.publicJwk.y ?? '', kid: k.kid, use: 'sig', alg: k.alg })),
+  };
+}

@@ -99,7 +99,7 @@ describe('forged chains: refused at use', () => {
     const { privateKey } = await generateKeyPair('ES256');
     const claims = decodeJwt(b.token.token);
     const header = JSON.parse(Buffer.from(b.token.token.split('.')[0] as string, 'base64url').toString('utf8')) as { kid: string };
-    const forged = await new SignJWT({ ...claims, act: { sub: spiffe('b') } }).setProtectedHeader({ alg: 'ES256', kid: header.kid, typ: 'JWT' }).sign(privateKey);
+    const forged = await new SignJWT({ ...claims, act: { sub: spiffe('b') } }).setProtectedHeader({ alg: 'ES256', kid: header.kid, typ: 'at+jwt' }).sign(privateKey);
     expect(await atGateway(holding(h, forged, agent('b')))).toEqual({ status: 401, code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
   });
 
@@ -116,9 +116,12 @@ describe('forged chains: refused at use', () => {
 
 /** The token's own claims, signed again with the issuer's real key, with other actors: what only a key thief could mint. */
 async function resignWithIssuerKey(token: string, change: { actors: string[] }): Promise<string> {
-  const claims = decodeJwt(token) as { jti: string; sub: string; iat: number; exp: number; scope: string; cnf: { jkt: string }; acr?: string; amr?: string[] };
-  await h.plane.keyRing.refresh();
-  return signJwtSvid(h.plane.keyRing.activeKey(), {
+  const claims = decodeJwt(token) as { jti: string; sub: string; iat: number; exp: number; scope: string; cnf: { jkt: string }; acr?: string; amr?: string[]; client_id?: string };
+  // The key of the token's own kind: the authorization server's for a delegated token, the bundle's for an agent's credential.
+  const ring = claims.client_id ? h.plane.accessKeyRing : h.plane.keyRing;
+  await ring.refresh();
+  return signJwtSvid(ring.activeKey(), {
+    ...(claims.client_id ? { clientId: claims.client_id } : {}),
     issuer: h.plane.config.issuer,
     spiffeId: claims.sub,
     audience: h.plane.config.audience,
@@ -189,11 +192,11 @@ describe('actor and subject tokens', () => {
     expect(await atGateway(holding(h, b.token.token, { ...agent('d'), key: null }))).toEqual({ status: 401, code: 'ERR_DPOP_BOUND_TOKEN_AS_BEARER' });
   });
 
-  it("a delegated token cannot be renewed, nor turned into the actor's own credential → ERR_FORBIDDEN", async () => {
+  it("a delegated token cannot be renewed, nor turned into the actor's own credential: it is no agent identity → 401 ERR_TOKEN_KIND", async () => {
     for (const [path, body] of [['/v1/credentials/rotate', undefined], ['/v1/credentials', '{}']] as const) {
       const response = await b.token.fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      expect(response.status).toBe(403);
-      expect(((await response.json()) as { code: string }).code).toBe('ERR_FORBIDDEN');
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { code: string }).code).toBe('ERR_TOKEN_KIND');
     }
   });
 });
@@ -235,7 +238,7 @@ describe('a verifier minimum on assurance', () => {
     try {
       await t.activeAgent('solo');
       const issued = await t.plane.handlers['delegation.authorize']({ ownerId: 'alice', agentId: 'solo' });
-      await expect(t.plane.authority.verify(issued.token)).rejects.toMatchObject({ code: 'ERR_DELEGATION_ASSURANCE_TOO_LOW' });
+      await expect(t.plane.authority.verify(issued.token, undefined, 'any')).rejects.toMatchObject({ code: 'ERR_DELEGATION_ASSURANCE_TOO_LOW' });
     } finally {
       await t.close();
     }

@@ -24,7 +24,7 @@ import { delegationGraph } from './graph.js';
 
 /** What the delegation feature needs of the credential authority. */
 export interface DelegationAuthority {
-  verify(token: string, audience?: string): Promise<{ jti: string; spiffeId: string; scope: string; env: Environment; expiresAt: number; dpopJkt: string | null; acr: string | null; credential: CredentialRecord; chain: unknown }>;
+  verify(token: string, audience?: string, accept?: 'svid' | 'any'): Promise<{ jti: string; spiffeId: string; scope: string; env: Environment; expiresAt: number; dpopJkt: string | null; acr: string | null; credential: CredentialRecord; chain: unknown }>;
   issueDelegated(
     request: {
       agentId: string;
@@ -171,7 +171,8 @@ export class DelegationService {
     const refusal: Omit<AuditEventInput, 'decision'> = { actor: 'unauthenticated', kind: 'delegation.exchange', subject: '-' };
     const now = d.clock.now();
     const prepared = await this.#refusedOrValueAsync(refusal, async () => {
-      const subject = await d.authority.verify(request.subjectToken);
+      // The subject may be a delegated access token (a further hop); the actor must be an agent's own JWT-SVID.
+      const subject = await d.authority.verify(request.subjectToken, undefined, 'any');
       const parent = d.delegations.getByJti(subject.jti);
       if (!parent) throw new CharonError('ERR_DELEGATION_CHAIN_INVALID', 'The subject token is not part of a chain rooted at its owner; the owner must authorize first');
       Object.assign(refusal, { actor: agentSpiffeId(d.trustDomain, parent.agentId), subject: ownerSpiffeId(d.trustDomain, parent.ownerId), details: { parent: parent.id } });
@@ -180,7 +181,11 @@ export class DelegationService {
         if (!request.proof) throw new CharonError('ERR_DPOP_PROOF_MISSING', 'The subject token is DPoP-bound: send a DPoP proof made with its key');
         await d.verifyProof(request.proof, { method: request.method, url: request.url, accessToken: request.subjectToken, jkt: parent.dpopJkt });
       }
-      const actor = await d.authority.verify(request.actorToken);
+      // The actor proves itself with its own JWT-SVID; a delegated or OAuth token there is no identity.
+      const actor = await d.authority.verify(request.actorToken).catch((error: unknown) => {
+        if (error instanceof CharonError && error.code === 'ERR_TOKEN_KIND') throw new CharonError('ERR_DELEGATION_ACTOR_INVALID', 'The actor token must be the delegatee\'s own JWT-SVID, not a delegated or OAuth access token');
+        throw error;
+      });
       if (actor.chain !== null) throw new CharonError('ERR_DELEGATION_ACTOR_INVALID', "The actor token must be the delegatee's own credential, not a delegated one");
       const delegatee = actor.credential.agentId;
       const chain = d.delegations.chain(parent.id);

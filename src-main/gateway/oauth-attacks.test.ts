@@ -1,6 +1,7 @@
 // Attacks on the authorization server, each named after what it tries, over real HTTP on the
 // agent listener; the consent is approved with a software passkey as the owner would.
 import { createHash, randomBytes } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DpopKey, INITIALIZE, MCP_HEADERS, rawRequest, type GatewayHarness } from '../test-support/gateway-harness.js';
 import { openAuthorization, REDIRECT_URI, resumeAuthorization } from '../test-support/oauth-client.js';
@@ -96,6 +97,17 @@ describe('an OAuth access token is an access token for its resource, not an agen
     const exchanged = await post('/v1/token', form, { authorization: `Bearer ${access}` });
     expect(exchanged.status).toBeGreaterThanOrEqual(400);
     expect(exchanged.body.access_token).toBeUndefined();
+  });
+
+  it('oauth token accepted by a SPIFFE validator: no — it is an at+jwt for its client, signed by the authorization server, and no bundle key signed it', async () => {
+    const access = await accessFor(`${h.url}/mcp`);
+    const header = decodeProtectedHeader(access);
+    expect(header.typ).toBe('at+jwt');
+    const bundle = (await (await fetch(`${h.url}/.well-known/spiffe-bundle`)).json()) as { keys: { kid: string }[] };
+    expect(bundle.keys.map((k) => k.kid)).not.toContain(header.kid);
+    const jwks = (await (await fetch(`${h.url}/oauth/jwks`)).json()) as { keys: { kid: string }[] };
+    expect(jwks.keys.map((k) => k.kid)).toContain(header.kid);
+    expect(decodeJwt(access)).toMatchObject({ aud: `${h.url}/mcp`, client_id: expect.stringMatching(/^mcpc_/) });
   });
 
   it('token for /mcp/everything used at /mcp: refused 401 with a Bearer invalid_token challenge, not an empty list', async () => {

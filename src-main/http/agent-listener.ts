@@ -5,6 +5,7 @@ import { CharonError, isCharonError } from '../core/errors.js';
 import { McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js';
 import { issueBody, joinTokenAttestBody, k8sAttestBody, parseBody, scopeTokens } from './agent-schemas.js';
 import { grantRequestRoute } from './grant-request-routes.js';
+import { OAUTH_PATHS } from '../app/oauth-exports.js';
 import { isOAuthPath, oauthRoute } from './oauth-routes.js';
 import { tokenRoute } from './token-route.js';
 import { checkHostAndOrigin, loopbackOrigins, readForm, readJson, sendError, sendJson } from './http-io.js';
@@ -57,6 +58,10 @@ async function handle(plane: ControlPlane, port: number, req: IncomingMessage, r
     if (!McpGateway.handles(resource)) throw new CharonError('ERR_NOT_FOUND', 'Not found');
     const origin = `http://${req.headers.host ?? `127.0.0.1:${port}`}`;
     return sendJson(res, 200, protectedResourceMetadata(`${origin}${resource}`, origin, []));
+  }
+  if (req.method === 'GET' && path === OAUTH_PATHS.jwks) {
+    await plane.accessKeyRing.refresh();
+    return sendJson(res, 200, plane.accessKeys.jwks(), { 'cache-control': `public, max-age=${Math.min(60, plane.config.bundleRefreshHintSeconds)}` });
   }
   if (isOAuthPath(path)) return oauthRoute(plane, port, req, res);
   if (path === '/v1/grant-requests' || path.startsWith('/v1/grant-requests/')) {

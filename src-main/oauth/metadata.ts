@@ -7,6 +7,8 @@ export const OAUTH_PATHS = {
   resume: '/oauth/authorize/resume',
   token: '/oauth/token',
   register: '/oauth/register',
+  /** The keys of its JWT access tokens (RFC 9068), apart from the SPIFFE bundle. */
+  jwks: '/oauth/jwks',
 } as const;
 
 /**
@@ -19,6 +21,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     authorization_endpoint: `${issuer}${OAUTH_PATHS.authorize}`,
     token_endpoint: `${issuer}${OAUTH_PATHS.token}`,
     registration_endpoint: `${issuer}${OAUTH_PATHS.register}`,
+    jwks_uri: `${issuer}${OAUTH_PATHS.jwks}`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],

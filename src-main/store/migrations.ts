@@ -295,4 +295,19 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE mcp_servers ADD COLUMN approval TEXT;
   `,
+  // 10: the authorization server's own signing keys, for tokens that are not JWT-SVIDs (RFC 9068
+  // access tokens: delegated tokens, OAuth access tokens). Kept apart from the SPIFFE bundle's keys,
+  // so no SPIFFE validator can take such a token for a workload's identity.
+  `
+  CREATE TABLE access_signing_keys (
+    kid TEXT PRIMARY KEY,
+    alg TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    sealed_private_key BLOB NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('ACTIVE','RETIRED')),
+    created_at INTEGER NOT NULL,
+    retired_at INTEGER,
+    leaves_bundle_at INTEGER
+  ) STRICT;
+  `,
 ];

@@ -13,12 +13,13 @@ interface Row {
   leaves_bundle_at: number | null;
 }
 
-export function sqliteSigningKeyRepository(db: Db): SigningKeyRepository {
-  const insert = db.prepare(`INSERT INTO signing_keys (kid, alg, public_jwk, sealed_private_key, state, created_at, retired_at, leaves_bundle_at)
+/** `table`: signing_keys (the SPIFFE bundle's) or access_signing_keys (the authorization server's). */
+export function sqliteSigningKeyRepository(db: Db, table: 'signing_keys' | 'access_signing_keys' = 'signing_keys'): SigningKeyRepository {
+  const insert = db.prepare(`INSERT INTO ${table} (kid, alg, public_jwk, sealed_private_key, state, created_at, retired_at, leaves_bundle_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const list = db.prepare<[], Row>('SELECT * FROM signing_keys ORDER BY created_at, kid');
-  const retire = db.prepare("UPDATE signing_keys SET state = 'RETIRED', retired_at = ?, leaves_bundle_at = ? WHERE kid = ?");
-  const isActive = db.prepare<[string], number>("SELECT 1 FROM signing_keys WHERE kid = ? AND state = 'ACTIVE'").pluck();
+  const list = db.prepare<[], Row>(`SELECT * FROM ${table} ORDER BY created_at, kid`);
+  const retire = db.prepare(`UPDATE ${table} SET state = 'RETIRED', retired_at = ?, leaves_bundle_at = ? WHERE kid = ?`);
+  const isActive = db.prepare<[string], number>(`SELECT 1 FROM ${table} WHERE kid = ? AND state = 'ACTIVE'`).pluck();
   return {
     insert(k: SigningKeyRecord) {
       insert.run(k.kid, k.alg, JSON.stringify(k.publicJwk), Buffer.from(k.sealedPrivateKey), k.state, k.createdAt, k.retiredAt, k.leavesBundleAt);

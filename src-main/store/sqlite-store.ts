@@ -38,6 +38,8 @@ export interface Store extends Transactor {
   readonly attestations: AttestationRepository;
   readonly credentials: CredentialRepository;
   readonly signingKeys: SigningKeyRepository;
+  /** The authorization server's keys (RFC 9068 access tokens), never in the SPIFFE bundle. */
+  readonly accessSigningKeys: SigningKeyRepository;
   readonly audit: AuditRepository;
   readonly meta: MetaRepository;
   readonly grants: GrantRepository;
@@ -85,6 +87,7 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
     attestations: sqliteAttestationRepository(db),
     credentials: sqliteCredentialRepository(db),
     signingKeys: sqliteSigningKeyRepository(db),
+    accessSigningKeys: sqliteSigningKeyRepository(db, 'access_signing_keys'),
     audit: sqliteAuditRepository(db),
     meta: sqliteMetaRepository(db),
     grants: sqliteGrantRepository(db),
