@@ -53,7 +53,10 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     'keys.emergencyRotateBegin': async () => (plane.approvals.passkeys.hasAny() ? plane.approvals.passkeys.stepUpBegin('keys.emergencyRotate') : null),
     'keys.emergencyRotate': async ({ reason, ceremonyId, assertion }) => {
       await plane.approvals.passkeys.stepUp('keys.emergencyRotate', ceremonyId, assertion, OPERATOR);
-      return keys.rotate(OPERATOR, reason, true);
+      const rotated = await keys.rotate(OPERATOR, reason, true);
+      // The authorization server's keys (delegated and OAuth tokens) leave their JWKS at once too.
+      await plane.accessKeys.rotate(OPERATOR, reason, true);
+      return rotated;
     },
     'trustBundle.get': async () => keys.bundle(),
     'audit.list': async (input) => store.audit.list(input),

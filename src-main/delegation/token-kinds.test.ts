@@ -59,4 +59,16 @@ describe('token kinds', () => {
     expect(((await res.json()) as { code: string }).code).toBe('ERR_TOKEN_KIND');
     expect(await h.plane.handlers['credentials.introspect']({ token })).toMatchObject({ active: true, sub: 'spiffe://charon.local/owner/alice' });
   });
+
+  it("an emergency rotation takes the authorization server's keys out of its JWKS at once, with every delegated token", async () => {
+    const { token } = await h.plane.handlers['delegation.authorize']({ ownerId: 'alice', agentId: 'kinds' });
+    const kid = decodeProtectedHeader(token).kid;
+    expect((await json<{ keys: { kid: string }[] }>('/oauth/jwks')).keys.map((k) => k.kid)).toContain(kid);
+    await h.plane.handlers['keys.emergencyRotate']({ reason: 'leak drill' });
+    const after = (await json<{ keys: { kid: string }[] }>('/oauth/jwks')).keys.map((k) => k.kid);
+    expect(after).not.toContain(kid);
+    expect(after).toHaveLength(1);
+    expect(await h.plane.handlers['credentials.introspect']({ token })).toEqual({ active: false });
+  });
 });
+
