@@ -69,11 +69,27 @@ describe('agent listener', () => {
     expect(narrowed.status).toBe(200);
   });
 
-  it('requests without a credential get 401 ERR_UNAUTHENTICATED', async () => {
+  it('requests without a credential get 401 ERR_UNAUTHENTICATED, with the Bearer and DPoP challenges', async () => {
     await setup();
     const res = await post('/v1/credentials', {});
     expect(res.status).toBe(401);
     expect(await codeOf(res)).toBe('ERR_UNAUTHENTICATED');
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource", DPoP algs="ES256/);
+  });
+
+  it('a bad token at /v1/* is 401 with a Bearer invalid_token challenge (RFC 6750 §3), as at the gateway', async () => {
+    await setup();
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const unknownKey = `${b64({ alg: 'ES256', kid: 'no-such-key', typ: 'JWT' })}.${b64({ sub: 'spiffe://charon.local/agent/x' })}.${'A'.repeat(86)}`;
+    for (const path of ['/v1/credentials', '/v1/credentials/rotate', '/v1/grant-requests']) {
+      const res = await post(path, {}, { authorization: `Bearer ${unknownKey}` });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="[^"]*", resource_metadata="[^"]+", DPoP error="invalid_token"/);
+    }
+    // Not an authentication failure: no challenge.
+    const attest = await post('/v1/attest/join-token', { agent_id: 'nobody', token: 'x'.repeat(32) });
+    expect(attest.status).not.toBe(200);
+    if (attest.status !== 401 && attest.status !== 403) expect(attest.headers.get('www-authenticate')).toBeNull();
   });
 
   it('DNS rebinding: a foreign Host or Origin is refused', async () => {

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ControlPlane } from '../app/control-plane.js';
-import { CharonError, isCharonError } from '../core/errors.js';
-import { McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js';
+import { CharonError, isCharonError, toErrorPayload } from '../core/errors.js';
+import { httpStatusOf } from '../core/http-status.js';
+import { challenges, McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js';
 import { issueBody, joinTokenAttestBody, k8sAttestBody, parseBody, scopeTokens } from './agent-schemas.js';
 import { grantRequestRoute } from './grant-request-routes.js';
 import { OAUTH_PATHS } from '../app/oauth-exports.js';
@@ -26,7 +27,7 @@ export async function startAgentListener(plane: ControlPlane, options: { port: n
     handle(plane, port, req, res).catch((error: unknown) => {
       // RFC 9449 §8: a proof without the current nonce is answered with one to retry with.
       const nonce: Record<string, string> = isCharonError(error, 'ERR_DPOP_NONCE_REQUIRED') ? { 'dpop-nonce': plane.gateway.nonces.current(), 'www-authenticate': 'DPoP error="use_dpop_nonce"' } : {};
-      sendError(res, error, nonce);
+      sendError(res, error, { ...challengeFor(req, port, error), ...nonce });
     });
   });
   server.headersTimeout = 10_000;
@@ -130,4 +131,18 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/**
+ * RFC 9110 §11.6.1 / RFC 6750 §3: a 401 or 403 of the agent API (`/v1/…`) names the schemes it
+ * takes and what was wrong (`invalid_token`, `invalid_dpop_proof`), as the gateway's do.
+ */
+function challengeFor(req: IncomingMessage, port: number, error: unknown): Record<string, string> {
+  const path = (req.url ?? '').split('?', 1)[0] ?? '';
+  const { code, message } = toErrorPayload(error);
+  const status = httpStatusOf(code);
+  if (!path.startsWith('/v1/') || (status !== 401 && status !== 403)) return {};
+  const host = req.headers.host ?? `127.0.0.1:${port}`;
+  const kind = code === 'ERR_UNAUTHENTICATED' ? 'missing' : code;
+  return { 'www-authenticate': challenges(kind, `http://${host}/.well-known/oauth-protected-resource`, message).join(', ') };
 }
