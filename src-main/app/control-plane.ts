@@ -11,7 +11,6 @@ import { serverApproval, type ServerApproval } from './server-approval.js';
 import { CredentialAuthority } from '../authority/credential-authority.js';
 import { KeyManagement } from '../authority/key-management.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { agentIdOf } from '../core/spiffe-id.js';
 import { fileMasterKeyProvider, type MasterKeyProvider } from '../crypto/master-key.js';
 import { DownstreamManager, type DownstreamOptions } from '../gateway/downstream/downstream-manager.js';
 import { KeyRing } from '../crypto/key-ring.js';
@@ -21,6 +20,7 @@ import { AgentApi } from './agent-api.js';
 import { loadConfig, type CharonConfig, type ConfigFile } from './config.js';
 import { operatorHandlers } from './operator-handlers.js';
 import { wireGateway, type GatewayStack } from './gateway-wiring.js';
+import { deadAgentOf } from './dead-agent.js';
 import { revokeGrantsOfDeadAgents } from './grant-cascade.js';
 import { wireGrants } from './grant-wiring.js';
 import { wireApprovals, type ApprovalStack } from './approval-wiring.js';
@@ -188,10 +188,8 @@ export class ControlPlane {
     // A revoked agent loses its open MCP sessions (and SSE streams) at once; every request is
     // re-authenticated anyway, this frees what they hold. IDLE is reversible: sessions stay.
     this.audit.onAppend((record) => {
-      const to = (record.details as { to?: unknown }).to;
-      if (record.decision !== 'allow' || !(record.kind === 'identity.kill' || (record.kind === 'identity.transition' && (to === 'REVOKED' || to === 'DECOMMISSIONED')))) return;
-      const agentId = agentIdOf(config.trustDomain, record.subject);
-      if (agentId) void this.gateway.gateway.closeSessionsOf(agentId).catch(() => undefined);
+      const dead = deadAgentOf(config.trustDomain, record);
+      if (dead) void this.gateway.gateway.closeSessionsOf(dead.agentId).catch(() => undefined);
     });
     this.agentApi = new AgentApi(this);
     this.handlers = operatorHandlers(this);

@@ -4,7 +4,7 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CredentialAuthority } from '../authority/credential-authority.js';
 import type { Clock } from '../core/clock.js';
-import { agentIdOf } from '../core/spiffe-id.js';
+import { deadAgentOf } from './dead-agent.js';
 import { DelegationService } from '../delegation/delegation-service.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { Store } from '../store/sqlite-store.js';
@@ -35,12 +35,10 @@ export function wireDelegation(d: { config: CharonConfig; store: Store; audit: A
   // with the reason. (Its descendants are refused from the very next call anyway: the chain check
   // reads every actor's state. IDLE is reversible, so it only refuses and revokes nothing.)
   d.audit.onAppend((record) => {
-    const to = (record.details as { to?: unknown }).to;
-    if (record.decision !== 'allow' || !(record.kind === 'identity.kill' || (record.kind === 'identity.transition' && (to === 'REVOKED' || to === 'DECOMMISSIONED')))) return;
-    const agentId = agentIdOf(config.trustDomain, record.subject);
-    if (!agentId) return;
+    const dead = deadAgentOf(config.trustDomain, record);
+    if (!dead) return;
     try {
-      service.cascadeFromAgent(agentId, record.actor, `agent ${agentId} ${record.kind === 'identity.kill' ? 'killed' : String(to)}`);
+      service.cascadeFromAgent(dead.agentId, record.actor, `agent ${dead.agentId} ${dead.how}`);
     } catch {
       // Store busy: the chain check still refuses every descendant; the next revocation or the reaper records it.
     }

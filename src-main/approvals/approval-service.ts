@@ -314,8 +314,9 @@ export class ApprovalService {
 
   #item(r: GrantRequestRecord, now: number): ApprovalItemDto {
     const current = this.#d.grants.active(r.agentId);
+    const specs = current.map((g) => g.spec);
     // Computed on the grants' meaning, not on tool names (core/grant-diff.ts).
-    const widenings = grantWidenings(r.spec, current.map((g) => g.spec));
+    const widenings = grantWidenings(r.spec, specs);
     const widened = new Set(widenings.map((w) => w.subject));
     const tools = toolsOf(r.spec).map((t) => ({ ...t, alreadyGranted: !widened.has(t.name) }));
     return {
@@ -325,7 +326,7 @@ export class ApprovalService {
       diff: { added: tools.filter((t) => !t.alreadyGranted).map((t) => t.name), unchanged: tools.filter((t) => t.alreadyGranted).map((t) => t.name), currentGrantIds: current.map((g) => g.id), widenings, nothingNew: widenings.length === 0 },
       agentEnvironment: this.#d.identities.get(r.agentId)?.environment ?? null,
       // A held call is offered at the narrowest scope first (core/jit-choices.ts); expiries count from now, as the owner reads them.
-      choices: r.heldCall ? jitChoices(r.heldCall, r.spec, current.map((g) => g.spec), now).map((c) => ({ ...c, widenings: grantWidenings(c.spec, current.map((g) => g.spec)) })) : null,
+      choices: r.heldCall ? jitChoices(r.heldCall, r.spec, specs, now).map((c) => ({ ...c, widenings: grantWidenings(c.spec, specs) })) : null,
     };
   }
 
