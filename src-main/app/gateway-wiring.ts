@@ -99,6 +99,7 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
     authenticate: (req, requestUrl, options) => authenticate(req, requestUrl, authDeps, options),
     spendProof: (ctx) => (ctx.spendProof ? d.store.groupCommit(ctx.spendProof) : Promise.resolve()),
     knownServer: (name) => d.downstream.has(name),
+    resources: { subscribe: (server, uri) => d.downstream.subscribeResource(server, uri), unsubscribe: (server, uri) => d.downstream.unsubscribeResource(server, uri) },
     clock: d.clock,
     dpopNonce: () => nonces.current(),
     version: d.version,

@@ -1,4 +1,4 @@
-import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, ServerCapabilities, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import type { AgentContext } from './agent-context.js';
 
@@ -43,4 +43,15 @@ export interface GatewayBackend {
   callTool(decision: Decision & { allow: true }, options: ForwardOptions): Promise<CallToolResult>;
   readResource(decision: Decision & { allow: true }, options: ForwardOptions): Promise<ReadResourceResult>;
   getPrompt(decision: Decision & { allow: true }, options: ForwardOptions): Promise<GetPromptResult>;
+  /** Argument completion, forwarded under the policy of the prompt or resource template it completes. */
+  complete(ctx: AgentContext, scope: SessionScope, params: CompleteRequest['params'], options: ForwardOptions): Promise<CompleteResult>;
+  /** The server the session would read `uri` from, normalized; refused (ERR_TOOL_NOT_ALLOWED) when it may not read it. */
+  resourceTarget(ctx: AgentContext, scope: SessionScope, uri: unknown): { server: string; uri: string };
+  /** Whether the session may read `uri` on `server` now (asked again at every resource update). */
+  mayRead(ctx: AgentContext, scope: SessionScope, server: string, uri: string): boolean;
+  /**
+   * What to declare to the agent at initialize: what the downstreams behind the endpoint offer and
+   * its grants let it use. Tools always: a grant approved during the session adds some.
+   */
+  capabilities(ctx: AgentContext, scope: SessionScope): Promise<ServerCapabilities>;
 }

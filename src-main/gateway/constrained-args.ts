@@ -53,7 +53,14 @@ async function normalizeOne(path: string, value: unknown, list: readonly ArgCons
   if (roots.length > 0) {
     if (Array.isArray(value)) throw new CharonError('ERR_ARGUMENT_INVALID', `argument "${path}" is an array: a grant constrains its elements as "${path}.*"`);
     if (typeof value !== 'string') throw new CharonError('ERR_ARGUMENT_INVALID', `argument "${path}" must be a path string`);
-    const confined = await confinePath(value, roots);
+    let confined: Awaited<ReturnType<typeof confinePath>>;
+    try {
+      confined = await confinePath(value, roots);
+    } catch (error) {
+      // Which argument, and where it may point: the agent can correct the call.
+      if (error instanceof CharonError && error.code === 'ERR_PATH_OUTSIDE_ROOT') throw new CharonError(error.code, `argument "${path}" refused: it resolves outside the grant's roots (${roots.join(', ')})`);
+      throw error;
+    }
     return { value: confined.granted, forward: confined.real };
   }
   if (list.some((c) => 'amount' in c)) {

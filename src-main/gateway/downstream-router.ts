@@ -27,6 +27,8 @@ export interface RoutedSession {
 export interface DownstreamRouterDeps {
   readonly sessions: () => Iterable<RoutedSession>;
   readonly backend: Pick<GatewayBackend, 'serves' | 'listTools' | 'listPrompts' | 'listResources'>;
+  /** A downstream said a resource changed: the subscriptions decide who hears of it. */
+  readonly resourceUpdated: (server: string, uri: string) => void;
 }
 
 /** Long enough for a person to answer an elicitation; each progress notification restarts it. */
@@ -80,8 +82,11 @@ export class DownstreamRouter {
         return this.#listChanged(server, 'prompts');
       case 'notifications/resources/list_changed':
         return this.#listChanged(server, 'resources');
+      case 'notifications/resources/updated':
+        if (typeof notification.params?.uri === 'string') this.#d.resourceUpdated(server, notification.params.uri);
+        return;
       default:
-        // resources/updated (the gateway offers no subscriptions), tasks, elicitation/complete: no agent asked for them.
+        // Tasks, elicitation/complete: no agent asked for them.
         return;
     }
   }

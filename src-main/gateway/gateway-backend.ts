@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, ServerCapabilities, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import { TOOL_SEPARATOR, type ArgConstraint, type GrantSpec } from '../../src-shared/grant.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -13,11 +13,12 @@ import type { Decision, DecidedMethod, ForwardOptions, GatewayBackend, SessionSc
 import { normalizeConstrainedArgs, type NormalizedArgs } from './constrained-args.js';
 import type { DownstreamManager } from './downstream/downstream-manager.js';
 import { delegationPrincipal } from '../policy/delegation-principal.js';
+import { explainToolDenial } from '../policy/explain-denial.js';
 import type { Admission, EnvelopeEnforcer } from './envelope.js';
 
 export interface GatewayBackendDeps {
   readonly policy: Pick<PolicyEngine, 'decide' | 'constrainedArgsFor' | 'grantsOf'>;
-  readonly downstream: Pick<DownstreamManager, 'has' | 'listTools' | 'callTool' | 'listResources' | 'listResourceTemplates' | 'readResource' | 'listPrompts' | 'getPrompt'>;
+  readonly downstream: Pick<DownstreamManager, 'has' | 'listTools' | 'callTool' | 'listResources' | 'listResourceTemplates' | 'readResource' | 'listPrompts' | 'getPrompt' | 'complete' | 'capabilitiesOf'>;
   readonly envelope: EnvelopeEnforcer;
   readonly audit: AuditLog;
   /** Commits the decision record with others of the same tick, before the call is forwarded. */
@@ -31,6 +32,9 @@ interface Target {
   readonly server: string;
   readonly name: string;
 }
+
+/** How long initialize waits for a downstream to say what it offers before using what it said last time. */
+const CAPABILITIES_WAIT_MS = 5_000;
 
 type Refused = { readonly code: ErrorCode; readonly message: string; readonly rule: string; readonly retryAfterMs?: number };
 
@@ -62,7 +66,8 @@ export class PolicyGatewayBackend implements GatewayBackend {
       const policy = this.#d.policy.decide({ agentId: principals[0] as string, ...request });
       const narrowed = policy.allow ? principals.slice(1).map((p) => this.#d.policy.decide({ agentId: p, ...request })).find((d) => !d.allow) : undefined;
       if (!policy.allow || narrowed) {
-        refused = { code: 'ERR_TOOL_NOT_ALLOWED', message: `Not allowed: ${policy.allow ? `the delegated authority: ${narrowed?.reason ?? ''}` : policy.reason}`, rule: policy.allow ? 'delegation' : 'policy' };
+        const why = policy.allow ? `the delegated authority: ${narrowed?.reason ?? ''}` : (this.#explain(ctx, principals[0] as string, target, method, normalized) ?? policy.reason);
+        refused = { code: 'ERR_TOOL_NOT_ALLOWED', message: `Not allowed: ${why}`, rule: policy.allow ? 'delegation' : 'policy' };
       } else {
         const admission = this.#admit(ctx, policy.grantIds, `${target.server}${TOOL_SEPARATOR}${target.name}`, normalized.amounts, now);
         if (!admission.ok) {
@@ -139,6 +144,68 @@ export class PolicyGatewayBackend implements GatewayBackend {
     return this.#d.downstream.getPrompt(decision.server, decision.target, args, options);
   }
 
+  async complete(ctx: AgentContext, scope: SessionScope, params: CompleteRequest['params'], options: ForwardOptions): Promise<CompleteResult> {
+    const ref = params.ref;
+    if (ref.type === 'ref/prompt') {
+      const target = this.#target(scope, ref.name);
+      if (!this.#allowed(ctx, 'prompts/get', `${target.server}${TOOL_SEPARATOR}${target.name}`)) {
+        throw new CharonError('ERR_TOOL_NOT_ALLOWED', `Not allowed: no grant allows the prompt ${ref.name}, so its arguments are not completed`);
+      }
+      return this.#d.downstream.complete(target.server, { ...params, ref: { type: 'ref/prompt', name: target.name } }, options);
+    }
+    if (ref.type !== 'ref/resource' || typeof ref.uri !== 'string') throw new CharonError('ERR_INVALID_INPUT', 'completion/complete needs a ref/prompt or ref/resource reference');
+    // A template is completed where it is listed (a server the session may read resources of);
+    // a value is offered only if the URI it completes to may be read, when that URI is whole.
+    const specs = this.#specs(ctx);
+    const servers = (scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx)).filter((server) => specs.some((g) => (g.servers[server]?.resources.length ?? 0) > 0));
+    for (const server of servers) {
+      const templates = await this.#d.downstream.listResourceTemplates(server, { signal: options.signal }).catch(() => []);
+      if (!templates.some((t) => t.uriTemplate === ref.uri)) continue;
+      const result = await this.#d.downstream.complete(server, params, options);
+      const readable = result.completion.values.filter((value) => {
+        const uri = expandTemplate(ref.uri, { ...(params.context?.arguments ?? {}), [params.argument.name]: value });
+        const normalized = uri === null ? null : normalizeResourceUri(uri);
+        return uri === null || (normalized !== null && this.#allowed(ctx, 'resources/read', normalized, server));
+      });
+      if (readable.length === result.completion.values.length) return result;
+      return { ...result, completion: { values: readable, hasMore: result.completion.hasMore ?? false } };
+    }
+    throw new CharonError('ERR_TOOL_NOT_ALLOWED', 'Not allowed: no grant lets this session read resources of a server with this template');
+  }
+
+  resourceTarget(ctx: AgentContext, scope: SessionScope, raw: unknown): { server: string; uri: string } {
+    const uri = typeof raw === 'string' && raw.length > 0 && raw.length <= 2048 ? normalizeResourceUri(raw) : null;
+    if (uri === null) {
+      const why = typeof raw === 'string' ? resourceUriProblem(raw) : null;
+      throw new CharonError('ERR_INVALID_INPUT', why ? `the URI cannot be matched safely: ${why}` : 'an absolute resource URI is required');
+    }
+    const servers = scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx);
+    const server = servers.find((s) => this.#allowed(ctx, 'resources/read', uri, s));
+    if (server === undefined) throw new CharonError('ERR_TOOL_NOT_ALLOWED', 'Not allowed: no grant allows reading this resource, so it cannot be subscribed to');
+    return { server, uri };
+  }
+
+  mayRead(ctx: AgentContext, scope: SessionScope, server: string, uri: string): boolean {
+    return (scope.kind === 'all' || scope.server === server) && this.#allowed(ctx, 'resources/read', uri, server);
+  }
+
+  async capabilities(ctx: AgentContext, scope: SessionScope): Promise<ServerCapabilities> {
+    const specs = this.#specs(ctx);
+    const servers = (scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx)).filter((server) => specs.some((g) => server in g.servers));
+    const offered = await Promise.all(servers.map(async (server) => ({ server, caps: await this.#d.downstream.capabilitiesOf(server, CAPABILITIES_WAIT_MS) })));
+    const caps: ServerCapabilities = { tools: { listChanged: true } };
+    for (const { server, caps: c } of offered) {
+      if (!c) continue;
+      const resources = specs.some((g) => (g.servers[server]?.resources.length ?? 0) > 0);
+      const prompts = specs.some((g) => (g.servers[server]?.prompts.length ?? 0) > 0);
+      if (c.resources && resources) caps.resources = { listChanged: true, ...(c.resources.subscribe || caps.resources?.subscribe ? { subscribe: true } : {}) };
+      if (c.prompts && prompts) caps.prompts = { listChanged: true };
+      if (c.completions && (resources || prompts)) caps.completions = {};
+      if (c.logging) caps.logging = {};
+    }
+    return caps;
+  }
+
   async #decideResource(ctx: AgentContext, scope: SessionScope, params: Readonly<Record<string, unknown>>, now: number): Promise<Decision> {
     const raw = params.uri;
     // Decided on, and forwarded as, the URI the downstream will act on: servers parse it as a URL,
@@ -183,6 +250,14 @@ export class PolicyGatewayBackend implements GatewayBackend {
     // Unknown servers are refused like ungranted tools: the agent learns nothing about what exists.
     if (!server || !this.#d.downstream.has(server)) throw new CharonError('ERR_TOOL_NOT_ALLOWED', `Not allowed: no grant allows ${name}`);
     return { server, name: name.slice(at + TOOL_SEPARATOR.length) };
+  }
+
+  /** For a tool some grant names: which grant and which argument refused the call, in words. */
+  #explain(ctx: AgentContext, agentId: string, target: Target, method: DecidedMethod, normalized: NormalizedArgs): string | null {
+    if (method !== 'tools/call') return null;
+    const grants = this.#d.policy.grantsOf(agentId);
+    const why = explainToolDenial({ grants, environment: ctx.environment, now: this.#d.clock.now(), server: target.server, tool: target.name, args: normalized.context });
+    return why === null ? null : `${target.server}${TOOL_SEPARATOR}${target.name}: ${why}`;
   }
 
   #grant(agentId: string, grantId: string): GrantSpec {
@@ -328,3 +403,20 @@ function argumentsOf(method: DecidedMethod, params: Readonly<Record<string, unkn
 }
 
 const serializable = (context: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(context)) as Record<string, unknown>;
+
+/**
+ * Expands a level-1 URI template (RFC 6570 `{name}`, the form MCP servers use) with `values`;
+ * null when an expression has no value or uses an operator (the URI is not known whole).
+ */
+function expandTemplate(template: string, values: Readonly<Record<string, string>>): string | null {
+  let whole = true;
+  const uri = template.replace(/\{([^}]*)\}/g, (_m, name: string) => {
+    const value = /^[A-Za-z0-9_]+$/.test(name) ? values[name] : undefined;
+    if (value === undefined) {
+      whole = false;
+      return '';
+    }
+    return encodeURIComponent(value);
+  });
+  return whole ? uri : null;
+}

@@ -60,6 +60,10 @@ export function withJitConsent(inner: GatewayBackend, jit: JitConsentPort): Gate
     callTool: (decision, options) => inner.callTool(decision, options),
     readResource: (decision, options) => inner.readResource(decision, options),
     getPrompt: (decision, options) => inner.getPrompt(decision, options),
+    complete: (ctx, scope, params, options) => inner.complete(ctx, scope, params, options),
+    resourceTarget: (ctx, scope, uri) => inner.resourceTarget(ctx, scope, uri),
+    mayRead: (ctx, scope, server, uri) => inner.mayRead(ctx, scope, server, uri),
+    capabilities: (ctx, scope) => inner.capabilities(ctx, scope),
   };
 }
 

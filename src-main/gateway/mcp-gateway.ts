@@ -14,6 +14,8 @@ import { metadataPathFor } from './protected-resource.js';
 import { sessionServer, type RequestAuth } from './session-server.js';
 import { SessionRegistry, type GatewaySession } from './sessions.js';
 import { SessionTransport } from './session-transport.js';
+import { ResourceSubscriptions } from './resource-subscriptions.js';
+import { normalizeResourceUri } from '../core/resource-uri.js';
 import { challenges } from './www-authenticate.js';
 
 const DECIDED: ReadonlySet<string> = new Set<DecidedMethod>(['tools/call', 'resources/read', 'prompts/get']);
@@ -28,6 +30,8 @@ export interface McpGatewayDeps {
   /** Spends a proof left unspent, in a commit of its own (a decided request refused before its decision). */
   readonly spendProof: (ctx: AgentContext) => Promise<void>;
   readonly knownServer: (name: string) => boolean;
+  /** Subscribes the shared downstream to a resource's updates (once per URI: ResourceSubscriptions counts). */
+  readonly resources: { subscribe(server: string, uri: string): Promise<void>; unsubscribe(server: string, uri: string): Promise<void> };
   readonly clock: Clock;
   /** A fresh DPoP nonce (RFC 9449 §8) to send when a proof lacked the current one. */
   readonly dpopNonce?: () => string;
@@ -44,10 +48,16 @@ export class McpGateway {
   readonly #d: McpGatewayDeps;
   readonly sessions = new SessionRegistry();
   readonly #router: DownstreamRouter;
+  readonly #subscriptions: ResourceSubscriptions;
 
   constructor(deps: McpGatewayDeps) {
     this.#d = deps;
-    this.#router = new DownstreamRouter({ sessions: () => this.sessions.all(), backend: deps.backend });
+    this.#subscriptions = new ResourceSubscriptions({
+      subscribe: deps.resources.subscribe,
+      unsubscribe: deps.resources.unsubscribe,
+      mayRead: (s, server, uri) => deps.backend.mayRead(s.ctx, s.scope, server, uri),
+    });
+    this.#router = new DownstreamRouter({ sessions: () => this.sessions.all(), backend: deps.backend, resourceUpdated: (server, uri) => this.#subscriptions.updated(server, uri) });
   }
 
   /** A downstream's sampling / elicitation / roots request: answered by the agent whose call caused it, or refused. */
@@ -190,9 +200,25 @@ export class McpGateway {
   }
 
   async #openSession(transport: SessionTransport, ctx: AgentContext, scope: SessionScope): Promise<void> {
-    const channel = sessionServer(this.#d.backend, scope, this.#d.version, (call) => this.#router.track(call));
-    this.sessions.add({ id: transport.sessionId, agentId: ctx.agentId, scope, transport, channel, ctx, lastUsedAt: this.#d.clock.now() });
-    transport.onclose = () => this.sessions.remove(transport.sessionId);
+    const capabilities = await this.#d.backend.capabilities(ctx, scope);
+    // The session object is created below; its subscriptions are keyed by it (its ctx follows each request).
+    const made = {} as { session: GatewaySession };
+    const channel = sessionServer(this.#d.backend, scope, {
+      version: this.#d.version,
+      capabilities,
+      track: (call) => this.#router.track(call),
+      subscriptions: {
+        subscribe: (_ctx, server, uri) => this.#subscriptions.add(made.session, server, uri),
+        unsubscribe: (uri) => this.#subscriptions.remove(made.session, normalizeResourceUri(uri) ?? uri),
+      },
+    });
+    const session: GatewaySession = { id: transport.sessionId, agentId: ctx.agentId, scope, transport, channel, ctx, lastUsedAt: this.#d.clock.now() };
+    made.session = session;
+    this.sessions.add(session);
+    transport.onclose = () => {
+      this.sessions.remove(transport.sessionId);
+      void this.#subscriptions.dropSession(session);
+    };
     await channel.server.connect(transport);
   }
 }

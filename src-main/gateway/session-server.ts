@@ -2,6 +2,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
@@ -10,6 +11,9 @@ import {
   McpError,
   ReadResourceRequestSchema,
   SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+  type ServerCapabilities,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -67,12 +71,28 @@ async function mapped<T>(work: () => Promise<T>): Promise<T> {
 /** Registers a forwarded call as in flight (so its downstream's requests can reach this session) until the returned function runs. */
 export type TrackCall = (call: InFlightCall) => () => void;
 
+/** The session's resource subscriptions (kept by the gateway: a downstream is shared). */
+export interface SessionSubscriptions {
+  subscribe(ctx: AgentContext, server: string, uri: string): Promise<void>;
+  /** Ends this session's subscription to `uri`, on whichever server it was made. */
+  unsubscribe(uri: string): Promise<void>;
+}
+
+export interface SessionServerOptions {
+  readonly version: string;
+  /** What the downstreams behind the endpoint offer and the grants allow (GatewayBackend.capabilities). */
+  readonly capabilities: ServerCapabilities;
+  readonly track: TrackCall;
+  readonly subscriptions: SessionSubscriptions;
+}
+
 /** The agent-facing MCP server of one session: lists filtered by policy, calls forwarded once decided. */
-export function sessionServer(backend: GatewayBackend, scope: SessionScope, version: string, track: TrackCall): SessionChannel {
+export function sessionServer(backend: GatewayBackend, scope: SessionScope, options: SessionServerOptions): SessionChannel {
+  const { version, capabilities, track, subscriptions } = options;
   const server = new Server(
     { name: 'charon-gateway', version },
     {
-      capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true }, logging: {} },
+      capabilities,
       instructions: 'Tools reached through Charon: every call is authorized against the grant your owner approved.',
     },
   );
@@ -93,18 +113,40 @@ export function sessionServer(backend: GatewayBackend, scope: SessionScope, vers
       }
     });
   server.setRequestHandler(ListToolsRequestSchema, (_r, extra) => mapped(async () => ({ tools: listed('tools', await backend.listTools(authOf(extra).ctx, scope)) })));
-  server.setRequestHandler(ListResourcesRequestSchema, (_r, extra) => mapped(async () => ({ resources: listed('resources', await backend.listResources(authOf(extra).ctx, scope)) })));
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, extra) =>
-    mapped(async () => ({ resourceTemplates: await backend.listResourceTemplates(authOf(extra).ctx, scope) })),
-  );
-  server.setRequestHandler(ListPromptsRequestSchema, (_r, extra) => mapped(async () => ({ prompts: listed('prompts', await backend.listPrompts(authOf(extra).ctx, scope)) })));
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => forward('tools/call', extra, request.params._meta?.progressToken, (d, o) => backend.callTool(d, o)));
-  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => forward('resources/read', extra, request.params._meta?.progressToken, (d, o) => backend.readResource(d, o)));
-  server.setRequestHandler(GetPromptRequestSchema, (request, extra) => forward('prompts/get', extra, request.params._meta?.progressToken, (d, o) => backend.getPrompt(d, o)));
+  // Only what was declared is served: an undeclared method is "Method not found", as the spec has it.
+  if (capabilities.resources) {
+    server.setRequestHandler(ListResourcesRequestSchema, (_r, extra) => mapped(async () => ({ resources: listed('resources', await backend.listResources(authOf(extra).ctx, scope)) })));
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, extra) =>
+      mapped(async () => ({ resourceTemplates: await backend.listResourceTemplates(authOf(extra).ctx, scope) })),
+    );
+    server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => forward('resources/read', extra, request.params._meta?.progressToken, (d, o) => backend.readResource(d, o)));
+  }
+  if (capabilities.prompts) {
+    server.setRequestHandler(ListPromptsRequestSchema, (_r, extra) => mapped(async () => ({ prompts: listed('prompts', await backend.listPrompts(authOf(extra).ctx, scope)) })));
+    server.setRequestHandler(GetPromptRequestSchema, (request, extra) => forward('prompts/get', extra, request.params._meta?.progressToken, (d, o) => backend.getPrompt(d, o)));
+  }
   // Downstreams are shared, so a level is not passed on: it filters what this session is sent.
-  server.setRequestHandler(SetLevelRequestSchema, (request) => {
-    channel.setLogLevel(request.params.level);
-    return {};
-  });
+  if (capabilities.logging) {
+    server.setRequestHandler(SetLevelRequestSchema, (request) => {
+      channel.setLogLevel(request.params.level);
+      return {};
+    });
+  }
+  if (capabilities.completions) {
+    server.setRequestHandler(CompleteRequestSchema, (request, extra) => mapped(() => backend.complete(authOf(extra).ctx, scope, request.params, forwardOptions(extra, undefined))));
+  }
+  if (capabilities.resources?.subscribe) {
+    server.setRequestHandler(SubscribeRequestSchema, (request, extra) =>
+      mapped(async () => {
+        const { ctx } = authOf(extra);
+        const target = backend.resourceTarget(ctx, scope, request.params.uri);
+        await subscriptions.subscribe(ctx, target.server, target.uri);
+        return {};
+      }),
+    );
+    // Ending a subscription needs no grant: one revoked since must still be endable.
+    server.setRequestHandler(UnsubscribeRequestSchema, (request) => mapped(async () => (await subscriptions.unsubscribe(request.params.uri), {})));
+  }
   return channel;
 }

@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ClientCapabilities, Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientCapabilities, Progress, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig, ServerState, ServerStatusDto } from '../../../src-shared/mcp-servers.js';
 import type { Clock } from '../../core/clock.js';
 import { raceAbort } from './abort.js';
@@ -34,6 +34,8 @@ export interface ConnectionDeps {
   readonly timers: Timers;
   readonly requestHandler: () => DownstreamRequestHandler | undefined;
   readonly notify: (notification: DownstreamNotification) => void;
+  /** Resource URIs agents are subscribed to: a fresh server process is subscribed to them again. */
+  readonly subscriptions?: () => readonly string[];
 }
 
 export interface CallOptions {
@@ -80,12 +82,22 @@ export class DownstreamConnection {
   #lastError: string | null = null;
   #toolCount: number | null = null;
   #startedAt: number | null = null;
+  #capabilities: ServerCapabilities | null = null;
 
   constructor(deps: ConnectionDeps) {
     this.#d = deps;
     this.name = deps.name;
     this.config = deps.config;
     this.#backoff = new Backoff(deps.options.backoff);
+  }
+
+  /** What the server declared when it last ran; null if it never did. */
+  get lastCapabilities(): ServerCapabilities | null {
+    return this.#capabilities;
+  }
+
+  get running(): boolean {
+    return this.#live !== null;
   }
 
   get active(): boolean {
@@ -202,7 +214,9 @@ export class DownstreamConnection {
     this.#live = live;
     this.#state = 'running';
     this.#startedAt = since;
+    this.#capabilities = client.getServerCapabilities() ?? null;
     void this.#countTools(live);
+    void this.#resubscribe(live);
     return live;
   }
 
@@ -279,6 +293,19 @@ export class DownstreamConnection {
       if (live) void this.#countTools(live);
     }
     this.#d.notify(notification);
+  }
+
+  /** A restarted server knows of no subscription: each is made again (best effort; a failure shows in lastError). */
+  async #resubscribe(live: Live): Promise<void> {
+    const uris = this.#d.subscriptions?.() ?? [];
+    if (uris.length === 0 || !live.client.getServerCapabilities()?.resources?.subscribe) return;
+    for (const uri of uris) {
+      try {
+        await live.client.subscribeResource({ uri }, { timeout: this.#d.options.requestTimeoutMs });
+      } catch (error) {
+        if (this.#live === live) this.#lastError = `subscribing again to ${uri} failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
   }
 
   /** Keeps `toolCount` in status current; best effort, a failure just leaves it unknown. */

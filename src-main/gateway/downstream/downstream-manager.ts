@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, CompleteRequest, CompleteResult, ServerCapabilities, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { serverConfigSchema, serverNameSchema, type ServerConfig, type ServerImportDto, type ServerStatusDto } from '../../../src-shared/mcp-servers.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { canonicalJson } from '../../core/canonical-json.js';
@@ -60,6 +60,8 @@ export class DownstreamManager {
   readonly #requestHandlers = new Map<string, DownstreamRequestHandler>();
   #anyRequest: ((server: string, ...args: Parameters<DownstreamRequestHandler>) => ReturnType<DownstreamRequestHandler>) | null = null;
   readonly #listeners = new Set<DownstreamNotificationListener>();
+  /** Resource URIs subscribed to per server: subscribed again whenever the server (re)starts. */
+  readonly #subscribed = new Map<string, Set<string>>();
   #closed = false;
   /** Configs read from the store, valid while the data version stays the same (hot path: every call). */
   readonly #records = new Map<string, McpServerRecord | null>();
@@ -224,6 +226,48 @@ export class DownstreamManager {
     return this.#use(name).request('prompts/get', (client, options) => client.getPrompt({ name: prompt, arguments: args }, options), call);
   }
 
+  async complete(name: string, params: CompleteRequest['params'], call?: CallOptions): Promise<CompleteResult> {
+    return this.#use(name).request('completion/complete', (client, options) => client.complete(params, options), call);
+  }
+
+  /**
+   * What `name` declared at initialize, starting it if needed; within `timeoutMs`, else what it
+   * declared when it last ran (null if it never did). Never throws: a server that is down offers nothing now.
+   */
+  async capabilitiesOf(name: string, timeoutMs: number): Promise<ServerCapabilities | null> {
+    let connection: DownstreamConnection;
+    try {
+      connection = this.#use(name);
+    } catch {
+      return null;
+    }
+    const started = connection.client().then((c) => c.getServerCapabilities() ?? null, () => null);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+    const found = await Promise.race([started, late]).finally(() => clearTimeout(timer));
+    return found ?? connection.lastCapabilities;
+  }
+
+  /**
+   * Subscribes to updates of `uri` on `name` (once, however many agents ask: the caller counts),
+   * and again after every restart of the server, until unsubscribed.
+   */
+  async subscribeResource(name: string, uri: string, call?: CallOptions): Promise<void> {
+    await this.#use(name).request('resources/subscribe', (client, options) => client.subscribeResource({ uri }, options), call);
+    let uris = this.#subscribed.get(name);
+    if (!uris) this.#subscribed.set(name, (uris = new Set()));
+    uris.add(uri);
+  }
+
+  async unsubscribeResource(name: string, uri: string, call?: CallOptions): Promise<void> {
+    const uris = this.#subscribed.get(name);
+    if (!uris?.delete(uri)) return;
+    if (uris.size === 0) this.#subscribed.delete(name);
+    // A server that is not running holds no subscription to end.
+    const connection = this.#connections.get(name);
+    if (connection?.running) await connection.request('resources/unsubscribe', (client, options) => client.unsubscribeResource({ uri }, options), call);
+  }
+
   /** The stdio child's pid while `name` runs; null otherwise (diagnostics, tests). */
   pidOf(name: string): number | null {
     return this.#connections.get(name)?.pid ?? null;
@@ -280,6 +324,7 @@ export class DownstreamManager {
       clock: this.#clock,
       timers: this.#timers,
       requestHandler: () => this.#requestHandlers.get(name) ?? this.#routeAny(name),
+      subscriptions: () => [...(this.#subscribed.get(name) ?? [])],
       notify: (notification) => {
         for (const listener of this.#listeners) listener(name, notification);
       },
