@@ -68,6 +68,13 @@ describe('startStdioBridge', () => {
     expect((await client.getPrompt({ name: 'everything__simple-prompt' })).messages.length).toBeGreaterThan(0);
   });
 
+  it('mirrors what the gateway declares: resources with subscribe, prompts, completions, logging; and completes through it', async () => {
+    expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: true }, resources: { listChanged: true, subscribe: true }, prompts: { listChanged: true }, completions: {}, logging: {} });
+    const refused = await mcpErrorOf(client.complete({ ref: { type: 'ref/prompt', name: 'everything__completable-prompt' }, argument: { name: 'department', value: '' } }));
+    expect(refused.data).toMatchObject({ code: 'ERR_TOOL_NOT_ALLOWED' });
+    await expect(client.subscribeResource({ uri: 'demo://resource/static/document/architecture.md' })).resolves.toEqual({});
+  });
+
   it('calls a granted tool', async () => {
     expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'through the bridge' } }))).toContain('through the bridge');
   });
