@@ -26,6 +26,7 @@ import { wireGrants } from './grant-wiring.js';
 import { wireApprovals, type ApprovalStack } from './approval-wiring.js';
 import { wireJit, type JitStack } from './jit-wiring.js';
 import { wireOAuth } from './oauth-wiring.js';
+import type { ClientMetadataFetchOptions } from '../oauth/client-metadata-fetch.js';
 import type { OAuthService } from '../oauth/oauth-service.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
@@ -49,6 +50,8 @@ export interface ControlPlaneOptions {
   readonly downstream?: Partial<DownstreamOptions>;
   /** 'worker' in long-running processes: SQLite checkpoints leave the commit path (see wal-checkpointer.ts). */
   readonly walCheckpoints?: 'inline' | 'worker';
+  /** How OAuth client ID metadata documents are fetched (tests: a local CA, loopback allowed). */
+  readonly clientMetadata?: ClientMetadataFetchOptions;
   /** The long-running instance on this data directory (`charon serve`, the desktop app): a second one is refused. */
   readonly exclusive?: string;
 }
@@ -97,7 +100,7 @@ export class ControlPlane {
   /** Prod grants are evaluated only once their passkey approval verified (DESIGN invariant 12). */
   readonly #gate = new ProdApprovalGate();
 
-  private constructor(config: CharonConfig, store: Store, clock: Clock, masterKey: Buffer, endpoints: { agentUrl?: string; bridgeUrl?: string }, downstream: Partial<DownstreamOptions> = {}) {
+  private constructor(config: CharonConfig, store: Store, clock: Clock, masterKey: Buffer, endpoints: { agentUrl?: string; bridgeUrl?: string }, downstream: Partial<DownstreamOptions> = {}, clientMetadata?: ClientMetadataFetchOptions) {
     this.config = config;
     this.store = store;
     this.clock = clock;
@@ -181,7 +184,7 @@ export class ControlPlane {
       (agentId) => this.policy.refresh(agentId),
     );
     this.jit = wireJit({ store, audit: this.audit, clock, approvals: this.approvals.approvals, identities: store.identities, holdSeconds: config.jitHoldSeconds });
-    this.oauth = wireOAuth({ config, store, audit: this.audit, clock, identities: this.identities, attestation: this.attestation, authority: this.authority, approvals: this.approvals.approvals, downstream: this.downstream });
+    this.oauth = wireOAuth({ config, store, audit: this.audit, clock, identities: this.identities, attestation: this.attestation, authority: this.authority, approvals: this.approvals.approvals, downstream: this.downstream, ...(clientMetadata ? { clientMetadata } : {}) });
     this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION, jit: this.jit.port, refusedUse: (token, error) => this.delegation.refusedUse(token, error), grantChanges: (listener) => void this.grants.onChange(listener) });
     this.delegation = wireDelegation({ config, store, audit: this.audit, clock, authority: this.authority, grants: this.grants, gateway: this.gateway });
     ({ reaper: this.reaper, owners: this.owners } = wireReaper({ config, store, audit: this.audit, clock, identities: this.identities, grants: this.grants, cascade: (agentId) => this.delegation.descendantAgents(agentId) }));
@@ -214,7 +217,7 @@ export class ControlPlane {
     }
     try {
       const masterKey = await (options.masterKeyProvider ?? fileMasterKeyProvider({ passphrase: process.env.CHARON_PASSPHRASE })).load(config.dataDir);
-      const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {}, options.downstream);
+      const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {}, options.downstream, options.clientMetadata);
       plane.#lock = lock;
       await plane.keyRing.init();
       await plane.accessKeyRing.init();

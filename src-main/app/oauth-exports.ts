@@ -1,3 +1,3 @@
 // What the HTTP adapter needs of the authorization server, reached through the composition root.
 export { authorizationServerMetadata, OAUTH_PATHS } from '../oauth/metadata.js';
-export { oauthErrorOf, type AuthorizeOutcome } from '../oauth/oauth-service.js';
+export { OAUTH_SCOPE, oauthErrorOf, type AuthorizeOutcome } from '../oauth/oauth-service.js';

@@ -12,7 +12,8 @@ import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import type { DownstreamManager } from '../gateway/downstream/downstream-manager.js';
 import type { IdentityService } from '../identity/identity-service.js';
-import { OAuthService } from '../oauth/oauth-service.js';
+import { ClientMetadataFetcher, type ClientMetadataFetchOptions } from '../oauth/client-metadata-fetch.js';
+import { AUTHORIZATION_TTL_MS, OAuthService } from '../oauth/oauth-service.js';
 import { sqliteGrantRequestRepository } from '../store/approval-repository.js';
 import { sqliteOAuthRepository } from '../store/oauth-repository.js';
 import type { Store } from '../store/sqlite-store.js';
@@ -28,13 +29,17 @@ export interface OAuthWiringDeps {
   readonly authority: CredentialAuthority;
   readonly approvals: ApprovalService;
   readonly downstream: DownstreamManager;
+  /** How client ID metadata documents are fetched (tests trust a local CA and allow loopback). */
+  readonly clientMetadata?: ClientMetadataFetchOptions;
 }
 
 export function wireOAuth(d: OAuthWiringDeps): OAuthService {
   const repo = sqliteOAuthRepository(d.store.db);
   const requests = sqliteGrantRequestRepository(d.store.db);
   const settings = d.config.oauth;
+  const metadata = new ClientMetadataFetcher(d.clientMetadata ?? {}, d.clock);
   return new OAuthService({
+    clientMetadata: (url) => metadata.fetch(url),
     repo,
     tx: d.store,
     audit: d.audit,
@@ -56,7 +61,8 @@ export function wireOAuth(d: OAuthWiringDeps): OAuthService {
         listed.flatMap((r) => (r.status === 'fulfilled' && r.value[1].length > 0 ? [[r.value[0], { tools: Object.fromEntries(r.value[1].map((t) => [t.name, {}])) }]] : [])),
       );
       const spec = grantSpecSchema.parse({ agentId, environment: settings.environment, servers: granted });
-      return d.approvals.request(agentId, `oauth-client:${client.id}`, spec, `OAuth: a client that calls itself “${client.name}” (self-declared name, id ${client.id}) asks to connect to ${resource}`).id;
+      // The request lapses with the authorization: approving it later would make a grant no client can use.
+      return d.approvals.request(agentId, `oauth-client:${client.id}`, spec, `OAuth: a client that calls itself “${client.name}” (self-declared name, id ${client.id}) asks to connect to ${resource}`, null, AUTHORIZATION_TTL_MS).id;
     },
     requestState: (requestId) => {
       const r = requests.get(requestId);

@@ -95,7 +95,8 @@ export class ApprovalService {
   // --- the agent's side -------------------------------------------------------------------
 
   /** An agent asks for a grant for itself; dev/test requests matching an auto-approve rule are granted at once. */
-  request(callerAgentId: string, actor: string, spec: GrantSpec, purpose: string, heldCall: HeldCallDto | null = null): GrantRequestDto {
+  /** `ttlMs`: how long the request stays open, when its asker waits less than the default day (an OAuth authorization: 15 minutes). */
+  request(callerAgentId: string, actor: string, spec: GrantSpec, purpose: string, heldCall: HeldCallDto | null = null, ttlMs?: number): GrantRequestDto {
     const id = `grq_${randomBytes(16).toString('base64url')}`;
     const specHash = sha256Canonical(spec);
     return this.#audited({ actor, kind: 'grant.request', subject: id, details: { agentId: callerAgentId, specHash } }, () => {
@@ -110,7 +111,7 @@ export class ApprovalService {
       if (pending.length >= max) throw new CharonError('ERR_GRANT_REQUEST_LIMIT', `${callerAgentId} already has ${pending.length} pending requests (at most ${max}); withdraw one or wait`);
       const retryAt = this.#backoffUntil(callerAgentId, now);
       if (retryAt > now) throw new CharonError('ERR_GRANT_REQUEST_BACKOFF', `Requests of ${callerAgentId} were denied recently; retry in ${Math.ceil((retryAt - now) / 1000)} s`);
-      const record: GrantRequestRecord = { id, agentId: callerAgentId, spec, specHash, purpose, state: 'PENDING', createdAt: now, expiresAt: now + (this.#d.requestTtlMs ?? DEFAULT_REQUEST_TTL_MS), decidedAt: null, decidedBy: null, reason: null, grantId: null, heldCall };
+      const record: GrantRequestRecord = { id, agentId: callerAgentId, spec, specHash, purpose, state: 'PENDING', createdAt: now, expiresAt: now + Math.min(ttlMs ?? Infinity, this.#d.requestTtlMs ?? DEFAULT_REQUEST_TTL_MS), decidedAt: null, decidedBy: null, reason: null, grantId: null, heldCall };
       this.#d.requests.insert(record);
       const risk = specRisk(spec);
       this.#d.audit.append({ actor, kind: 'grant.request', subject: id, decision: 'allow', details: { agentId: callerAgentId, specHash, environment: spec.environment, risk, purpose } });

@@ -1,3 +1,6 @@
+/** The scope an MCP client asks for to use the gateway (OAuth), and that a scope challenge names. */
+export const MCP_SCOPE = 'mcp';
+
 /** OAuth scope: space-separated tokens (RFC 6749 §3.3), compared as sets. */
 export function parseScope(scope: string): string[] {
   return scope.split(' ').filter((s) => s.length > 0);

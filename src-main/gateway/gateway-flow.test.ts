@@ -82,7 +82,7 @@ describe('happy path on /mcp (all servers, server__tool names)', () => {
     });
     expect(res).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
     expect(res.body).toMatchObject({ jsonrpc: '2.0', id: 'hidden-1', error: { code: -32003 } });
-    expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope", scope="mcp"');
     expect(res.headers.get('www-authenticate')).toContain(`resource_metadata="${h.url}/.well-known/oauth-protected-resource/mcp"`);
     await client.close();
   });

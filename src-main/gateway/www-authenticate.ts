@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../src-shared/errors.js';
+import { MCP_SCOPE } from '../core/scope.js';
 
 const DPOP_ALGS = 'ES256 ES384 PS256 RS256 EdDSA';
 
@@ -18,6 +19,8 @@ export function challenges(code: ErrorCode | 'missing', resourceMetadata: string
   }
   // RFC 9449 §7.1: a bad proof is invalid_dpop_proof; a bad token invalid_token (RFC 6750 §3.1).
   const error = code === 'ERR_TOOL_NOT_ALLOWED' ? 'insufficient_scope' : code.startsWith('ERR_DPOP_PROOF') ? 'invalid_dpop_proof' : 'invalid_token';
-  const params = `error="${error}", error_description=${quote(description)}, ${meta}`;
+  // The MCP scope challenge: the scope to ask for when authorizing again, which opens a new request in the owner's inbox.
+  const scope = error === 'insufficient_scope' ? `, scope=${quote(MCP_SCOPE)}` : '';
+  const params = `error="${error}"${scope}, error_description=${quote(description)}, ${meta}`;
   return [`Bearer ${params}`, `DPoP ${params}, algs=${quote(DPOP_ALGS)}`];
 }

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { ControlPlane } from '../app/control-plane.js';
 import { CharonError, isCharonError, toErrorPayload } from '../core/errors.js';
 import { httpStatusOf } from '../core/http-status.js';
-import { challenges, McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js';
+import { agentApiMetadata, challenges, McpGateway, protectedResourceMetadata } from '../app/gateway-exports.js';
 import { issueBody, joinTokenAttestBody, k8sAttestBody, parseBody, scopeTokens } from './agent-schemas.js';
 import { grantRequestRoute } from './grant-request-routes.js';
-import { OAUTH_PATHS } from '../app/oauth-exports.js';
+import { OAUTH_PATHS, OAUTH_SCOPE } from '../app/oauth-exports.js';
 import { isOAuthPath, oauthRoute } from './oauth-routes.js';
 import { tokenRoute } from './token-route.js';
 import { checkHostAndOrigin, loopbackOrigins, readForm, readJson, sendError, sendJson } from './http-io.js';
@@ -55,10 +55,13 @@ async function handle(plane: ControlPlane, port: number, req: IncomingMessage, r
     return plane.gateway.gateway.handle(req, res, path, body);
   }
   if (req.method === 'GET' && path.startsWith('/.well-known/oauth-protected-resource')) {
-    const resource = path.slice('/.well-known/oauth-protected-resource'.length) || '/mcp';
-    if (!McpGateway.handles(resource)) throw new CharonError('ERR_NOT_FOUND', 'Not found');
     const origin = `http://${req.headers.host ?? `127.0.0.1:${port}`}`;
-    return sendJson(res, 200, protectedResourceMetadata(`${origin}${resource}`, origin, []));
+    const resource = path.slice('/.well-known/oauth-protected-resource'.length);
+    // RFC 9728 §3.3: a document describes the resource its URL was derived from. The root one is
+    // the agent API (/v1/*), whose credentials come from attestation, not from the OAuth server.
+    if (resource === '') return sendJson(res, 200, agentApiMetadata(origin));
+    if (!McpGateway.handles(resource)) throw new CharonError('ERR_NOT_FOUND', 'Not found');
+    return sendJson(res, 200, protectedResourceMetadata(`${origin}${resource}`, origin, [OAUTH_SCOPE]));
   }
   if (req.method === 'GET' && path === OAUTH_PATHS.jwks) {
     await plane.accessKeyRing.refresh();

@@ -179,7 +179,7 @@ describe('JSON-RPC on /mcp: batches, unknown methods, hostile ids and params', (
       count('json-rpc message');
       const res = await mcp({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } });
       expect(res).toMatchObject({ status: 403, code: 'ERR_TOOL_NOT_ALLOWED' });
-      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]*", resource_metadata="[^"]+", DPoP /);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", scope="mcp", error_description="[\x20\x21\x23-\x5b\x5d-\x7e]*", resource_metadata="[^"]+", DPoP /);
     }
   });
 

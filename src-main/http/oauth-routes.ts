@@ -7,6 +7,8 @@ import { authorizationServerMetadata, OAUTH_PATHS, oauthErrorOf, type AuthorizeO
 import { CharonError, toErrorPayload } from '../core/errors.js';
 import { httpStatusOf } from './http-errors.js';
 import { loopbackOrigins, readForm, readJson, sendJson } from './http-io.js';
+import { sendErrorPage, sendWaitingPage } from './oauth-pages.js';
+import { exchangeTokens, TOKEN_EXCHANGE } from './token-route.js';
 
 const PATHS: ReadonlySet<string> = new Set(Object.values(OAUTH_PATHS));
 
@@ -33,9 +35,12 @@ export async function oauthRoute(plane: ControlPlane, port: number, req: Incomin
         endpoint = 'authorize';
         return answer(res, plane.oauth.resume(url.searchParams.get('txn') ?? '', issuer));
       case `POST ${OAUTH_PATHS.token}`: {
+        const form = await readForm(req);
+        // One token endpoint for what the metadata lists: RFC 8693 exchange is the delegation service's.
+        if (form.get('grant_type') === TOKEN_EXCHANGE) return exchangeTokens(plane, req, res, `${issuer}${OAUTH_PATHS.token}`, form);
         // A DPoP proof at the token endpoint binds the access and refresh tokens to its key (RFC 9449 §5).
         const jkt = await plane.gateway.proofKeyFor(req, `${issuer}${OAUTH_PATHS.token}`);
-        return sendJson(res, 200, await plane.oauth.token(await readForm(req), jkt), { pragma: 'no-cache' });
+        return sendJson(res, 200, await plane.oauth.token(form, jkt), { pragma: 'no-cache' });
       }
       default:
         throw new CharonError('ERR_METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed on ${url.pathname}`);
@@ -47,6 +52,8 @@ export async function oauthRoute(plane: ControlPlane, port: number, req: Incomin
     const status = payload.code === 'ERR_OAUTH_INVALID_CLIENT' ? 401 : ['invalid_request', 'invalid_grant', 'invalid_target', 'unsupported_grant_type', 'invalid_dpop_proof', 'use_dpop_nonce', 'invalid_redirect_uri', 'invalid_client_metadata'].includes(oauthError) ? 400 : httpStatusOf(payload.code);
     // RFC 9449 §8: a proof without the current nonce is answered with one to retry with.
     const nonce: Record<string, string> = oauthError === 'use_dpop_nonce' ? { 'dpop-nonce': plane.gateway.nonces.current() } : {};
+    // An authorization error reaching this point could not be redirected: a person is looking at it.
+    if (endpoint === 'authorize' && !wantsJson(req)) return sendErrorPage(res, status, { error: oauthError, code: payload.code, message: payload.message });
     sendJson(res, status, { error: oauthError, error_description: payload.message, code: payload.code, message: payload.message }, nonce);
   }
 }
@@ -69,21 +76,8 @@ function answer(res: ServerResponse, outcome: AuthorizeOutcome): void {
     res.end();
     return;
   }
-  const resume = `${OAUTH_PATHS.resume}?txn=${encodeURIComponent(outcome.txn)}`;
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2;url=${escapeHtml(resume)}"><title>Waiting for approval — Charon</title></head>
-<body><main><h1>Waiting for the owner's approval</h1>
-<p>A client that calls itself “${escapeHtml(outcome.clientName)}” (a name it chose itself) asks to connect to Charon's MCP gateway. Approve grant request <code>${escapeHtml(outcome.requestId)}</code> with your passkey in the Charon console (Approvals); this page continues by itself.</p>
-<p><a href="${escapeHtml(resume)}" data-request-id="${escapeHtml(outcome.requestId)}">Continue</a></p></main></body></html>`;
-  res.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-length': Buffer.byteLength(html),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-    'x-charon-grant-request': outcome.requestId,
-  });
-  res.end(html);
+  sendWaitingPage(res, outcome);
 }
 
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** A client asking for JSON gets JSON; a person's browser (text/html, or anything) gets a page. */
+const wantsJson = (req: IncomingMessage): boolean => /^application\/json\b/i.test(req.headers.accept ?? '');

@@ -17,8 +17,19 @@ const TOKEN_TYPES = new Set([JWT_TYPE, 'urn:ietf:params:oauth:token-type:access_
 export const AUTHORIZATION_DETAILS_TYPE = 'charon_delegation';
 
 export async function tokenRoute(plane: ControlPlane, req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+  let form: URLSearchParams;
   try {
-    const form = await readForm(req);
+    form = await readForm(req);
+  } catch (error) {
+    if (!(error instanceof CharonError) || isStoreFault(error) || error.code === 'ERR_PAYLOAD_TOO_LARGE' || error.code === 'ERR_UNSUPPORTED_MEDIA_TYPE') throw error;
+    return sendJson(res, 400, { error: exchangeErrorOf(error.code), error_description: error.message, code: error.code });
+  }
+  return exchangeTokens(plane, req, res, url, form);
+}
+
+/** An RFC 8693 exchange of a form already read (at /v1/token, or at the authorization server's token endpoint). */
+export async function exchangeTokens(plane: ControlPlane, req: IncomingMessage, res: ServerResponse, url: string, form: URLSearchParams): Promise<void> {
+  try {
     const request = exchangeRequest(form);
     const proof = req.headers.dpop;
     const { token, delegation } = await plane.delegation.exchange({ ...request, proof: typeof proof === 'string' ? proof : undefined, method: req.method ?? 'POST', url });

@@ -11,6 +11,9 @@ export const OAUTH_PATHS = {
   jwks: '/oauth/jwks',
 } as const;
 
+/** RFC 7662 introspection lives with the agent API: the caller authenticates with its own credential. */
+const INTROSPECTION_PATH = '/v1/introspect';
+
 /**
  * RFC 8414 metadata. The issuer is the listener's own loopback origin (plain http: it never
  * leaves the machine); public clients only, PKCE with S256 only, DPoP-bound tokens on request.
@@ -24,12 +27,15 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     jwks_uri: `${issuer}${OAUTH_PATHS.jwks}`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    // The token endpoint also does RFC 8693 exchange (delegation between agents).
+    grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+    introspection_endpoint: `${issuer}${INTROSPECTION_PATH}`,
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['none'],
+    introspection_endpoint_auth_methods_supported: ['none'],
     scopes_supported: [OAUTH_SCOPE],
     dpop_signing_alg_values_supported: ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'],
     authorization_response_iss_parameter_supported: true,
-    client_id_metadata_document_supported: false,
+    client_id_metadata_document_supported: true,
   };
 }

@@ -29,6 +29,50 @@ export function checkVerifier(verifier: string | null, challenge: string): void 
   if (createHash('sha256').update(verifier).digest('base64url') !== challenge) throw new CharonError('ERR_OAUTH_INVALID_GRANT', 'code_verifier does not match the code_challenge');
 }
 
+/**
+ * The redirect URIs a registration may keep: loopback ones. Others (a web client's
+ * `https://vscode.dev/redirect` beside its loopback one) are dropped, as RFC 7591 §3.2.1 lets the
+ * server replace requested values; none left is an error.
+ */
+export function acceptableRedirects(uris: readonly string[]): string[] {
+  const kept = uris.filter((uri) => {
+    try {
+      checkLoopbackRedirect(uri);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (kept.length === 0) throw new CharonError('ERR_OAUTH_REDIRECT_URI_MISMATCH', 'redirect_uris: Charon runs on this machine, so it redirects only to http on a loopback address (127.0.0.1, localhost, [::1]); none was given');
+  return [...new Set(kept)];
+}
+
+/**
+ * The registered URI `requested` stands for: the same string, or for a loopback IP literal the
+ * same URI on another port (RFC 8252 §7.3: a native app picks its port when it listens; OAuth 2.1
+ * §8.4.2). Scheme, host, path and query must still match exactly. Null when none does.
+ */
+export function matchRedirect(registered: readonly string[], requested: string): string | null {
+  if (registered.includes(requested)) return requested;
+  let url: URL;
+  try {
+    url = new URL(requested);
+  } catch {
+    return null;
+  }
+  // Only the canonical form: no dot segments or default ports that would match after parsing.
+  if (url.href !== requested || url.protocol !== 'http:' || (url.hostname !== '127.0.0.1' && url.hostname !== '[::1]') || url.hash || url.username || url.password) return null;
+  const withoutPort = (u: URL): string => `${u.protocol}//${u.hostname}${u.pathname}${u.search}`;
+  const found = registered.some((r) => {
+    try {
+      return withoutPort(new URL(r)) === withoutPort(url);
+    } catch {
+      return false;
+    }
+  });
+  return found ? requested : null;
+}
+
 /** A redirect URI a native MCP client may register: plain http on a loopback address (RFC 8252 §7.3), no fragment. */
 export function checkLoopbackRedirect(uri: string): string {
   let url: URL;

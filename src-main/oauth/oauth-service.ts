@@ -9,9 +9,11 @@ import type { GrantRequestState } from '../../src-shared/approvals.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
+import { MCP_SCOPE } from '../core/scope.js';
 import type { Transactor } from '../core/ports.js';
 import type { OAuthAuthorizationRecord, OAuthClientRecord, OAuthRepository, RefreshTokenRecord } from '../store/oauth-repository.js';
-import { checkChallenge, checkLoopbackRedirect, checkVerifier, newId, newSecret, sha256Hex } from './oauth-checks.js';
+import { checkClientIdUrl, isMetadataClientId, parseClientMetadata } from './client-metadata-document.js';
+import { acceptableRedirects, checkChallenge, checkVerifier, matchRedirect, newId, newSecret, sha256Hex } from './oauth-checks.js';
 
 export interface OAuthServiceDeps {
   readonly repo: OAuthRepository;
@@ -30,11 +32,13 @@ export interface OAuthServiceDeps {
   readonly revokeAccess: (jtis: readonly string[], reason: string) => void;
   /** Registrations allowed per hour (anything on loopback may register; each one can reach the inbox). */
   readonly maxClientsPerHour?: number;
+  /** Fetches a client ID metadata document (ClientMetadataFetcher: SSRF-guarded, cached); none: https client_ids are unknown. */
+  readonly clientMetadata?: (url: URL) => Promise<unknown>;
 }
 
 const CODE_TTL_MS = 60 * 1000;
 /** How long the owner has to approve before the client must start over. */
-const AUTHORIZATION_TTL_MS = 15 * 60 * 1000;
+export const AUTHORIZATION_TTL_MS = 15 * 60 * 1000;
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 const DEFAULT_MAX_CLIENTS_PER_HOUR = 30;
 
@@ -64,7 +68,7 @@ export interface AuthorizeParams {
   readonly get: (name: string) => string | null;
 }
 
-export const OAUTH_SCOPE = 'mcp';
+export const OAUTH_SCOPE = MCP_SCOPE;
 
 export class OAuthService {
   readonly #d: OAuthServiceDeps;
@@ -80,7 +84,8 @@ export class OAuthService {
       if (!Array.isArray(uris) || uris.length === 0 || uris.length > 8 || !uris.every((u): u is string => typeof u === 'string' && u.length <= 512)) {
         throw new CharonError('ERR_OAUTH_REDIRECT_URI_MISMATCH', 'redirect_uris: 1 to 8 loopback http URIs are required');
       }
-      uris.forEach(checkLoopbackRedirect);
+      // Loopback ones are kept and the rest dropped (VS Code lists https://vscode.dev/redirect too); the answer says which.
+      const kept = acceptableRedirects(uris);
       const grantTypes = input.grant_types ?? ['authorization_code', 'refresh_token'];
       if (!Array.isArray(grantTypes) || !grantTypes.every((g) => g === 'authorization_code' || g === 'refresh_token')) {
         throw new CharonError('ERR_OAUTH_INVALID_REQUEST', 'grant_types: only authorization_code and refresh_token are offered');
@@ -92,9 +97,10 @@ export class OAuthService {
       if (this.#d.repo.countClientsSince(now - 3600 * 1000) >= (this.#d.maxClientsPerHour ?? DEFAULT_MAX_CLIENTS_PER_HOUR)) throw new CharonError('ERR_RATE_LIMITED', 'Too many OAuth client registrations in the last hour; try again later');
       // Self-declared: cleaned so it cannot reorder or break the text the owner reads around it.
       const name = displayClientName(input.client_name);
-      const client: OAuthClientRecord = { id: newId('mcpc'), name, redirectUris: [...new Set(uris)], agentId: null, createdAt: now };
+      const client: OAuthClientRecord = { id: newId('mcpc'), name, redirectUris: kept, agentId: null, createdAt: now };
       this.#d.repo.insertClient(client);
-      this.#d.audit.append({ actor: `oauth-client:${client.id}`, kind: 'oauth.register', subject: client.id, decision: 'allow', details: { name, redirectUris: client.redirectUris } });
+      const dropped = uris.filter((u) => !kept.includes(u));
+      this.#d.audit.append({ actor: `oauth-client:${client.id}`, kind: 'oauth.register', subject: client.id, decision: 'allow', details: { name, redirectUris: client.redirectUris, ...(dropped.length > 0 ? { droppedRedirectUris: dropped } : {}) } });
       return {
         client_id: client.id,
         client_id_issued_at: Math.floor(now / 1000),
@@ -113,13 +119,19 @@ export class OAuthService {
    */
   async authorize(params: AuthorizeParams, issuer: string, defaultResource: string, resourceAllowed: (resource: string) => boolean): Promise<AuthorizeOutcome> {
     const clientId = params.get('client_id') ?? '';
-    const client = this.#audited({ kind: 'oauth.authorize', subject: clientId || '-' }, () => {
-      const c = this.#d.repo.client(clientId);
-      if (!c) throw new CharonError('ERR_OAUTH_INVALID_CLIENT', 'Unknown client_id; register first');
-      // Exact string match against a registered URI: no prefix, no port or path leeway.
-      const redirectUri = params.get('redirect_uri');
-      if (!redirectUri || !c.redirectUris.includes(redirectUri)) throw new CharonError('ERR_OAUTH_REDIRECT_URI_MISMATCH', 'redirect_uri does not exactly match a registered one');
-      return { ...c, redirectUri };
+    let known: OAuthClientRecord | null;
+    try {
+      known = isMetadataClientId(clientId) ? await this.#metadataClient(clientId) : this.#d.repo.client(clientId);
+    } catch (error) {
+      this.#refuse(error, { kind: 'oauth.authorize', subject: clientId.slice(0, 200) || '-' });
+      throw error;
+    }
+    const client = this.#audited({ kind: 'oauth.authorize', subject: clientId.slice(0, 200) || '-' }, () => {
+      if (!known) throw new CharonError('ERR_OAUTH_INVALID_CLIENT', 'Unknown client_id; register first');
+      // Exact match against a registered URI, except the port of a loopback IP literal (RFC 8252 §7.3).
+      const redirectUri = matchRedirect(known.redirectUris, params.get('redirect_uri') ?? '');
+      if (!redirectUri) throw new CharonError('ERR_OAUTH_REDIRECT_URI_MISMATCH', 'redirect_uri does not match a registered one');
+      return { ...known, redirectUri };
     });
     const state = params.get('state');
     const back = (query: Record<string, string>): AuthorizeOutcome => ({ kind: 'redirect', location: withQuery(client.redirectUri, { ...query, ...(state !== null ? { state } : {}), iss: issuer }) });
@@ -167,6 +179,30 @@ export class OAuthService {
       this.#d.audit.append({ actor: `oauth-client:${client.id}`, kind: 'oauth.authorize', subject: client.id, decision: 'allow', details: { authorization: authorization.id, agentId, requestId, resource } });
     });
     return this.resume(authorization.id, issuer);
+  }
+
+  /**
+   * The client an https client_id names: its metadata document, fetched (cached) and checked, and
+   * kept as a client record so tokens and the owner's inbox refer to it like a registered one.
+   */
+  async #metadataClient(clientId: string): Promise<OAuthClientRecord> {
+    const url = checkClientIdUrl(clientId);
+    if (!this.#d.clientMetadata) throw new CharonError('ERR_OAUTH_INVALID_CLIENT', 'client_id metadata documents are not accepted here; register first');
+    const doc = parseClientMetadata(clientId, await this.#d.clientMetadata(url));
+    return this.#d.tx.transact(() => {
+      const now = this.#d.clock.now();
+      const existing = this.#d.repo.client(clientId);
+      if (existing) {
+        if (existing.name === doc.name && existing.redirectUris.join('\n') === doc.redirectUris.join('\n')) return existing;
+        this.#d.repo.updateClientMetadata(clientId, doc.name, doc.redirectUris);
+        return { ...existing, name: doc.name, redirectUris: doc.redirectUris };
+      }
+      if (this.#d.repo.countClientsSince(now - 3600 * 1000) >= (this.#d.maxClientsPerHour ?? DEFAULT_MAX_CLIENTS_PER_HOUR)) throw new CharonError('ERR_RATE_LIMITED', 'Too many new OAuth clients in the last hour; try again later');
+      const client: OAuthClientRecord = { id: clientId, name: doc.name, redirectUris: doc.redirectUris, agentId: null, createdAt: now };
+      this.#d.repo.insertClient(client);
+      this.#d.audit.append({ actor: `oauth-client:${clientId}`, kind: 'oauth.register', subject: clientId, decision: 'allow', details: { name: doc.name, redirectUris: doc.redirectUris, via: 'client_id metadata document' } });
+      return client;
+    });
   }
 
   /** Where an authorization stands: back to the client with a code once the owner approved, or wait. */

@@ -50,6 +50,8 @@ export interface OAuthRepository {
   /** Clients registered at or after `since` (registration is open to anything on loopback: it is rate-limited). */
   countClientsSince(since: number): number;
   setClientAgent(id: string, agentId: string): void;
+  /** A metadata-document client's name and redirect URIs, as its document now says. */
+  updateClientMetadata(id: string, name: string, redirectUris: readonly string[]): void;
   insertAuthorization(a: OAuthAuthorizationRecord): void;
   authorization(id: string): OAuthAuthorizationRecord | null;
   authorizationByCode(codeHash: string): OAuthAuthorizationRecord | null;
@@ -138,6 +140,7 @@ export function sqliteOAuthRepository(db: Db): OAuthRepository {
   const client = db.prepare<[string], ClientRow>('SELECT * FROM oauth_clients WHERE id = ?');
   const countClients = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM oauth_clients WHERE created_at >= ?');
   const setClientAgent = db.prepare('UPDATE oauth_clients SET agent_id = ? WHERE id = ? AND agent_id IS NULL');
+  const updateClientMetadata = db.prepare('UPDATE oauth_clients SET name = ?, redirect_uris = ? WHERE id = ?');
   const insertAuthorization = db.prepare(
     'INSERT INTO oauth_authorizations (id, client_id, agent_id, redirect_uri, code_challenge, resource, client_state, request_id, code_hash, code_expires_at, code_used_at, family_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -160,6 +163,7 @@ export function sqliteOAuthRepository(db: Db): OAuthRepository {
     },
     countClientsSince: (since) => countClients.get(since)?.n ?? 0,
     setClientAgent: (id, agentId) => void setClientAgent.run(agentId, id),
+    updateClientMetadata: (id, name, redirectUris) => void updateClientMetadata.run(name, JSON.stringify(redirectUris), id),
     insertAuthorization: (a) =>
       void insertAuthorization.run(a.id, a.clientId, a.agentId, a.redirectUri, a.codeChallenge, a.resource, a.clientState, a.requestId, a.codeHash, a.codeExpiresAt, a.codeUsedAt, a.familyId, a.createdAt, a.expiresAt),
     authorization: (id) => {

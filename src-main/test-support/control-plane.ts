@@ -1,4 +1,5 @@
 // Test helpers: a real control plane on a real SQLite file in a fresh temp dir, with a clock tests move.
+import type { ClientMetadataFetchOptions } from '../oauth/client-metadata-fetch.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +21,9 @@ export function tempDir(prefix = 'charon-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function openTestPlane(overrides: ConfigFile = {}, dataDir = tempDir(), downstream?: Partial<DownstreamOptions>): Promise<TestPlane> {
+export async function openTestPlane(overrides: ConfigFile = {}, dataDir = tempDir(), downstream?: Partial<DownstreamOptions>, clientMetadata?: ClientMetadataFetchOptions): Promise<TestPlane> {
   const clock = new ManualClock(Date.UTC(2026, 10, 23, 9, 0, 0));
-  const plane = await ControlPlane.open({ dataDir, clock, overrides, ...(downstream ? { downstream } : {}) });
+  const plane = await ControlPlane.open({ dataDir, clock, overrides, ...(downstream ? { downstream } : {}), ...(clientMetadata ? { clientMetadata } : {}) });
   return {
     plane,
     clock,

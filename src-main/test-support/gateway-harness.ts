@@ -1,6 +1,7 @@
 // The MCP gateway end to end, for the gateway's integration and attack tests: a real control plane
 // (SQLite, ManualClock), the real agent listener on a loopback port, real MCP servers from npm as
 // downstreams, and the official SDK client driving it (through CharonAgent or a raw fetch).
+import type { ClientMetadataFetchOptions } from '../oauth/client-metadata-fetch.js';
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,10 +69,12 @@ export interface GatewayHarnessOptions {
   readonly servers?: readonly ('files' | 'everything' | 'memory' | 'pay' | 'grow')[];
   /** Downstream timeouts and backoff (the defaults are a minute and more). */
   readonly downstream?: Partial<DownstreamOptions>;
+  /** How the authorization server fetches client ID metadata documents (a test CA, loopback allowed). */
+  readonly clientMetadata?: ClientMetadataFetchOptions;
 }
 
 export async function openGatewayHarness(options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
-  const t = await openTestPlane(options.config ?? {}, undefined, options.downstream);
+  const t = await openTestPlane(options.config ?? {}, undefined, options.downstream, options.clientMetadata);
   const listener = await startAgentListener(t.plane, { port: 0 });
   const base = realpathSync(tempDir('charon-gw-files-'));
   const root = join(base, 'root');
