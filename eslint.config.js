@@ -73,7 +73,7 @@ const ipcRestriction = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'test-results/', 'playwright-report/', '.tmp/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'test-results/', 'playwright-report/', '.tmp/', 'vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
