@@ -11,7 +11,11 @@ export const OAUTH_PATHS = {
   jwks: '/oauth/jwks',
 } as const;
 
-/** RFC 7662 introspection lives with the agent API: the caller authenticates with its own credential. */
+/**
+ * RFC 7662 introspection lives with the agent API: the caller authorizes with its own credential
+ * (§2.1 allows an access token), a method the auth-methods registry has no name for, so
+ * `introspection_endpoint_auth_methods_supported` is not claimed.
+ */
 const INTROSPECTION_PATH = '/v1/introspect';
 
 /**
@@ -32,7 +36,6 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     introspection_endpoint: `${issuer}${INTROSPECTION_PATH}`,
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['none'],
-    introspection_endpoint_auth_methods_supported: ['none'],
     scopes_supported: [OAUTH_SCOPE],
     dpop_signing_alg_values_supported: ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'],
     authorization_response_iss_parameter_supported: true,
