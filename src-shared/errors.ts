@@ -94,6 +94,11 @@ export const ERROR_CODES = [
   'ERR_UNSUPPORTED_MEDIA_TYPE',
   'ERR_NOT_ACCEPTABLE',
   'ERR_STREAM_CONFLICT',
+  // MCP 2026-07-28 (stateless requests): mirrored headers, versions, methods, multi round-trip state
+  'ERR_HEADER_MISMATCH',
+  'ERR_UNSUPPORTED_PROTOCOL_VERSION',
+  'ERR_METHOD_NOT_FOUND',
+  'ERR_REQUEST_STATE_INVALID',
   'ERR_BAD_ORIGIN',
   'ERR_BAD_HOST',
   // Delegation (RFC 8693 token exchange)

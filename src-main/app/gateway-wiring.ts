@@ -103,6 +103,7 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
     clock: d.clock,
     dpopNonce: () => nonces.current(),
     version: d.version,
+    stateKey: createHmac('sha256', d.masterKey).update('charon/mcp-request-state').digest(),
   });
   // What downstreams initiate goes to the agent sessions it concerns.
   d.downstream.onAnyRequest((server, request, extra) => gateway.downstreamRequest(server, request, extra));

@@ -4,6 +4,9 @@ import type { ErrorCode } from '../../src-shared/errors.js';
 export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'ERR_INVALID_INPUT':
+    case 'ERR_HEADER_MISMATCH':
+    case 'ERR_UNSUPPORTED_PROTOCOL_VERSION':
+    case 'ERR_REQUEST_STATE_INVALID':
     case 'ERR_JWT_MALFORMED':
     case 'ERR_K8S_NOT_CONFIGURED':
     case 'ERR_UNSUPPORTED_GRANT_TYPE':
@@ -87,6 +90,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_PASSKEY_NOT_FOUND':
     case 'ERR_GRANT_REQUEST_NOT_FOUND':
     case 'ERR_DELEGATION_NOT_FOUND':
+    case 'ERR_METHOD_NOT_FOUND':
       return 404;
     case 'ERR_METHOD_NOT_ALLOWED':
       return 405;

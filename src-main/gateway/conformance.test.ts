@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGatewayHarness, type GatewayHarness } from '../test-support/gateway-harness.js';
+import { modernRequest } from '../test-support/modern-client.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const referenceServer = join(root, 'vendor/mcp-conformance/everything-server.ts');
@@ -22,6 +23,7 @@ let referenceUrl: string;
 let h: GatewayHarness;
 let proxy: Server;
 let proxyUrl: string;
+let agentToken: string;
 const work = mkdtempSync(join(tmpdir(), 'charon-conformance-'));
 
 /** A free loopback port (the reference server takes its port from PORT). */
@@ -103,6 +105,7 @@ beforeAll(async () => {
     servers: { conformance: { tools: Object.fromEntries(tools.map((t) => [t.name, {}])), resources: ['test://*'], prompts: prompts.map((p) => p.name) } },
   });
   const { token } = await h.issue('conformance-client', { audience: `${h.url}/mcp/conformance`, ttlSeconds: 3600 });
+  agentToken = token;
   await startProxy(token);
 }, 60_000);
 
@@ -123,5 +126,22 @@ describe('MCP conformance suite (server scenarios)', () => {
     expect(lost.map((s) => `${s}: ${(through.outcomes[s] ?? ['did not run']).join('; ')}`)).toEqual([]);
     // Every call the suite made through the gateway was decided and recorded.
     expect((await h.decisions()).length).toBeGreaterThan(10);
+  });
+});
+
+describe('the 2026-07-28 revision in front of a 2025 server', () => {
+  it('log messages of a call reach a modern client on that call’s stream only when its _meta asked for a level, and at or above it', async () => {
+    const logging = { name: 'test_tool_with_logging', arguments: {} };
+    const quiet = await modernRequest(h.url, 'tools/call', logging, { token: agentToken, path: '/mcp/conformance' });
+    expect(quiet.body.result).toMatchObject({ resultType: 'complete' });
+    expect(quiet.notifications).toEqual([]);
+    const chatty = await modernRequest(h.url, 'tools/call', logging, { token: agentToken, path: '/mcp/conformance', logLevel: 'info' });
+    expect(chatty.notifications.map((n) => [n.method, n.params.data])).toEqual([
+      ['notifications/message', 'Tool execution started'],
+      ['notifications/message', 'Tool processing data'],
+      ['notifications/message', 'Tool execution completed'],
+    ]);
+    const above = await modernRequest(h.url, 'tools/call', logging, { token: agentToken, path: '/mcp/conformance', logLevel: 'warning' });
+    expect(above.notifications).toEqual([]);
   });
 });

@@ -1,27 +1,42 @@
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ErrorCode, McpError, ResultSchema, type ClientCapabilities, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type ClientCapabilities, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentContext } from './agent-context.js';
 import type { GatewayBackend, SessionScope } from './backend.js';
 import type { DownstreamNotification, DownstreamRequest, DownstreamRequestExtra } from './downstream/downstream-manager.js';
-import type { ListKind, SessionChannel } from './session-channel.js';
+import type { ListKind } from './session-channel.js';
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** Where what concerns one forwarded call goes: its log level and the capabilities its client declared. */
+export interface CallChannel {
+  wantsLog(level: unknown): boolean;
+  clientCapabilities(): ClientCapabilities | undefined;
+}
 
 /** A forwarded call whose downstream has not answered yet: the agent session that may be asked back. */
 export interface InFlightCall {
   readonly server: string;
   readonly agentId: string;
-  readonly channel: SessionChannel;
-  /** Sends on this call's own response stream (the SDK sets relatedRequestId). */
-  readonly sendRequest: Extra['sendRequest'];
-  readonly sendNotification: Extra['sendNotification'];
+  readonly channel: CallChannel;
+  /**
+   * Asks the calling agent (a 2025 session: a request on the call's own response stream; a
+   * 2026-07-28 client: an input-required result it answers by retrying the call).
+   */
+  readonly sendRequest: (request: ServerRequest, options: { signal: AbortSignal; timeout: number }) => Promise<Record<string, unknown>>;
+  /** A notification on the call's own response stream. */
+  readonly sendNotification: (notification: ServerNotification) => Promise<void>;
 }
 
-/** A live agent session, as the router sees it. */
+/** Where change notifications of one session or subscription stream go, and what it was last shown. */
+export interface NotificationChannel {
+  notify(notification: ServerNotification): void;
+  wantsLog(level: unknown): boolean;
+  hasListed(kind: ListKind): boolean;
+  noteListed(kind: ListKind, items: readonly unknown[]): boolean;
+}
+
+/** A live agent session (or a 2026-07-28 subscriptions/listen stream), as the router sees it. */
 export interface RoutedSession {
   readonly scope: SessionScope;
   readonly ctx: AgentContext;
-  readonly channel: SessionChannel;
+  readonly channel: NotificationChannel;
 }
 
 export interface DownstreamRouterDeps {
@@ -65,10 +80,10 @@ export class DownstreamRouter {
   /** A downstream's sampling, elicitation or roots request: forwarded to the calling agent, or refused with a reason. */
   async request(server: string, request: DownstreamRequest, extra: DownstreamRequestExtra): Promise<Record<string, unknown>> {
     const call = this.#callerOf(server, request.method);
-    const missing = missingCapability(request, call.channel.server.getClientCapabilities());
+    const missing = missingCapability(request, call.channel.clientCapabilities());
     if (missing) throw new McpError(ErrorCode.InvalidRequest, `The agent's MCP client did not declare ${missing}, so Charon cannot forward ${request.method} from '${server}' to it`);
     const message = { method: request.method, ...(request.params ? { params: request.params } : {}) } as ServerRequest;
-    return call.sendRequest(message, ResultSchema, { signal: extra.signal, timeout: AGENT_REQUEST_TIMEOUT_MS, resetTimeoutOnProgress: true });
+    return call.sendRequest(message, { signal: extra.signal, timeout: AGENT_REQUEST_TIMEOUT_MS });
   }
 
   /** A downstream's notification: logging to the sessions it concerns, list changes re-filtered per session; the rest is not for agents. */

@@ -15,6 +15,9 @@ import { sessionServer, type RequestAuth } from './session-server.js';
 import { SessionRegistry, type GatewaySession } from './sessions.js';
 import { SessionTransport } from './session-transport.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
+import { InputRequiredCalls } from './modern/input-required.js';
+import { ModernEndpoint } from './modern/modern-endpoint.js';
+import { isModernRequest, ModernRefusal, parseModernRequest, type ModernRequest } from './modern/modern-request.js';
 import { normalizeResourceUri } from '../core/resource-uri.js';
 import { challenges } from './www-authenticate.js';
 
@@ -36,6 +39,8 @@ export interface McpGatewayDeps {
   /** A fresh DPoP nonce (RFC 9449 §8) to send when a proof lacked the current one. */
   readonly dpopNonce?: () => string;
   readonly version: string;
+  /** Keys the requestState of a call waiting for a 2026-07-28 agent's input (never leaves the process). */
+  readonly stateKey: Uint8Array;
 }
 
 /**
@@ -49,6 +54,7 @@ export class McpGateway {
   readonly sessions = new SessionRegistry();
   readonly #router: DownstreamRouter;
   readonly #subscriptions: ResourceSubscriptions;
+  readonly #modern: ModernEndpoint;
 
   constructor(deps: McpGatewayDeps) {
     this.#d = deps;
@@ -57,7 +63,19 @@ export class McpGateway {
       unsubscribe: deps.resources.unsubscribe,
       mayRead: (s, server, uri) => deps.backend.mayRead(s.ctx, s.scope, server, uri),
     });
-    this.#router = new DownstreamRouter({ sessions: () => this.sessions.all(), backend: deps.backend, resourceUpdated: (server, uri) => this.#subscriptions.updated(server, uri) });
+    // 2025 sessions and 2026-07-28 listen streams are told of changes alike.
+    const sessions = () => [...this.sessions.all(), ...[...this.#modern.listeners].map((l) => l.session)];
+    this.#router = new DownstreamRouter({ sessions, backend: deps.backend, resourceUpdated: (server, uri) => this.#subscriptions.updated(server, uri) });
+    this.#modern = new ModernEndpoint({
+      backend: deps.backend,
+      router: this.#router,
+      subscriptions: this.#subscriptions,
+      calls: new InputRequiredCalls({ clock: deps.clock, key: deps.stateKey }),
+      spendProof: deps.spendProof,
+      refuse: (res, status, error, id, headers) => this.#refuse(res, status, error, id, headers),
+      version: deps.version,
+      clock: deps.clock,
+    });
   }
 
   /** A downstream's sampling / elicitation / roots request: answered by the agent whose call caused it, or refused. */
@@ -83,17 +101,7 @@ export class McpGateway {
   async handle(req: IncomingMessage, res: ServerResponse, path: string, body: unknown): Promise<void> {
     // The listener already checked that Host names this loopback listener.
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
-    const resourceMetadata = `${origin}${metadataPathFor(path)}`;
-    const refuse = (status: number, error: unknown, id: string | number | null = null, extraHeaders: Record<string, string> = {}): void => {
-      const payload = toErrorPayload(error);
-      const headers: Record<string, string> = { ...extraHeaders };
-      if (status === 401 || payload.code === 'ERR_TOOL_NOT_ALLOWED') {
-        const noCredential = payload.code === 'ERR_UNAUTHENTICATED' && !req.headers.authorization;
-        headers['www-authenticate'] = challenges(noCredential ? 'missing' : payload.code, resourceMetadata, payload.message).join(', ');
-      }
-      if (payload.code === 'ERR_DPOP_NONCE_REQUIRED' && this.#d.dpopNonce) headers['dpop-nonce'] = this.#d.dpopNonce();
-      writeRefusal(res, status, payload, headers, id);
-    };
+    const refuse = (status: number, error: unknown, id: string | number | null = null, extraHeaders: Record<string, string> = {}): void => this.#refuse(res, status, error, id, extraHeaders);
 
     const scope = this.#scopeOf(path);
     if (!scope) return refuse(404, new CharonError('ERR_NOT_FOUND', 'No such MCP server'));
@@ -117,6 +125,29 @@ export class McpGateway {
       }
       refuse(status, error);
     };
+
+    if (isModernRequest(req, body)) {
+      // MCP 2026-07-28: no session; the headers must mirror the body; each request stands alone.
+      let request: ModernRequest;
+      try {
+        request = parseModernRequest(req, body);
+      } catch (error) {
+        if (!(error instanceof CharonError)) throw error;
+        try {
+          await this.#d.spendProof(ctx);
+        } catch (spendError) {
+          return authFailure(spendError);
+        }
+        if (error instanceof ModernRefusal) return writeModernError(res, 400, message?.id ?? null, error);
+        return refuse(httpStatusOf(error.code), error, message?.id ?? null);
+      }
+      try {
+        return await this.#modern.handle(res, ctx, scope, request);
+      } catch (error) {
+        if (error instanceof CharonError && error.code === 'ERR_DPOP_PROOF_REPLAYED') return authFailure(error);
+        throw error;
+      }
+    }
 
     const sessionId = req.headers['mcp-session-id'];
     if (req.method === 'POST' && !message) {
@@ -179,8 +210,24 @@ export class McpGateway {
     transport.handle(req, res, admitted, { token: ctx.jti, clientId: ctx.spiffeId, scopes: ctx.scope.split(' ').filter(Boolean), expiresAt: Math.floor(ctx.expiresAt / 1000), extra: auth as unknown as Record<string, unknown> });
   }
 
+  /** A refusal with what the client needs to act on it: the challenge (RFC 6750 §3, RFC 9449 §7.1), a DPoP nonce. */
+  #refuse(res: ServerResponse, status: number, error: unknown, id: string | number | null = null, extraHeaders: Record<string, string> = {}): void {
+    const req = res.req;
+    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const resourceMetadata = `${origin}${metadataPathFor(new URL(req.url ?? '/mcp', 'http://x').pathname)}`;
+    const payload = toErrorPayload(error);
+    const headers: Record<string, string> = { ...extraHeaders };
+    if (status === 401 || payload.code === 'ERR_TOOL_NOT_ALLOWED') {
+      const noCredential = payload.code === 'ERR_UNAUTHENTICATED' && !req.headers.authorization;
+      headers['www-authenticate'] = challenges(noCredential ? 'missing' : payload.code, resourceMetadata, payload.message).join(', ');
+    }
+    if (payload.code === 'ERR_DPOP_NONCE_REQUIRED' && this.#d.dpopNonce) headers['dpop-nonce'] = this.#d.dpopNonce();
+    writeRefusal(res, status, payload, headers, id);
+  }
+
   /** Ends every session of an agent (revoked or killed): its next request must start over, and is refused. */
   async closeSessionsOf(agentId: string): Promise<void> {
+    this.#modern.closeAgent(agentId);
     await Promise.all(this.sessions.ofAgent(agentId).map((s) => s.transport.close()));
   }
 
@@ -190,6 +237,7 @@ export class McpGateway {
   }
 
   async close(): Promise<void> {
+    this.#modern.close();
     await Promise.all(this.sessions.all().map((s) => s.transport.close()));
   }
 
@@ -259,4 +307,10 @@ function jsonRpcMessage(body: unknown): JsonRpcMessage | null {
 
 function paramsOf(message: JsonRpcMessage): Readonly<Record<string, unknown>> {
   return typeof message.params === 'object' && message.params !== null && !Array.isArray(message.params) ? (message.params as Record<string, unknown>) : {};
+}
+
+/** A refusal of the 2026-07-28 transport: its JSON-RPC code (HeaderMismatch, UnsupportedProtocolVersion) and data, with Charon's code. */
+function writeModernError(res: ServerResponse, status: number, id: string | number | null, error: ModernRefusal): void {
+  const body = JSON.stringify({ jsonrpc: '2.0', id, error: { code: error.jsonRpcCode, message: error.message, data: { ...error.data, code: error.code } } });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
 }

@@ -133,6 +133,8 @@ describe('registration and redirects as real clients send them', () => {
     const reply = await register(['http://127.0.0.1:33418/', 'https://vscode.dev/redirect']);
     expect(reply.status).toBe(201);
     expect(reply.body.redirect_uris).toEqual(['http://127.0.0.1:33418/']);
+    // What MCP 2026-07-28 asks clients to say at registration, answered for what is registered.
+    expect(reply.body.application_type).toBe('native');
     const record = h.plane.store.audit.list({ limit: 1, kind: 'oauth.register' })[0];
     expect(record?.details).toMatchObject({ droppedRedirectUris: ['https://vscode.dev/redirect'] });
     expect((await register(['https://vscode.dev/redirect'])).status).toBe(400);

@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentContext } from './agent-context.js';
 import { ResourceSubscriptions, type SubscribingSession } from './resource-subscriptions.js';
-import type { SessionChannel } from './session-channel.js';
 
 function setup(mayRead: (s: SubscribingSession) => boolean = () => true) {
   const calls: string[] = [];
@@ -17,7 +16,7 @@ function setup(mayRead: (s: SubscribingSession) => boolean = () => true) {
     const s: SubscribingSession = {
       scope: { kind: 'all' },
       ctx: { agentId } as AgentContext,
-      channel: { notify: (n: { params?: { uri?: string } }) => told.get(s)?.push(n.params?.uri ?? '') } as unknown as SessionChannel,
+      channel: { notify: (n) => void told.get(s)?.push(String((n.params as { uri?: string } | undefined)?.uri ?? '')) },
     };
     told.set(s, []);
     return s;
@@ -43,7 +42,7 @@ describe('ResourceSubscriptions', () => {
 
   it('a failed downstream subscribe leaves nothing behind', async () => {
     const subs = new ResourceSubscriptions({ subscribe: async () => Promise.reject(new Error('down')), unsubscribe: async () => undefined, mayRead: () => true });
-    const s = { scope: { kind: 'all' }, ctx: {} as AgentContext, channel: {} as SessionChannel } as SubscribingSession;
+    const s = { scope: { kind: 'all' }, ctx: {} as AgentContext, channel: { notify: () => undefined } } as SubscribingSession;
     await expect(subs.add(s, 'docs', 'x://1')).rejects.toThrow('down');
     expect(subs.count('docs', 'x://1')).toBe(0);
   });

@@ -1,12 +1,12 @@
 import type { AgentContext } from './agent-context.js';
 import type { SessionScope } from './backend.js';
-import type { SessionChannel } from './session-channel.js';
+import type { NotificationChannel } from './downstream-router.js';
 
-/** A live agent session as subscriptions need it: who it is now (its ctx follows each request), and its channel. */
+/** A live agent session (or subscriptions/listen stream) as subscriptions need it: who it is now, and where to tell it. */
 export interface SubscribingSession {
   readonly scope: SessionScope;
   readonly ctx: AgentContext;
-  readonly channel: SessionChannel;
+  readonly channel: Pick<NotificationChannel, 'notify'>;
 }
 
 export interface ResourceSubscriptionsDeps {

@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { LoggingLevelSchema, type LoggingLevel, type ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import { LoggingLevelSchema, type ClientCapabilities, type LoggingLevel, type ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 
 export type ListKind = 'tools' | 'prompts' | 'resources';
 
 const SEVERITY = new Map<LoggingLevel, number>(LoggingLevelSchema.options.map((level, index) => [level, index]));
+
+/** RFC 5424 order: whether a message at `level` passes a threshold (none set: everything passes). */
+export function passesLogLevel(level: unknown, threshold: LoggingLevel | null): boolean {
+  const severity = SEVERITY.get(level as LoggingLevel);
+  if (severity === undefined) return false;
+  return threshold === null || severity >= (SEVERITY.get(threshold) ?? 0);
+}
 
 /**
  * What downstream events need of one agent session: its MCP server (to notify the agent), the
@@ -17,15 +24,18 @@ export class SessionChannel {
 
   constructor(readonly server: Server) {}
 
+  /** What the agent's client declared at initialize (which downstream requests it can answer). */
+  clientCapabilities(): ClientCapabilities | undefined {
+    return this.server.getClientCapabilities();
+  }
+
   setLogLevel(level: LoggingLevel): void {
     this.#level = level;
   }
 
   /** RFC 5424 order: a message below the session's level is not sent. */
   wantsLog(level: unknown): boolean {
-    const severity = SEVERITY.get(level as LoggingLevel);
-    if (severity === undefined) return false;
-    return this.#level === null || severity >= (SEVERITY.get(this.#level) ?? 0);
+    return passesLogLevel(level, this.#level);
   }
 
   /** Records what the agent was shown; true when it differs from what it saw before (or it never listed). */

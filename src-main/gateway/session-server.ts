@@ -10,6 +10,7 @@ import {
   ListToolsRequestSchema,
   McpError,
   ReadResourceRequestSchema,
+  ResultSchema,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
@@ -105,7 +106,14 @@ export function sessionServer(backend: GatewayBackend, scope: SessionScope, opti
   const forward = <T>(method: DecidedMethod, extra: Extra, progressToken: string | number | undefined, run: (decision: Decision & { allow: true }, options: ForwardOptions) => Promise<T>): Promise<T> =>
     mapped(async () => {
       const decision = allowed(extra, method);
-      const untrack = track({ server: decision.server, agentId: authOf(extra).ctx.agentId, channel, sendRequest: extra.sendRequest, sendNotification: extra.sendNotification });
+      const untrack = track({
+        server: decision.server,
+        agentId: authOf(extra).ctx.agentId,
+        channel,
+        // Each progress notification of the agent's answer restarts the timeout (a person may be typing).
+        sendRequest: (request, o) => extra.sendRequest(request, ResultSchema, { ...o, resetTimeoutOnProgress: true }),
+        sendNotification: extra.sendNotification,
+      });
       try {
         return await run(decision, forwardOptions(extra, progressToken));
       } finally {

@@ -50,6 +50,8 @@ export interface RegistrationResponse {
   readonly grant_types: readonly string[];
   readonly response_types: readonly string[];
   readonly token_endpoint_auth_method: 'none';
+  /** Loopback redirects make every client here a native one (OpenID Connect Registration §2, MCP 2026-07-28). */
+  readonly application_type: 'native';
 }
 
 export interface TokenResponse {
@@ -109,6 +111,7 @@ export class OAuthService {
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'none',
+        application_type: 'native',
       };
     });
   }
