@@ -35,7 +35,8 @@ const proof = (options: { method?: string; url?: string; accessToken?: string; n
 function expectProofRefusal(res: { status: number; code: string | undefined; headers: Headers }, code: string): void {
   expect(res.status).toBe(401);
   expect(res.code).toBe(code);
-  expect(res.headers.get('www-authenticate')).toContain('error="invalid_dpop_proof"');
+  // The DPoP scheme's error on the DPoP challenge alone: Bearer has no invalid_dpop_proof (RFC 9449 §7.1).
+  expect(res.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="[^"]+", DPoP error="invalid_dpop_proof"/);
 }
 
 describe('a DPoP-bound token through the SDK client', () => {

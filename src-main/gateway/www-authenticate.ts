@@ -17,8 +17,13 @@ export function challenges(code: ErrorCode | 'missing', resourceMetadata: string
   if (code === 'ERR_DPOP_NONCE_REQUIRED') {
     return [`DPoP error="use_dpop_nonce", error_description=${quote(description)}, algs=${quote(DPOP_ALGS)}, ${meta}`];
   }
-  // RFC 9449 §7.1: a bad proof is invalid_dpop_proof; a bad token invalid_token (RFC 6750 §3.1).
-  const error = code === 'ERR_TOOL_NOT_ALLOWED' ? 'insufficient_scope' : code.startsWith('ERR_DPOP_PROOF') ? 'invalid_dpop_proof' : 'invalid_token';
+  // RFC 9449 §7.1: a bad proof is the DPoP scheme's invalid_dpop_proof, an error Bearer does not
+  // have: the Bearer challenge then only names the scheme and where its metadata lives.
+  if (code.startsWith('ERR_DPOP_PROOF')) {
+    return [`Bearer ${meta}`, `DPoP error="invalid_dpop_proof", error_description=${quote(description)}, algs=${quote(DPOP_ALGS)}, ${meta}`];
+  }
+  // A bad token is invalid_token (RFC 6750 §3.1) in both schemes.
+  const error = code === 'ERR_TOOL_NOT_ALLOWED' ? 'insufficient_scope' : 'invalid_token';
   // The MCP scope challenge: the scope to ask for when authorizing again, which opens a new request in the owner's inbox.
   const scope = error === 'insufficient_scope' ? `, scope=${quote(MCP_SCOPE)}` : '';
   const params = `error="${error}"${scope}, error_description=${quote(description)}, ${meta}`;
