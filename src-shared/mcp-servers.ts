@@ -53,3 +53,30 @@ export interface GatewayAgentSessionsDto {
 }
 
 export { serverNameSchema };
+
+/** A downstream server's tool as the owner reads it before granting it. */
+export interface ServerToolDto {
+  readonly name: string;
+  readonly title: string | null;
+  readonly description: string;
+  /** How much it can do, judged from its name (the approval card's scale), raised by a destructive hint. */
+  readonly risk: 'read' | 'write' | 'transact';
+  /** The arguments its input schema names (what a grant's constraints can reach). */
+  readonly arguments: readonly { readonly name: string; readonly type: string | null; readonly required: boolean }[];
+}
+
+/** An MCP client's config file found on this machine, and the servers in it. */
+export interface ClientConfigDto {
+  /** "Claude Desktop", "Claude Code", "Cursor", "VS Code", "Windsurf". */
+  readonly client: string;
+  readonly path: string;
+  readonly servers: readonly {
+    readonly name: string;
+    readonly config: ServerConfig;
+    /** Whether Charon has a server of that name already: with the same config, or another one. */
+    readonly configured: 'same' | 'different' | null;
+  }[];
+  readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+  /** Why the file could not be read, if it could not. */
+  readonly error: string | null;
+}

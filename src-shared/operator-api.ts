@@ -33,7 +33,7 @@ import {
 import { jitSetInput, type JitSettingDto } from './jit.js';
 import type { DelegationDto, DelegationGraphDto, DelegationIssuedDto, DelegationTraceDto } from './delegation.js';
 import { delegationAuthorizeInput, delegationGraphInput, delegationRefInput, delegationRevokeInput, delegationTraceInput } from './delegation.js';
-import type { GatewayAgentSessionsDto, ServerImportDto, ServerStatusDto } from './mcp-servers.js';
+import type { ClientConfigDto, GatewayAgentSessionsDto, ServerImportDto, ServerStatusDto, ServerToolDto } from './mcp-servers.js';
 import type { OwnerDto, ReaperPreviewDto, ReaperRunDto } from './reaper.js';
 import { listOwnersInput, reaperPreviewInput, reaperRunInput, setOwnerInput } from './reaper.js';
 import {
@@ -122,6 +122,9 @@ export const operatorInputs = {
   'delegation.trace': delegationTraceInput,
   'delegation.get': delegationRefInput,
   'delegation.revoke': delegationRevokeInput,
+  'servers.tools': serverRefInput,
+  'servers.restart': serverRefInput,
+  'servers.discover': emptyInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -184,6 +187,11 @@ export interface OperatorOutputs {
   'delegation.trace': DelegationTraceDto;
   'delegation.get': DelegationDto;
   'delegation.revoke': DelegationDto;
+  /** The server's tools, listed from the running server (it is started if it is not). */
+  'servers.tools': ServerToolDto[];
+  'servers.restart': ServerStatusDto;
+  /** MCP client config files found on this machine (Claude Desktop, Claude Code, Cursor, VS Code, Windsurf). */
+  'servers.discover': ClientConfigDto[];
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

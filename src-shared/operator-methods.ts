@@ -55,6 +55,9 @@ export const OPERATOR_METHODS = [
   'delegation.trace',
   'delegation.get',
   'delegation.revoke',
+  'servers.tools',
+  'servers.restart',
+  'servers.discover',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

@@ -18,11 +18,12 @@ const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** `bridgePort`: a fixed port for the console (a restart on the same one), else any free port. */
-export async function startServe(root: string, dataDir: string, options: { bridgePort?: number } = {}): Promise<RunningServe> {
+/** `env`: added to this process's environment (HOME, to point client-config discovery at a test home). */
+export async function startServe(root: string, dataDir: string, options: { bridgePort?: number; env?: Record<string, string> } = {}): Promise<RunningServe> {
   const child = spawn(
     process.execPath,
     [join(root, 'bin', 'charon.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--bridge-port', String(options.bridgePort ?? 0), '--json-ready'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   // Kept for the error message if startup fails; both pipes are always drained so the child never blocks.
   const log: string[] = [];

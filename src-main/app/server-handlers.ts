@@ -1,14 +1,31 @@
-import type { GatewayAgentSessionsDto } from '../../src-shared/mcp-servers.js';
+import { stat } from 'node:fs/promises';
+import type { ClientConfigDto, GatewayAgentSessionsDto, ServerToolDto } from '../../src-shared/mcp-servers.js';
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
+import { toolRisk } from '../approvals/risk.js';
+import type { PasskeyService } from '../approvals/passkeys.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import type { Clock } from '../core/clock.js';
+import type { DownstreamManager } from '../gateway/downstream/downstream-manager.js';
+import { readClientConfig } from '../gateway/downstream/import-file.js';
 import type { GatewaySession } from '../gateway/sessions.js';
-import type { ControlPlane } from './control-plane.js';
+import { clientConfigLocations, type ClientConfigLocation } from './client-configs.js';
 import { OPERATOR } from './operator-handlers.js';
 import { launchBinding, launchesProcess } from './server-approval.js';
 
-type ServerMethods = 'servers.list' | 'servers.set' | 'servers.setBegin' | 'servers.remove' | 'servers.import' | 'servers.importBegin' | 'gateway.sessions';
+type ServerMethods = 'servers.list' | 'servers.set' | 'servers.setBegin' | 'servers.remove' | 'servers.import' | 'servers.importBegin' | 'servers.tools' | 'servers.restart' | 'servers.discover' | 'gateway.sessions';
+
+/** What the server methods use of the control plane. */
+export interface ServerHandlerDeps {
+  readonly downstream: DownstreamManager;
+  readonly approvals: { readonly passkeys: PasskeyService };
+  readonly gateway: { readonly gateway: { readonly sessions: { all(): readonly GatewaySession[] } } };
+  readonly clock: Clock;
+  /** Where MCP clients keep their configs (tests point it elsewhere). */
+  readonly clientConfigs?: () => ClientConfigLocation[];
+}
 
 /** Operator methods for downstream MCP servers: thin adapters over the DownstreamManager. */
-export function serverHandlers(plane: ControlPlane): Pick<OperatorHandlers, ServerMethods> {
+export function serverHandlers(plane: ServerHandlerDeps): Pick<OperatorHandlers, ServerMethods> {
   const { downstream } = plane;
   const { passkeys } = plane.approvals;
   return {
@@ -33,6 +50,10 @@ export function serverHandlers(plane: ControlPlane): Pick<OperatorHandlers, Serv
       if (launches.length > 0) await passkeys.stepUp('servers.launch', ceremonyId, assertion, OPERATOR, launchBinding(launches));
       return downstream.importFrom(path, overwrite, OPERATOR);
     },
+    'servers.tools': async ({ name }) => (await downstream.listTools(name)).map(toolOf),
+    // The config stays the one approved when it was set: restarting launches nothing new.
+    'servers.restart': async ({ name }) => downstream.restart(name, OPERATOR),
+    'servers.discover': async () => discoverClientConfigs(downstream, (plane.clientConfigs ?? clientConfigLocations)()),
     'gateway.sessions': async () => connectedAgents(plane.gateway.gateway.sessions.all(), plane.clock.now()),
   };
 }
@@ -54,4 +75,43 @@ function connectedAgents(sessions: readonly GatewaySession[], now: number): Gate
   return [...byAgent.entries()]
     .map(([agentId, e]) => ({ agentId, sessions: e.sessions, connected: e.connected, servers: [...e.servers].sort(), lastUsedAt: e.lastUsedAt }))
     .sort((a, b) => Number(b.connected > 0) - Number(a.connected > 0) || b.lastUsedAt - a.lastUsedAt || a.agentId.localeCompare(b.agentId));
+}
+
+/** A tool as the owner reads it: its risk from its name, raised (never lowered) by a destructive hint. */
+function toolOf(tool: Awaited<ReturnType<DownstreamManager['listTools']>>[number]): ServerToolDto {
+  const byName = toolRisk(tool.name, undefined);
+  const schema = tool.inputSchema as { properties?: Record<string, { type?: unknown }>; required?: unknown };
+  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
+  return {
+    name: tool.name,
+    title: tool.title ?? tool.annotations?.title ?? null,
+    description: tool.description ?? '',
+    risk: tool.annotations?.destructiveHint === true && byName !== 'transact' ? 'transact' : byName,
+    arguments: Object.entries(schema.properties ?? {}).map(([arg, spec]) => ({ name: arg, type: typeof spec?.type === 'string' ? spec.type : null, required: required.has(arg) })),
+  };
+}
+
+/** The client config files that exist here, each with its servers and whether Charon has them already. */
+async function discoverClientConfigs(downstream: DownstreamManager, locations: readonly ClientConfigLocation[]): Promise<ClientConfigDto[]> {
+  const current = new Map(downstream.status().map((s) => [s.name, canonicalJson(s.config)]));
+  const found: ClientConfigDto[] = [];
+  for (const { client, path } of locations) {
+    const exists = await stat(path).then((s) => s.isFile(), () => false);
+    if (!exists) continue;
+    try {
+      const parsed = await readClientConfig(path);
+      found.push({
+        client,
+        path,
+        servers: parsed.servers.map(({ name, config }) => ({ name, config, configured: !current.has(name) ? null : current.get(name) === canonicalJson(config) ? 'same' : 'different' })),
+        skipped: parsed.skipped,
+        error: null,
+      });
+    } catch (error) {
+      // settings.json without an MCP section is common: not worth showing.
+      if (path.endsWith('settings.json')) continue;
+      found.push({ client, path, servers: [], skipped: [], error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return found;
 }

@@ -1,5 +1,7 @@
 // Issue 13, item 4: one long-running Charon per data directory. Rate limits, sessions and
 // envelopes kept in memory are per process, so a second `charon serve` would double them.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cliFor, startServe, type Served } from '../test-support/cli.js';
 import { tempDir } from '../test-support/control-plane.js';
@@ -32,5 +34,17 @@ describe('one charon serve per data directory', () => {
     await first?.exited;
     first = await startServe(dataDir);
     expect(first.agentUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('a data directory that does not exist yet is created (owner only) on the first start', { timeout: 60_000 }, async () => {
+    const fresh = join(tempDir(), 'not', 'yet');
+    const served = await startServe(fresh);
+    try {
+      expect(served.agentUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      if (process.platform !== 'win32') expect(statSync(fresh).mode & 0o777).toBe(0o700);
+    } finally {
+      served.child.kill('SIGKILL');
+      await served.exited;
+    }
   });
 });

@@ -3,7 +3,7 @@
 // The lock is SQLite's own exclusive lock on a file beside the database, held for the process's
 // life: the operating system drops it when the process dies (kill -9 included), so no stale
 // lock file can block a restart. Short CLI commands do not take it and keep working alongside.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CharonError } from '../core/errors.js';
@@ -16,6 +16,8 @@ const LOCK_FILE = 'instance.lock';
 const HOLDER_FILE = 'instance.pid';
 
 export function acquireInstanceLock(dataDir: string, what: string): InstanceLock {
+  // A first start on a new data directory creates it (owner only), as the store would.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(join(dataDir, LOCK_FILE), { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');

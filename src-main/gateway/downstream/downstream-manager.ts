@@ -115,6 +115,20 @@ export class DownstreamManager {
     return this.statusOf(name);
   }
 
+  /**
+   * Stops the server and starts it again with the same (approved) config, now: the status
+   * returned says whether it came up (a failure is in `lastError`, not thrown).
+   */
+  async restart(name: string, actor = 'operator'): Promise<ServerStatusDto> {
+    if (!this.has(name)) throw notFound(name);
+    this.#change(() => this.#d.audit?.append({ actor, kind: 'server.restart', subject: name, decision: 'allow' }));
+    const old = this.#connections.get(name);
+    this.#connections.delete(name);
+    await old?.stop();
+    await this.#use(name).client().catch(() => undefined);
+    return this.statusOf(name);
+  }
+
   /** Stops the server (killing its process) and forgets its config. */
   async remove(name: string, actor = 'operator'): Promise<void> {
     this.#change(() => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type Store } from '../../store/sqlite-store.js';
 import { DownstreamManager } from './downstream-manager.js';
-import { parseClientConfig } from './import-config.js';
+import { parseClientConfig } from '../../../src-shared/client-config.js';
 
 describe('parseClientConfig', () => {
   it("reads Claude Desktop's mcpServers: stdio and remote entries, defaults filled in", () => {

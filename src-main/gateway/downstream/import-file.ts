@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { CharonError } from '../../core/errors.js';
-import { parseClientConfig, type ParsedClientConfig } from './import-config.js';
+import { parseClientConfig, type ParsedClientConfig } from '../../../src-shared/client-config.js';
 
 /** Client config files are small; anything bigger is the wrong file. */
 const MAX_CONFIG_BYTES = 1024 * 1024;

@@ -1,21 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ServerConfig } from '../../../src-shared/mcp-servers.js';
 import { useOperatorClient } from '../../api/client-context.js';
 import { queryKeys } from '../../api/query-keys.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Time } from '../../components/Time.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
 import { useStatus } from '../overview/use-status.js';
-
-function target(config: ServerConfig): string {
-  return 'url' in config ? config.url : [config.command, ...config.args].join(' ');
-}
+import { ServersSection } from '../servers/ServersSection.js';
 
 /** The MCP gateway: downstream servers and their state, agents connected right now. */
 export function GatewayView() {
   const client = useOperatorClient();
   const status = useStatus();
-  const servers = useQuery({ queryKey: queryKeys.servers, queryFn: () => client['servers.list']({}) });
   // Sessions open and close without an audit record; pushed gateway decisions refresh this, and a slow poll catches closes.
   const sessions = useQuery({ queryKey: [...queryKeys.gateway, 'sessions'], queryFn: () => client['gateway.sessions']({}), refetchInterval: 15_000 });
 
@@ -27,45 +22,7 @@ export function GatewayView() {
         {status.data?.agentUrl ? <code>{new URL('/mcp', status.data.agentUrl).href}</code> : <span className="muted">(agent listener not running)</span>} with a standard MCP
         client and see only the tools their grants allow.
       </p>
-      <h2>Downstream servers</h2>
-      {servers.isError && <ErrorNotice error={servers.error} title="Could not list servers" />}
-      {servers.data && servers.data.length === 0 && <p className="muted">No downstream server yet: add one with <code>charon server add</code>.</p>}
-      {servers.data && servers.data.length > 0 && (
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Downstream MCP servers</caption>
-            <thead>
-              <tr>
-                <th scope="col">Server</th>
-                <th scope="col">State</th>
-                <th scope="col">Tools</th>
-                <th scope="col">Restarts</th>
-                <th scope="col">Started</th>
-                <th scope="col">Runs</th>
-              </tr>
-            </thead>
-            <tbody>
-              {servers.data.map((server) => (
-                <tr key={server.name} data-server={server.name}>
-                  <th scope="row">{server.name}</th>
-                  <td>
-                    <span className={`server-state server-${server.state}`}>{server.state}</span>
-                    {server.lastError && <div className="error-text">{server.lastError}</div>}
-                  </td>
-                  <td className="number">{server.toolCount ?? '–'}</td>
-                  <td className="number">{server.restarts}</td>
-                  <td>
-                    <Time ms={server.startedAt} compact />
-                  </td>
-                  <td className="ellipsis">
-                    <code title={target(server.config)}>{target(server.config)}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ServersSection />
       <h2>Connected agents</h2>
       {sessions.isError && <ErrorNotice error={sessions.error} title="Could not list sessions" />}
       {sessions.data && sessions.data.every((a) => a.connected === 0) && <p className="muted">No agent is connected.</p>}

@@ -1,4 +1,4 @@
-import { remoteServerSchema, serverNameSchema, stdioServerSchema, type ServerConfig } from '../../../src-shared/mcp-servers.js';
+import { remoteServerSchema, serverNameSchema, stdioServerSchema, type ServerConfig } from './mcp-servers.js';
 
 export interface ImportCandidate {
   readonly name: string;
