@@ -80,3 +80,43 @@ describe('downstream configuration shared between processes', () => {
     }
   });
 });
+
+describe('servers.tools, servers.restart, servers.discover', () => {
+  it('tools by name with their risk and arguments; a restart is a new process with the same approved config', async () => {
+    const h = t.plane.handlers;
+    await h['servers.set']({ name: 'paged', config: pagedServer });
+    const tools = await h['servers.tools']({ name: 'paged' });
+    expect(tools).toHaveLength(7);
+    expect(tools[0]).toMatchObject({ name: expect.any(String), description: expect.any(String), risk: expect.stringMatching(/^(read|write|transact)$/), arguments: expect.any(Array) });
+    const before = t.plane.downstream.pidOf('paged');
+    const restarted = await h['servers.restart']({ name: 'paged' });
+    expect(restarted.state).toBe('running');
+    expect(t.plane.downstream.pidOf('paged')).not.toBe(before);
+    expect((await h['audit.list']({ limit: 5, kind: 'server.restart' }))[0]).toMatchObject({ subject: 'paged', actor: 'operator' });
+    await expect(h['servers.restart']({ name: 'nope' })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+  });
+
+  it('discover reads the client config files that exist, says which servers Charon has already, and names a broken file', async () => {
+    const dir = t.dataDir;
+    writeFileSync(join(dir, 'cursor.json'), JSON.stringify({ mcpServers: { paged: pagedServer, other: { command: 'x', args: [] }, 'Bad Name': { command: 'y' } } }));
+    writeFileSync(join(dir, 'desktop.json'), '{ not json');
+    await t.plane.handlers['servers.set']({ name: 'paged', config: pagedServer });
+    const { serverHandlers } = await import('./server-handlers.js');
+    const handlers = serverHandlers({
+      ...t.plane,
+      clientConfigs: () => [
+        { client: 'Cursor', path: join(dir, 'cursor.json') },
+        { client: 'Claude Desktop', path: join(dir, 'desktop.json') },
+        { client: 'Windsurf', path: join(dir, 'absent.json') },
+      ],
+    });
+    const found = await handlers['servers.discover']({});
+    expect(found.map((f) => f.client)).toEqual(['Cursor', 'Claude Desktop']);
+    expect(found[0]?.servers.map((s) => [s.name, s.configured])).toEqual([
+      ['paged', 'same'],
+      ['other', null],
+    ]);
+    expect(found[0]?.skipped.map((s) => s.name)).toEqual(['Bad Name']);
+    expect(found[1]?.error).toContain('not valid JSON');
+  });
+});
