@@ -10,6 +10,7 @@ import { ApprovalsView, usePendingCount } from './views/approvals/ApprovalsView.
 import { PasskeyBanner } from './views/approvals/PasskeyBanner.js';
 import { AuditView } from './views/audit/AuditView.js';
 import { GatewayView } from './views/gateway/GatewayView.js';
+import { GrantsView } from './views/grants/GrantsView.js';
 import { IdentitiesView } from './views/identities/IdentitiesView.js';
 import { OverviewView } from './views/overview/OverviewView.js';
 import { ReaperView } from './views/reaper/ReaperView.js';
@@ -66,6 +67,7 @@ export function App() {
         {view !== 'approvals' && view !== 'settings' && <PasskeyBanner onOpen={() => setView('settings')} />}
         {view === 'overview' && <OverviewView onOpenApprovals={() => setView('approvals')} />}
         {view === 'identities' && <IdentitiesView />}
+        {view === 'grants' && <GrantsView />}
         {view === 'audit' && <AuditView />}
         {view === 'approvals' && <ApprovalsView />}
         {view === 'delegation' && (

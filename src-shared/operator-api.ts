@@ -125,6 +125,7 @@ export const operatorInputs = {
   'servers.tools': serverRefInput,
   'servers.restart': serverRefInput,
   'servers.discover': emptyInput,
+  'grants.policy': grantRefInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -192,6 +193,8 @@ export interface OperatorOutputs {
   'servers.restart': ServerStatusDto;
   /** MCP client config files found on this machine (Claude Desktop, Claude Code, Cursor, VS Code, Windsurf). */
   'servers.discover': ClientConfigDto[];
+  /** The Cedar policies the grant compiles to, as the policy engine evaluates them. */
+  'grants.policy': { readonly id: string; readonly text: string };
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

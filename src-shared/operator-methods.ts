@@ -58,6 +58,7 @@ export const OPERATOR_METHODS = [
   'servers.tools',
   'servers.restart',
   'servers.discover',
+  'grants.policy',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

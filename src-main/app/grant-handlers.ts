@@ -2,9 +2,10 @@ import type { GrantDto } from '../../src-shared/grant.js';
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { GrantView } from '../grants/grant-service.js';
 import { CharonError } from '../core/errors.js';
+import { grantPolicyText } from '../policy/compile-grant.js';
 import type { ControlPlane } from './control-plane.js';
 
-type GrantMethods = 'grants.create' | 'grants.list' | 'grants.get' | 'grants.narrow' | 'grants.revoke';
+type GrantMethods = 'grants.create' | 'grants.list' | 'grants.get' | 'grants.narrow' | 'grants.revoke' | 'grants.policy';
 
 /** The operator actor in the audit chain (same as operator-handlers.ts; not imported to avoid a cycle). */
 const OPERATOR = 'operator';
@@ -34,5 +35,7 @@ export function grantHandlers(plane: ControlPlane): Pick<OperatorHandlers, Grant
     'grants.get': async ({ id }) => grantDto(grants.get(id)),
     'grants.narrow': async ({ id, spec }) => grantDto(grants.narrow(id, spec, OPERATOR)),
     'grants.revoke': async ({ id, reason }) => grantDto(grants.revoke(id, OPERATOR, reason)),
+    // The same compiler the engine uses: what the console shows is what is evaluated.
+    'grants.policy': async ({ id }) => ({ id, text: grantPolicyText(grants.get(id)) }),
   };
 }

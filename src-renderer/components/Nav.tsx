@@ -2,6 +2,7 @@ export const VIEWS = [
   { id: 'overview', label: 'Overview' },
   { id: 'approvals', label: 'Approvals' },
   { id: 'identities', label: 'Identities' },
+  { id: 'grants', label: 'Grants' },
   { id: 'audit', label: 'Audit log' },
   { id: 'delegation', label: 'Delegation' },
   { id: 'reaper', label: 'Reaper' },
