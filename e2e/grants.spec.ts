@@ -1,0 +1,112 @@
+// Grants from the console alone, against a real `charon serve` and the real memory server: the
+// owner makes a grant by ticking tools from the server's own list and constraining an argument,
+// reads it back in words (with the Cedar it compiles to), sees the agent held to exactly that
+// through the gateway, narrows it, and revokes it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { expect, test } from '@playwright/test';
+import { ConsolePage } from './pages/console-page.js';
+import { activeAgent, operatorFor } from './support/operator.js';
+import { startServe, type RunningServe } from './support/serve.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const memory = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url));
+let dir = '';
+let serve: RunningServe | null = null;
+
+test.beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'charon-e2e-grants-'));
+  serve = await startServe(root, join(dir, 'data'));
+});
+
+test.afterAll(async () => {
+  await serve?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function toolsOf(client: Client): Promise<string[]> {
+  return (await client.listTools()).tools.map((t) => t.name).sort();
+}
+
+test('make a grant from the server’s real tools with a constraint, read it in words, see it enforced, narrow it, revoke it', async ({ page }) => {
+  test.setTimeout(90_000);
+  const { bridgeUrl, agentUrl } = (serve as RunningServe).ready;
+  const operator = operatorFor(bridgeUrl);
+  await operator('servers.set', { name: 'memory', config: { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') } } });
+  const svid = await activeAgent(bridgeUrl, agentUrl, 'e2e-grantee', 'alice');
+  const shell = new ConsolePage(page);
+  await shell.open(bridgeUrl);
+  await shell.show('Grants');
+
+  await page.getByRole('button', { name: 'New grant' }).click();
+  const editor = page.getByRole('dialog', { name: 'New grant' });
+  await editor.getByLabel('Agent').selectOption('e2e-grantee');
+  await editor.getByLabel('Add a server').selectOption('memory');
+  const tools = editor.getByRole('region', { name: 'Tools of memory to grant' });
+  await tools.locator('[data-grant-tool="read_graph"]').getByRole('checkbox').check();
+  // A write tool ticked without a constraint is flagged, in words.
+  await tools.locator('[data-grant-tool="create_entities"]').getByRole('checkbox').check();
+  await expect(tools.locator('[data-grant-tool="create_entities"]').getByRole('note')).toContainText('Unconstrained');
+  await tools.locator('[data-grant-tool="create_entities"]').getByRole('checkbox').uncheck();
+  await tools.locator('[data-grant-tool="search_nodes"]').getByRole('checkbox').check();
+  await tools.getByRole('button', { name: 'Add a constraint on search_nodes' }).click();
+  const constraint = tools.getByRole('group', { name: /Constraint on search_nodes/ });
+  await constraint.getByLabel('Argument').fill('query');
+  await constraint.getByLabel('Must be').selectOption('oneOf');
+  await constraint.getByLabel('Allowed values, one per line').fill('alpha\nbeta');
+  await editor.getByLabel('At most … calls a minute').fill('10');
+  await editor.getByLabel('Expires').selectOption('day');
+  const enforced = editor.getByRole('region', { name: 'Will be enforced' });
+  await expect(enforced).toContainText('memory__read_graph with any arguments');
+  await expect(enforced).toContainText('memory__search_nodes: query one of "alpha", "beta"');
+  await expect(enforced).toContainText('at most 10 calls/min');
+  await editor.getByRole('button', { name: 'Create grant' }).click();
+  await expect(editor).toBeHidden();
+
+  const row = page.getByRole('table', { name: 'Grants' }).locator('tr[data-grant]').filter({ hasText: 'e2e-grantee' });
+  await expect(row).toContainText('memory: read_graph, search_nodes');
+
+  // Enforced exactly so through the gateway.
+  const client = new Client({ name: 'e2e-grantee', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', agentUrl), { requestInit: { headers: { authorization: `Bearer ${svid}` } } }));
+  try {
+    expect(await toolsOf(client)).toEqual(['memory__read_graph', 'memory__search_nodes']);
+    await expect(client.callTool({ name: 'memory__search_nodes', arguments: { query: 'alpha' } })).resolves.toBeTruthy();
+    await expect(client.callTool({ name: 'memory__search_nodes', arguments: { query: 'gamma' } })).rejects.toThrow(/argument \\?"query\\?" is \\?"gamma\\?", not one of/);
+
+    // Read back in words, with the Cedar it compiles to and the approval check.
+    await row.getByRole('button').first().click();
+    const detail = page.getByRole('region', { name: /^Grant grt_/ });
+    await expect(detail.getByRole('list', { name: 'What the grant allows' })).toContainText('memory__search_nodes: query one of "alpha", "beta"');
+    await expect(detail.getByRole('list', { name: 'Limits' })).toContainText('at most 10 calls/min');
+    await detail.getByText('The Cedar policy it compiles to').click();
+    await expect(detail.locator('pre')).toContainText('permit');
+    await detail.getByRole('button', { name: 'Verify approval' }).click();
+    await expect(detail.getByRole('status')).toBeVisible();
+
+    // Narrowed to read_graph alone: search_nodes is refused from then on.
+    await detail.getByRole('button', { name: 'Narrow' }).click();
+    const narrow = page.getByRole('dialog', { name: /^Narrow grt_/ });
+    await narrow.locator('[data-grant-tool="search_nodes"]').getByRole('checkbox').uncheck();
+    await expect(narrow.getByRole('region', { name: 'Will be enforced' })).not.toContainText('search_nodes');
+    await narrow.getByRole('button', { name: 'Narrow grant' }).click();
+    await expect(narrow).toBeHidden();
+    await expect(detail.getByRole('list', { name: 'What the grant allows' })).not.toContainText('search_nodes');
+    await expect(client.callTool({ name: 'memory__search_nodes', arguments: { query: 'alpha' } })).rejects.toThrow(/ERR_TOOL_NOT_ALLOWED|not allowed/i);
+
+    await detail.getByRole('button', { name: 'Revoke' }).click();
+    const confirm = page.getByRole('dialog', { name: /^Revoke grt_/ });
+    await expect(confirm).toContainText('loses what this grant allows at once');
+    await confirm.getByRole('button', { name: 'Revoke grant' }).click();
+    await page.getByLabel('State').selectOption('REVOKED');
+    await expect(page.getByRole('table', { name: 'Grants' }).locator('tr[data-grant]').filter({ hasText: 'e2e-grantee' })).toContainText('REVOKED');
+    await expect(client.callTool({ name: 'memory__read_graph', arguments: {} })).rejects.toThrow();
+  } finally {
+    await client.close();
+  }
+  expect(shell.errors).toEqual([]);
+});
