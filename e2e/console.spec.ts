@@ -16,7 +16,7 @@ test('register an agent, hand out a join token, kill another, and see the audit 
   await expect(shell.live).toHaveText('● live');
 
   await shell.show('Identities');
-  await inventory.register('e2e-agent', 'alice', { selectors: 'unix:uid:1000' });
+  await inventory.register('e2e-agent', 'alice', { selectors: 'unix:uid:1000', newOwner: true });
   const row = inventory.row('e2e-agent');
   await expect(row).toContainText('PROVISIONED');
   await expect(row).toContainText('alice');
@@ -39,7 +39,7 @@ test('register an agent, hand out a join token, kill another, and see the audit 
   await expect(tokenDialog).toBeHidden();
 
   // A destructive action asks first; Cancel leaves the agent alone.
-  await inventory.register('e2e-doomed', 'bob');
+  await inventory.register('e2e-doomed', 'bob', { newOwner: true });
   const doomed = await inventory.manage('e2e-doomed');
   await doomed.getByRole('button', { name: 'Kill e2e-doomed' }).click();
   const confirm = page.getByRole('dialog', { name: 'Kill e2e-doomed now?' });

@@ -11,6 +11,7 @@ import { PasskeyBanner } from './views/approvals/PasskeyBanner.js';
 import { AuditView } from './views/audit/AuditView.js';
 import { GatewayView } from './views/gateway/GatewayView.js';
 import { GrantsView } from './views/grants/GrantsView.js';
+import { OwnersView } from './views/owners/OwnersView.js';
 import { IdentitiesView } from './views/identities/IdentitiesView.js';
 import { OverviewView } from './views/overview/OverviewView.js';
 import { ReaperView } from './views/reaper/ReaperView.js';
@@ -68,6 +69,7 @@ export function App() {
         {view === 'overview' && <OverviewView onOpenApprovals={() => setView('approvals')} />}
         {view === 'identities' && <IdentitiesView />}
         {view === 'grants' && <GrantsView />}
+        {view === 'owners' && <OwnersView />}
         {view === 'audit' && <AuditView />}
         {view === 'approvals' && <ApprovalsView />}
         {view === 'delegation' && (

@@ -6,6 +6,8 @@ export const ERROR_CODES = [
   'ERR_IDENTITY_NOT_FOUND',
   'ERR_IDENTITY_EXISTS',
   'ERR_IDENTITY_NOT_ACTIVE',
+  /** An owner name nobody has used: refused unless the caller says it is a new owner (a typo must not make one). */
+  'ERR_OWNER_NOT_FOUND',
   'ERR_ILLEGAL_TRANSITION',
   // Grants
   'ERR_GRANT_NOT_FOUND',

@@ -1,7 +1,7 @@
 // The console shell: navigation, the top bar, and page errors. Each view has its own page object.
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type ViewName = 'Overview' | 'Identities' | 'Grants' | 'Audit log' | 'Approvals' | 'Delegation' | 'Reaper' | 'Gateway' | 'Settings';
+export type ViewName = 'Overview' | 'Identities' | 'Grants' | 'Owners' | 'Audit log' | 'Approvals' | 'Delegation' | 'Reaper' | 'Gateway' | 'Settings';
 
 export class ConsolePage {
   readonly errors: string[] = [];

@@ -19,9 +19,12 @@ export class IdentitiesPage {
     return this.page.getByRole('region', { name: `Identity ${id}` });
   }
 
-  async register(id: string, owner: string, options: { selectors?: string } = {}): Promise<void> {
+  /** `newOwner`: confirm a first agent for a person nobody has used yet (the form asks, so a typo makes no owner). */
+  async register(id: string, owner: string, options: { selectors?: string; newOwner?: boolean } = {}): Promise<void> {
     await this.form.getByLabel('Agent id').fill(id);
-    await this.form.getByLabel('Owner').fill(owner);
+    await this.form.getByLabel('Owner', { exact: true }).fill(owner);
+    const confirm = this.form.getByRole('checkbox', { name: /create this new owner/ });
+    if (options.newOwner && (await confirm.isVisible())) await confirm.check();
     await this.form.getByLabel('Environment').selectOption('dev');
     if (options.selectors) await this.form.getByLabel('Selectors (optional)').fill(options.selectors);
     await this.form.getByRole('button', { name: 'Register agent' }).click();

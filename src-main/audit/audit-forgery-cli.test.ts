@@ -21,7 +21,7 @@ afterEach(() => {
 function history(): void {
   dataDir = tempDir();
   expect(cli('agent', 'register', 'a1', '--owner', 'alice', '--env', 'dev').status).toBe(0);
-  expect(cli('agent', 'register', 'a2', '--owner', 'bob', '--env', 'dev').status).toBe(0);
+  expect(cli('agent', 'register', 'a2', '--owner', 'bob', '--new-owner', '--env', 'dev').status).toBe(0);
   expect(cli('audit', 'verify').status).toBe(0);
 }
 
@@ -64,7 +64,7 @@ describe('a forged append by someone without the master key', () => {
     const before = newestCheckpoint();
     const forged = forgeAppend();
     // Any command: it appends its own (genuine) record, then would sign the head on closing.
-    const listed = cli('agent', 'register', 'a3', '--owner', 'carol', '--env', 'dev');
+    const listed = cli('agent', 'register', 'a3', '--owner', 'carol', '--new-owner', '--env', 'dev');
     expect(listed.status).toBe(0);
     expect(listed.stderr).toContain('ERR_AUDIT_UNAUTHENTICATED');
     expect(listed.stderr).toContain(`record ${forged} is not authenticated`);
@@ -86,7 +86,7 @@ describe('a forged append by someone without the master key', () => {
 
   it('export with two lines swapped reports a reordering at the first of them, not records missing', () => {
     history();
-    expect(cli('agent', 'register', 'a3', '--owner', 'carol', '--env', 'dev').status).toBe(0);
+    expect(cli('agent', 'register', 'a3', '--owner', 'carol', '--new-owner', '--env', 'dev').status).toBe(0);
     const exportFile = join(dataDir, 'audit.jsonl');
     const bundleFile = join(dataDir, 'bundle.json');
     expect(cli('audit', 'export', '--out', exportFile).status).toBe(0);

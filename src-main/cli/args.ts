@@ -39,6 +39,7 @@ const options = {
   cwd: { type: 'string' },
   header: { type: 'string', multiple: true },
   overwrite: { type: 'boolean' },
+  'new-owner': { type: 'boolean' },
   // audit
   out: { type: 'string' },
   file: { type: 'string' },

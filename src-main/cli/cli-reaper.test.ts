@@ -14,7 +14,7 @@ const { cli, json } = cliFor(() => dataDir);
 describe('charon reaper and owner', () => {
   it('a departed owner makes an orphan: previewed, applied by id, decommissioned', { timeout: 90_000 }, () => {
     dataDir = tempDir();
-    expect(cli('agent', 'register', 'helper', '--owner', 'carol', '--env', 'dev').status).toBe(0);
+    expect(cli('agent', 'register', 'helper', '--owner', 'carol', '--new-owner', '--env', 'dev').status).toBe(0);
     expect(json<ReaperPreviewDto>('reaper', 'preview').actions).toEqual([]);
     expect(json<OwnerDto>('owner', 'set', 'carol', '--state', 'departed', '--reason', 'left')).toMatchObject({ id: 'carol', state: 'DEPARTED', identities: 1 });
     expect(json<OwnerDto[]>('owner', 'list')).toMatchObject([{ id: 'carol', state: 'DEPARTED' }]);

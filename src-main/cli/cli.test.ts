@@ -42,7 +42,18 @@ describe('charon CLI', () => {
     dataDir = tempDir();
     expect(cli('frobnicate').status).toBe(2);
     expect(cli('agent', 'register', 'x', '--bogus').status).toBe(2);
-    expect(cli('agent', 'register', 'Bad Id', '--owner', 'a', '--env', 'dev').status).toBe(2);
+    expect(cli('agent', 'register', 'Bad Id', '--owner', 'a', '--new-owner', '--env', 'dev').status).toBe(2);
+  });
+
+  it('owner typo: an owner name nobody uses is refused with the nearest known one, unless --new-owner', () => {
+    dataDir = tempDir();
+    expect(cli('agent', 'register', 'first', '--owner', 'alice', '--env', 'dev').status).toBe(0);
+    const typo = cli('agent', 'register', 'second', '--owner', 'alcie', '--env', 'dev');
+    expect(typo.status).toBe(1);
+    expect(typo.stderr).toContain('ERR_OWNER_NOT_FOUND');
+    expect(typo.stderr).toContain("did you mean 'alice'?");
+    expect(JSON.parse(cli('agent', 'list', '--json').stdout)).toHaveLength(1);
+    expect(cli('agent', 'register', 'second', '--owner', 'bob', '--new-owner', '--env', 'dev').status).toBe(0);
   });
 
   it('turns just-in-time consent on and off for an agent', () => {
@@ -116,7 +127,7 @@ describe('charon CLI', () => {
   it('exports the audit chain as JSON Lines that verify offline with only the trust bundle, and locates tampering', () => {
     dataDir = tempDir();
     cli('agent', 'register', 'a1', '--owner', 'alice', '--env', 'dev');
-    cli('agent', 'register', 'a2', '--owner', 'bob', '--env', 'test');
+    cli('agent', 'register', 'a2', '--owner', 'bob', '--new-owner', '--env', 'test');
     cli('agent', 'revoke', 'a2', '--reason', 'left the team');
     const exportFile = join(dataDir, 'audit.jsonl');
     const bundleFile = join(dataDir, 'bundle.json');

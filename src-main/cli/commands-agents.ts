@@ -18,9 +18,11 @@ export async function agentCommand(plane: ControlPlane, sub: string | undefined,
   const json = v.json ?? false;
   switch (sub) {
     case 'register': {
+      const owner = required(v.owner, '--owner');
+      if (!v['new-owner']) await assertKnownOwner(plane, owner);
       const identity = await call(plane, 'identities.register', {
         id: required(id, '<id>'),
-        owner: required(v.owner, '--owner'),
+        owner,
         environment: required(v.env, '--env') as IdentityDto['environment'],
         displayName: v.name,
         selectors: v.selector ?? [],
@@ -66,4 +68,27 @@ export async function joinTokenCommand(plane: ControlPlane, sub: string | undefi
     selectors: args.values.selector,
   });
   print(args.values.json ?? false, result, () => `${result.token}\n(single use, expires ${time(result.expiresAt)}; shown once)`);
+}
+
+/**
+ * A typo in an owner name must not create an owner (its agents would escape the reaper's owner
+ * rules): a name nobody uses yet is refused with the nearest known one, unless `--new-owner`.
+ * The very first owner needs no flag.
+ */
+async function assertKnownOwner(plane: ControlPlane, owner: string): Promise<void> {
+  const known = (await call(plane, 'owners.list', {})).map((o) => o.id);
+  if (known.length === 0 || known.includes(owner)) return;
+  const nearest = [...known].sort((a, b) => distance(owner, a) - distance(owner, b))[0] as string;
+  throw new CharonError('ERR_OWNER_NOT_FOUND', `no owner '${owner}' yet${distance(owner, nearest) <= 2 ? ` (did you mean '${nearest}'?)` : ''}; known owners: ${known.join(', ')}. Pass --new-owner to create it`);
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length] as number;
 }

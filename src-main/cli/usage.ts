@@ -4,7 +4,7 @@ Usage: charon <command> [options]
 
   serve [--port N] [--bridge-port N] [--trust-domain TD] [--no-bridge]
                                         run the control plane headless (--port 0 picks a free port)
-  agent register <id> --owner O --env dev|test|prod [--selector S]... [--scope S]... [--name N]
+  agent register <id> --owner O --env dev|test|prod [--selector S]... [--scope S]... [--name N] [--new-owner]
   agent list [--state S] [--env E] [--owner O]
   agent show <id>
   agent transition <id> <STATE> [--reason R]

@@ -91,6 +91,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_GRANT_REQUEST_NOT_FOUND':
     case 'ERR_DELEGATION_NOT_FOUND':
     case 'ERR_METHOD_NOT_FOUND':
+    case 'ERR_OWNER_NOT_FOUND':
       return 404;
     case 'ERR_METHOD_NOT_ALLOWED':
       return 405;

@@ -3,6 +3,7 @@ export const VIEWS = [
   { id: 'approvals', label: 'Approvals' },
   { id: 'identities', label: 'Identities' },
   { id: 'grants', label: 'Grants' },
+  { id: 'owners', label: 'Owners' },
   { id: 'audit', label: 'Audit log' },
   { id: 'delegation', label: 'Delegation' },
   { id: 'reaper', label: 'Reaper' },

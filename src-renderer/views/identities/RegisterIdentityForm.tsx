@@ -1,4 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
+import { useOperatorClient } from '../../api/client-context.js';
+import { queryKeys } from '../../api/query-keys.js';
 import { ENVIRONMENTS, type Environment } from '../../../src-shared/domain.js';
 import type { IdentityDto } from '../../../src-shared/dto.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -10,8 +13,14 @@ const empty = { id: '', owner: '', environment: 'dev' as Environment, displayNam
 /** Registers an agent identity; the control plane validates every field and names the bad one. */
 export function RegisterIdentityForm({ onRegistered }: { onRegistered: (identity: IdentityDto) => void }) {
   const [form, setForm] = useState(empty);
+  const [newOwner, setNewOwner] = useState(false);
   const register = useRegisterIdentity();
-  const ids = { id: useId(), owner: useId(), environment: useId(), displayName: useId(), selectors: useId(), scopes: useId(), hint: useId() };
+  const client = useOperatorClient();
+  const owners = useQuery({ queryKey: queryKeys.owners, queryFn: () => client['owners.list']({}) });
+  const known = (owners.data ?? []).map((o) => o.id);
+  // A typo must not make a new owner (its agents would escape the owner rules): a name nobody uses is confirmed first.
+  const unknownOwner = form.owner.trim() !== '' && known.length > 0 && !known.includes(form.owner.trim());
+  const ids = { id: useId(), owner: useId(), environment: useId(), displayName: useId(), selectors: useId(), scopes: useId(), hint: useId(), owners: useId(), newOwner: useId() };
   const set = (field: keyof typeof empty) => (event: { target: { value: string } }) => setForm((f) => ({ ...f, [field]: event.target.value }));
 
   function submit(event: FormEvent) {
@@ -28,6 +37,7 @@ export function RegisterIdentityForm({ onRegistered }: { onRegistered: (identity
       {
         onSuccess: (identity) => {
           setForm(empty);
+          setNewOwner(false);
           onRegistered(identity);
         },
       },
@@ -47,7 +57,17 @@ export function RegisterIdentityForm({ onRegistered }: { onRegistered: (identity
         </div>
         <div className="field">
           <label htmlFor={ids.owner}>Owner</label>
-          <input id={ids.owner} name="owner" value={form.owner} onChange={set('owner')} required autoComplete="off" spellCheck={false} />
+          <input id={ids.owner} name="owner" list={ids.owners} value={form.owner} onChange={set('owner')} required autoComplete="off" spellCheck={false} />
+          <datalist id={ids.owners}>
+            {known.map((o) => (
+              <option key={o} value={o} />
+            ))}
+          </datalist>
+          {unknownOwner && (
+            <label className="lint">
+              <input id={ids.newOwner} type="checkbox" checked={newOwner} onChange={(e) => setNewOwner(e.target.checked)} required /> No owner “{form.owner.trim()}” yet ({known.join(', ')} exist): create this new owner
+            </label>
+          )}
         </div>
         <div className="field">
           <label htmlFor={ids.environment}>Environment</label>
@@ -73,7 +93,7 @@ export function RegisterIdentityForm({ onRegistered }: { onRegistered: (identity
         </div>
       </div>
       {register.isError && <ErrorNotice error={register.error} title="Registration refused" />}
-      <button type="submit" className="primary" disabled={register.isPending}>
+      <button type="submit" className="primary" disabled={register.isPending || (unknownOwner && !newOwner)}>
         {register.isPending ? 'Registering…' : 'Register agent'}
       </button>
     </form>
