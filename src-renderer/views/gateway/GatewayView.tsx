@@ -6,11 +6,14 @@ import { Time } from '../../components/Time.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
 import { useStatus } from '../overview/use-status.js';
 import { ServersSection } from '../servers/ServersSection.js';
+import { ConnectClientDialog } from '../connect/ConnectClientDialog.js';
+import { useState } from 'react';
 
 /** The MCP gateway: downstream servers and their state, agents connected right now. */
 export function GatewayView() {
   const client = useOperatorClient();
   const status = useStatus();
+  const [connecting, setConnecting] = useState(false);
   // Sessions open and close without an audit record; pushed gateway decisions refresh this, and a slow poll catches closes.
   const sessions = useQuery({ queryKey: [...queryKeys.gateway, 'sessions'], queryFn: () => client['gateway.sessions']({}), refetchInterval: 15_000 });
 
@@ -22,6 +25,12 @@ export function GatewayView() {
         {status.data?.agentUrl ? <code>{new URL('/mcp', status.data.agentUrl).href}</code> : <span className="muted">(agent listener not running)</span>} with a standard MCP
         client and see only the tools their grants allow.
       </p>
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={() => setConnecting(true)}>
+          Connect a client
+        </button>
+      </div>
+      {connecting && <ConnectClientDialog onClose={() => setConnecting(false)} />}
       <ServersSection />
       <h2>Connected agents</h2>
       {sessions.isError && <ErrorNotice error={sessions.error} title="Could not list sessions" />}
