@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { expect, test } from '@playwright/test';
 import { ConsolePage } from './pages/console-page.js';
+import { IdentitiesPage } from './pages/identities-page.js';
 import { activeAgent, operatorFor } from './support/operator.js';
 import { startServe, type RunningServe } from './support/serve.js';
 
@@ -108,5 +109,16 @@ test('make a grant from the server’s real tools with a constraint, read it in 
   } finally {
     await client.close();
   }
+
+  // The agent's own page tells the same story: each call, allowed or refused, and why.
+  await shell.show('Identities');
+  const detail = await new IdentitiesPage(page).manage('e2e-grantee');
+  const activity = detail.getByRole('region', { name: 'Activity of e2e-grantee' });
+  const calls = activity.getByRole('table', { name: 'Recent calls of e2e-grantee' });
+  await expect(calls.locator('tr:has(.decision-deny)').first()).toContainText('memory__');
+  await expect(calls).toContainText('argument "query" is "gamma", not one of "alpha", "beta"');
+  await expect(calls.locator('tr:has(.decision-allow)').first()).toContainText('by grt_');
+  await activity.getByRole('checkbox', { name: /Hold a call no grant allows/ }).check();
+  await expect.poll(async () => (await operator<{ agentId: string; enabled: boolean }[]>('jit.list', {})).find((j) => j.agentId === 'e2e-grantee')?.enabled).toBe(true);
   expect(shell.errors).toEqual([]);
 });

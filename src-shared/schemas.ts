@@ -78,6 +78,8 @@ export const listAuditInput = z.strictObject({
   limit: z.number().int().positive().max(5000).default(200),
   kind: z.string().max(64).optional(),
   subject: z.string().max(512).optional(),
+  /** Who acted: an agent's SPIFFE id (its calls), `operator`, `reaper`… */
+  actor: z.string().max(512).optional(),
 });
 
 export const emptyInput = z.strictObject({});

@@ -96,7 +96,7 @@ export interface AuditRepository {
   range(afterSeq: number, limit: number): AuditRecord[];
   /** Like range, with each record's stored MAC (null for records written before MACs existed, or forged). */
   rangeWithMac(afterSeq: number, limit: number): (AuditRecord & { readonly mac: string | null })[];
-  list(filter: { afterSeq?: number; beforeSeq?: number; limit: number; kind?: string; subject?: string }): AuditRecord[];
+  list(filter: { afterSeq?: number; beforeSeq?: number; limit: number; kind?: string; subject?: string; actor?: string }): AuditRecord[];
   count(): number;
   insertCheckpoint(checkpoint: AuditCheckpointRecord): void;
   checkpoints(): AuditCheckpointRecord[];

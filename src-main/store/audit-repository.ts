@@ -58,6 +58,7 @@ export function sqliteAuditRepository(db: Db): AuditRepository {
         ['seq < ?', filter.beforeSeq],
         ['kind = ?', filter.kind],
         ['subject = ?', filter.subject],
+        ['actor = ?', filter.actor],
       ]);
       // Newest first unless paging forward from a known sequence number.
       const order = filter.afterSeq !== undefined ? 'ASC' : 'DESC';

@@ -310,4 +310,9 @@ export const migrations: readonly string[] = [
     leaves_bundle_at INTEGER
   ) STRICT;
   `,
+  // 11: an agent's own recent calls and denials (the console's activity on each identity), read
+  // newest first without walking every other agent's records.
+  `
+  CREATE INDEX audit_actor ON audit_events(actor, seq);
+  `,
 ];

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Time } from '../../components/Time.js';
 import { TtlBar } from '../../components/TtlBar.js';
 import { useNow } from '../../components/use-now.js';
+import { IdentityActivity } from './IdentityActivity.js';
 import { IdentityGrants } from './IdentityGrants.js';
 import { IdentityRowActions } from './IdentityRowActions.js';
 import { SecretDialog } from '../../components/SecretDialog.js';
@@ -59,6 +60,7 @@ export function IdentityDetail({ identity, credentials, onDone, onClose }: { ide
       </dl>
       <IdentityRowActions identity={identity} onDone={onDone} />
       <IdentityGrants agentId={identity.id} />
+      <IdentityActivity identity={identity} />
       <h3>Live credentials ({credentials.length})</h3>
       {credentials.length === 0 ? (
         <p className="muted">No live credential.</p>
