@@ -2,13 +2,14 @@
 // owner makes a grant by ticking tools from the server's own list and constraining an argument,
 // reads it back in words (with the Cedar it compiles to), sees the agent held to exactly that
 // through the gateway, narrows it, and revokes it.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { expect, test } from '@playwright/test';
+import { AuditPage } from './pages/audit-page.js';
 import { ConsolePage } from './pages/console-page.js';
 import { IdentitiesPage } from './pages/identities-page.js';
 import { activeAgent, operatorFor } from './support/operator.js';
@@ -120,5 +121,29 @@ test('make a grant from the server’s real tools with a constraint, read it in 
   await expect(calls.locator('tr:has(.decision-allow)').first()).toContainText('by grt_');
   await activity.getByRole('checkbox', { name: /Hold a call no grant allows/ }).check();
   await expect.poll(async () => (await operator<{ agentId: string; enabled: boolean }[]>('jit.list', {})).find((j) => j.agentId === 'e2e-grantee')?.enabled).toBe(true);
+
+  // The audit log, readable: agent names, the reason as a column, filters by tool and time kept in
+  // the URL, a link to one record, and the chain exported.
+  await shell.show('Audit log');
+  const audit = new AuditPage(page);
+  await audit.filters.getByLabel('Tool').fill('search_nodes');
+  await audit.filter({ decision: 'deny' });
+  await audit.filters.getByLabel('When').selectOption('1d');
+  await expect(audit.newest).toContainText('e2e-grantee');
+  await expect(audit.newest).not.toContainText('spiffe://');
+  const gamma = audit.table.getByRole('row').filter({ hasText: 'argument "query" is "gamma"' });
+  await expect(gamma).toHaveCount(1);
+  expect(new URL(page.url()).hash).toContain('tool=search_nodes');
+  await gamma.getByRole('button').first().click();
+  const seq = Number(new URLSearchParams(new URL(page.url()).hash.slice(1)).get('seq'));
+  expect(seq).toBeGreaterThan(0);
+  await page.reload();
+  await expect(page.getByRole('region', { name: `Audit record ${seq}` })).toContainText('Why refused');
+  await expect(audit.filters.getByLabel('Tool')).toHaveValue('search_nodes');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export the chain (JSON Lines)' }).click();
+  const lines = (await readFile((await (await download).path()) as string, 'utf8')).trim().split('\n');
+  expect(lines.length).toBeGreaterThan(5);
+  await expect(page.getByRole('status').filter({ hasText: 'signed checkpoint at the end' })).toBeVisible();
   expect(shell.errors).toEqual([]);
 });

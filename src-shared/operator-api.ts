@@ -126,6 +126,7 @@ export const operatorInputs = {
   'servers.restart': serverRefInput,
   'servers.discover': emptyInput,
   'grants.policy': grantRefInput,
+  'audit.export': emptyInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -195,6 +196,8 @@ export interface OperatorOutputs {
   'servers.discover': ClientConfigDto[];
   /** The Cedar policies the grant compiles to, as the policy engine evaluates them. */
   'grants.policy': { readonly id: string; readonly text: string };
+  /** The whole chain as JSON Lines, ending with a fresh signed checkpoint when it verifies (as `charon audit export`). */
+  'audit.export': { readonly jsonl: string; readonly verify: AuditVerifyDto };
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

@@ -59,6 +59,7 @@ export const OPERATOR_METHODS = [
   'servers.restart',
   'servers.discover',
   'grants.policy',
+  'audit.export',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

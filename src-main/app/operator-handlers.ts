@@ -1,3 +1,4 @@
+import { exportAudit } from './audit-export.js';
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { ControlPlane } from './control-plane.js';
 import { approvalHandlers } from './approval-handlers.js';
@@ -60,6 +61,11 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
     },
     'trustBundle.get': async () => keys.bundle(),
     'audit.list': async (input) => store.audit.list(input),
+    'audit.export': async () => {
+      const lines: string[] = [];
+      const verify = await exportAudit(plane, (line) => lines.push(line));
+      return { jsonl: `${lines.join('\n')}\n`, verify };
+    },
     'audit.verify': async () => checkpointer.verify(),
     ...grantHandlers(plane),
     ...serverHandlers(plane),

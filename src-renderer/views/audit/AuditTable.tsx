@@ -1,9 +1,10 @@
 import type { AuditEventDto } from '../../../src-shared/dto.js';
 import { Time } from '../../components/Time.js';
 import { VirtualTable } from '../../components/VirtualTable.js';
+import { actorLabel, reasonOf } from './audit-filter.js';
 
 export const AUDIT_ROW_HEIGHT = 36;
-const COLUMNS = ['#', 'Time', 'Kind', 'Decision', 'Actor', 'Subject'] as const;
+const COLUMNS = ['#', 'Time', 'Kind', 'Decision', 'Actor', 'Subject', 'Why'] as const;
 
 /** The feed, newest first, windowed: `rows` are indexes into `events`. */
 export function AuditTable({ events, rows, selected, firstBad, onSelect }: { events: readonly AuditEventDto[]; rows: readonly number[]; selected: number | null; firstBad: number | null; onSelect: (seq: number) => void }) {
@@ -40,10 +41,13 @@ export function AuditTable({ events, rows, selected, firstBad, onSelect }: { eve
               <span className={`decision decision-${event.decision}`}>{event.decision}</span>
             </div>
             <div role="cell" className="ellipsis" title={event.actor}>
-              <code>{event.actor}</code>
+              {actorLabel(event.actor)}
             </div>
             <div role="cell" className="ellipsis" title={event.subject}>
               <code>{event.subject}</code>
+            </div>
+            <div role="cell" className="ellipsis why" title={reasonOf(event)}>
+              {reasonOf(event)}
             </div>
           </>
         );

@@ -1,5 +1,5 @@
 import { count as countOf } from '../../format.js';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
 import { useAuditFeed, useStreamState } from '../../live/LiveEvents.js';
@@ -7,7 +7,8 @@ import { AuditChainStatus } from './AuditChainStatus.js';
 import { AuditFeedFilters } from './AuditFeedFilters.js';
 import { AuditRecordDetail } from './AuditRecordDetail.js';
 import { AuditTable } from './AuditTable.js';
-import { filterFeed, NO_FILTER, type FeedFilter } from './audit-filter.js';
+import { filterFeed, filterFromHash, filterToHash, type FeedFilter } from './audit-filter.js';
+import { AuditExport } from './AuditExport.js';
 import { useAuditVerify } from './use-audit.js';
 
 /** The live audit feed: records pushed as they are appended, filtered and windowed in the console. */
@@ -15,8 +16,13 @@ export function AuditView() {
   const feed = useAuditFeed();
   const stream = useStreamState();
   const verify = useAuditVerify();
-  const [filter, setFilter] = useState<FeedFilter>(NO_FILTER);
-  const [selected, setSelected] = useState<number | null>(null);
+  // A link or a reload keeps the filter and the open record (the fragment carries them).
+  const [initial] = useState(() => filterFromHash(window.location.hash));
+  const [filter, setFilter] = useState<FeedFilter>(initial.filter);
+  const [selected, setSelected] = useState<number | null>(initial.seq);
+  useEffect(() => {
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${filterToHash(filter, selected)}`);
+  }, [filter, selected]);
   const [older, setOlder] = useState<{ loading: boolean; error: unknown; done: boolean }>({ loading: false, error: null, done: false });
   const { events, count, version } = feed;
   // Recomputed per feed tick (at most ten a second), not per record; `version` marks in-place appends.
@@ -35,6 +41,7 @@ export function AuditView() {
     <section aria-labelledby="view-heading">
       <ViewHeading>Audit log</ViewHeading>
       <AuditChainStatus />
+      <AuditExport />
       <AuditFeedFilters filter={filter} kinds={feed.kinds} onChange={setFilter} />
       <p className="muted feed-meta" aria-live="off">
         <span className={`stream stream-${stream}`}>{stream === 'live' ? 'Live' : stream === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</span> · {rows.length.toLocaleString()} of{' '}
