@@ -88,7 +88,16 @@ test('make a grant from the server’s real tools with a constraint, read it in 
     await detail.getByText('The Cedar policy it compiles to').click();
     await expect(detail.locator('pre')).toContainText('permit');
     await detail.getByRole('button', { name: 'Verify approval' }).click();
-    await expect(detail.getByRole('status')).toBeVisible();
+    await expect(detail.getByRole('status').first()).toBeVisible();
+    // Try a call: the policy's answer and its reason, nothing made.
+    const tryCall = detail.getByRole('form', { name: 'Try a call' });
+    await tryCall.getByLabel('Tool').fill('memory__search_nodes');
+    await tryCall.getByLabel('Arguments (JSON)').fill('{"query": "delta"}');
+    await tryCall.getByRole('button', { name: 'Decide' }).click();
+    await expect(tryCall.getByTestId('try-call-result')).toContainText('argument "query" is "delta", not one of "alpha", "beta"');
+    await tryCall.getByLabel('Arguments (JSON)').fill('{"query": "beta"}');
+    await tryCall.getByRole('button', { name: 'Decide' }).click();
+    await expect(tryCall.getByTestId('try-call-result')).toContainText('Allowed by grt_');
 
     // Narrowed to read_graph alone: search_nodes is refused from then on.
     await detail.getByRole('button', { name: 'Narrow' }).click();

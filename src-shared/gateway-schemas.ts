@@ -20,3 +20,11 @@ export const setServerBeginInput = z.strictObject({ name: serverNameSchema, conf
 export const serverRefInput = z.strictObject({ name: serverNameSchema });
 export const importServersInput = z.strictObject({ path: z.string().min(1).max(4096), overwrite: z.boolean().default(false), ceremonyId: ceremonyIdSchema.optional(), assertion: authenticationResponseSchema.optional() });
 export const importServersBeginInput = z.strictObject({ path: z.string().min(1).max(4096), overwrite: z.boolean().default(false) });
+
+/** A call as an agent would make it, decided against its grants without being recorded or forwarded. */
+export const tryCallInput = z.strictObject({
+  agentId: idSchema,
+  /** `server__tool`, as /mcp names it. */
+  tool: z.string().min(3).max(300),
+  arguments: z.record(z.string(), z.unknown()).default({}),
+});

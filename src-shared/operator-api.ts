@@ -1,6 +1,7 @@
 // The operator API, defined once: IPC handlers, the preload, the headless bridge, the CLI
 // and the renderer all use this table. Inputs are validated with these schemas on every
 // boundary; outputs come from the main process and are typed only.
+import type { ErrorCode } from './errors.js';
 import type { z } from 'zod';
 import type { OperatorMethod } from './operator-methods.js';
 import type {
@@ -47,6 +48,7 @@ import {
   setServerInput,
   setServerBeginInput,
   importServersBeginInput,
+  tryCallInput,
 } from './gateway-schemas.js';
 import {
   createJoinTokenInput,
@@ -127,6 +129,7 @@ export const operatorInputs = {
   'servers.discover': emptyInput,
   'grants.policy': grantRefInput,
   'audit.export': emptyInput,
+  'grants.tryCall': tryCallInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -198,6 +201,8 @@ export interface OperatorOutputs {
   'grants.policy': { readonly id: string; readonly text: string };
   /** The whole chain as JSON Lines, ending with a fresh signed checkpoint when it verifies (as `charon audit export`). */
   'audit.export': { readonly jsonl: string; readonly verify: AuditVerifyDto };
+  /** What the gateway's policy would decide for that call now, and why, in words (nothing recorded, nothing forwarded, no limit spent). */
+  'grants.tryCall': { readonly allow: boolean; readonly code: ErrorCode | null; readonly message: string; readonly grantIds: readonly string[] };
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

@@ -60,6 +60,7 @@ export const OPERATOR_METHODS = [
   'servers.discover',
   'grants.policy',
   'audit.export',
+  'grants.tryCall',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

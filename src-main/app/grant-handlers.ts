@@ -3,9 +3,10 @@ import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { GrantView } from '../grants/grant-service.js';
 import { CharonError } from '../core/errors.js';
 import { grantPolicyText } from '../policy/compile-grant.js';
+import { tryCall } from './try-call.js';
 import type { ControlPlane } from './control-plane.js';
 
-type GrantMethods = 'grants.create' | 'grants.list' | 'grants.get' | 'grants.narrow' | 'grants.revoke' | 'grants.policy';
+type GrantMethods = 'grants.create' | 'grants.list' | 'grants.get' | 'grants.narrow' | 'grants.revoke' | 'grants.policy' | 'grants.tryCall';
 
 /** The operator actor in the audit chain (same as operator-handlers.ts; not imported to avoid a cycle). */
 const OPERATOR = 'operator';
@@ -37,5 +38,6 @@ export function grantHandlers(plane: ControlPlane): Pick<OperatorHandlers, Grant
     'grants.revoke': async ({ id, reason }) => grantDto(grants.revoke(id, OPERATOR, reason)),
     // The same compiler the engine uses: what the console shows is what is evaluated.
     'grants.policy': async ({ id }) => ({ id, text: grantPolicyText(grants.get(id)) }),
+    'grants.tryCall': async (input) => tryCall({ policy: plane.policy, identities: plane.store.identities, clock: plane.clock }, input),
   };
 }

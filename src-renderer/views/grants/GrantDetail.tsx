@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Time } from '../../components/Time.js';
 import { envelopeLines, otherLines } from '../approvals/spec-text.js';
 import { GrantEditor } from './GrantEditor.js';
+import { TryCall } from './TryCall.js';
 import { useGrantPolicy, useRevokeGrant, useVerifyGrant } from './use-grants.js';
 
 /** One grant as the owner reads it: tools and every constraint in words, limits, expiry, who approved it, the Cedar it compiles to. */
@@ -93,6 +94,7 @@ export function GrantDetail({ grant, onClose }: { grant: GrantDto; onClose: () =
           {verify.data.ok ? `Approved with a passkey${verify.data.approvedAt ? ` on ${new Date(verify.data.approvedAt).toLocaleString()}` : ''}: the signature verifies over this exact grant.` : verify.data.message}
         </p>
       )}
+      {grant.state === 'ACTIVE' && <TryCall grant={grant} />}
       <details>
         <summary>The Cedar policy it compiles to</summary>
         {policy.isError && <ErrorNotice error={policy.error} title="Could not compile" />}
