@@ -91,6 +91,11 @@ test('enroll a passkey, an agent requests a grant, the owner approves a subset w
   await expect(page.getByRole('status').filter({ hasText: 'Denied' })).toContainText(`Denied ${agentId}'s request.`);
   const deniedPoll = await agentCall<{ state: string; reason: string }>('GET', `/v1/grant-requests/${more.body.id}`, svid);
   expect(deniedPoll.body).toMatchObject({ state: 'DENIED', reason: 'not this week' });
+  // The inbox keeps a history: both decisions, the approval with its grant, the denial with its reason.
+  await page.getByText('Decided requests').click();
+  const decided = page.getByRole('table', { name: 'Decided grant requests, newest first' });
+  await expect(decided.locator(`[data-request="${more.body.id}"]`)).toContainText('denied: “not this week”');
+  await expect(decided.locator(`[data-request="${requested.body.id}"]`)).toContainText('approved as grt_');
   const tooSoon = await agentCall<{ code: string }>('POST', '/v1/grant-requests', svid, { spec, purpose: 'again' });
   expect(tooSoon.status).toBe(429);
   expect(tooSoon.body.code).toBe('ERR_GRANT_REQUEST_BACKOFF');
@@ -141,6 +146,9 @@ test('enroll a passkey, an agent requests a grant, the owner approves a subset w
   expect(waiting.status).toBe(200);
   const oauthCard = page.getByRole('article').filter({ hasText: 'a client that calls itself “SDK test client” (self-declared name' });
   await expect(oauthCard).toContainText('memory__read_graph');
+  // The client is named in the heading (as it named itself), with the request id its waiting page shows.
+  await expect(oauthCard.getByRole('heading')).toContainText('“SDK test client” (an OAuth client, agent mcp-');
+  await expect(oauthCard).toContainText(waiting.requestId as string);
   await oauthCard.getByRole('button', { name: /^Approve with passkey for mcp-/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toContainText("Approved mcp-");
   const callback = await resumeAuthorization(waiting.body, agentUrl());

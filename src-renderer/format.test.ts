@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count } from './format.js';
+import { count, relativeTime } from './format.js';
 
 describe('count', () => {
   it('agrees the noun with the number ("1 record", never "1 records")', () => {
@@ -7,5 +7,15 @@ describe('count', () => {
     expect(count(0, 'record')).toBe('0 records');
     expect(count(1024, 'record')).toBe('1,024 records');
     expect(count(2, 'identity', 'identities')).toBe('2 identities');
+  });
+});
+
+describe('relativeTime', () => {
+  it('says how far in words, in the largest unit that fits', () => {
+    const now = Date.UTC(2026, 11, 4);
+    expect(relativeTime(now + 30 * 86_400_000, now)).toBe('in 30 days');
+    expect(relativeTime(now + 2 * 86_400_000, now)).toBe('in 2 days');
+    expect(relativeTime(now + 3 * 3_600_000, now)).toBe('in 3 hours');
+    expect(relativeTime(now - 90_000, now)).toBe('2 minutes ago');
   });
 });

@@ -30,3 +30,19 @@ const plurals = new Intl.PluralRules('en');
 export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n.toLocaleString('en')} ${plurals.select(n) === 'one' ? noun : plural}`;
 }
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/** "in 30 days", "2 hours ago": how far a moment is, in the largest unit that fits. */
+export function relativeTime(ms: number, now = Date.now()): string {
+  const delta = ms - now;
+  for (const [unit, size] of UNITS) if (Math.abs(delta) >= size || unit === 'second') return relative.format(Math.sign(delta) * Math.round(Math.abs(delta) / size), unit);
+  return relative.format(0, 'second');
+}

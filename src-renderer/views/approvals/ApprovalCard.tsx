@@ -6,10 +6,14 @@ import { GrantDiff } from './GrantDiff.js';
 import { JitChoices } from './JitChoices.js';
 import { Time } from '../../components/Time.js';
 import { toggled } from '../../components/toggled.js';
+import { relativeTime } from '../../format.js';
 import { constraintText, envelopeLines, otherLines, subsetOf } from './spec-text.js';
 import { useApprove, useDeny } from './use-approvals.js';
 
 const RISK_LABEL = { read: 'read', write: 'write', transact: 'transact/delete' } as const;
+
+/** The name an OAuth client gave itself, from the request's purpose (it is shown as self-declared). */
+const clientNameOf = (purpose: string): string | null => /calls itself “(.+?)” \(self-declared/.exec(purpose)?.[1] ?? null;
 
 /** One pending request: what is asked, as readable policy; approve (all or a subset) with a passkey, or deny. */
 export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemDto; hasPasskey: boolean; onDone: (message: string) => void }) {
@@ -25,15 +29,28 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
   const toggle = (name: string) => setChecked((prev) => toggled(prev, name));
   const extra = [...envelopeLines(spec.envelope), ...otherLines(spec)];
   const headingId = `request-${request.id}`;
+  const client = clientNameOf(request.purpose);
+  const prod = request.spec.environment === 'prod';
+  const now = Date.now();
 
   return (
     <article className="approval-card" aria-labelledby={headingId} data-testid="approval-request">
       <h2 id={headingId}>
-        {request.agentId} asks for {tools.length} tool{tools.length === 1 ? '' : 's'}
+        {client ? `“${client}” (an OAuth client, agent ${request.agentId})` : request.agentId} asks for {tools.length} tool{tools.length === 1 ? '' : 's'}
       </h2>
-      <p>
-        <span className={`risk risk-${item.risk}`}>Risk: {RISK_LABEL[item.risk]}</span> · environment {request.spec.environment} · expires{' '}
-        {spec.expiresAt === null ? <strong>never (until revoked)</strong> : <Time ms={spec.expiresAt} />} · request open until <Time ms={request.expiresAt} />
+      <p className="card-badges">
+        <span className={`badge-risk risk-${item.risk}`}>Risk: {RISK_LABEL[item.risk]}</span>{' '}
+        <span className={prod ? 'badge-env badge-prod' : 'badge-env'}>{prod ? 'PROD' : request.spec.environment}</span> <code className="muted">{request.id}</code>
+      </p>
+      <p className={spec.expiresAt === null ? 'expiry never' : 'expiry'}>
+        {spec.expiresAt === null ? (
+          <strong>Never expires: it holds until you revoke it</strong>
+        ) : (
+          <>
+            Expires <strong>{relativeTime(spec.expiresAt, now)}</strong> (<Time ms={spec.expiresAt} />)
+          </>
+        )}
+        <span className="muted"> · this request closes {relativeTime(request.expiresAt, now)}</span>
       </p>
       <p>
         <strong>Purpose:</strong> {request.purpose}
@@ -51,6 +68,9 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
                   <input type="checkbox" checked={checked.has(tool.name)} onChange={() => toggle(tool.name)} /> <code>{tool.name}</code>
                 </label>{' '}
                 <span className={`risk risk-${tool.risk}`}>{RISK_LABEL[tool.risk]}</span> {tool.alreadyGranted ? <span className="muted">(nothing new)</span> : <strong>(adds to today's access)</strong>}
+                {!rule?.args && tool.risk !== 'read' && (
+                  <div className="lint">Unconstrained: any arguments, on anything the server can reach.</div>
+                )}
                 {rule?.args && (
                   <ul>
                     {Object.entries(rule.args).map(([arg, c]) => (
@@ -63,13 +83,10 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
           })}
         </ul>
       </fieldset>
-      {extra.length > 0 && (
-        <ul aria-label="Limits">
-          {extra.map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-      )}
+      <dl className="facts limits" aria-label="Limits">
+        <dt>Limits</dt>
+        <dd>{extra.length === 0 ? <span className="muted">none: no rate, window, cap or use limit</span> : extra.join('; ')}</dd>
+      </dl>
       <GrantDiff diff={choice ? { ...item.diff, widenings: choice.widenings, nothingNew: choice.widenings.length === 0 } : item.diff} />
       <div className="row-actions">
         <button

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
 import { ApprovalCard } from './ApprovalCard.js';
+import { DecidedRequests } from './DecidedRequests.js';
 import { NotificationToggle } from './NotificationToggle.js';
 import { usePasskeys, usePendingApprovals } from './use-approvals.js';
 
@@ -23,6 +24,7 @@ export function ApprovalsView() {
       {pending.isError && <ErrorNotice error={pending.error} title="Could not list requests" />}
       {pending.data?.length === 0 && <p>No pending requests.</p>}
       {pending.data?.map((item) => <ApprovalCard key={item.request.id} item={item} hasPasskey={hasPasskey} onDone={setMessage} />)}
+      <DecidedRequests />
       {passkeys.data?.length === 0 && <p className="notice">No passkey is enrolled: approving is impossible until you enroll one in Settings.</p>}
     </section>
   );
