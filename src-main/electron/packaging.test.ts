@@ -41,6 +41,20 @@ describe('electron-builder configuration', () => {
     await expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(/configuration.mac/);
   });
 
+  it('flips the Electron fuses that would let anything but our asar run as the app (ELECTRON_RUN_AS_NODE, NODE_OPTIONS, --inspect, a loose app folder)', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // The app itself never needs Electron as plain Node: nothing in the main process runs process.execPath.
+    for (const file of ['src-main/electron/main.ts', 'src-main/app/control-plane.ts']) expect(read(file)).not.toMatch(/ELECTRON_RUN_AS_NODE/);
+  });
+
   it('builds dmg and zip (macOS), NSIS (Windows), AppImage and deb (Linux)', () => {
     expect(config.mac.target).toEqual(['dmg', 'zip']);
     expect(config.win.target).toEqual(['nsis']);
