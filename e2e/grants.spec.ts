@@ -131,6 +131,12 @@ test('make a grant from the server’s real tools with a constraint, read it in 
   await activity.getByRole('checkbox', { name: /Hold a call no grant allows/ }).check();
   await expect.poll(async () => (await operator<{ agentId: string; enabled: boolean }[]>('jit.list', {})).find((j) => j.agentId === 'e2e-grantee')?.enabled).toBe(true);
 
+  // A grant that can never match says so where it is read.
+  const odd = await operator<{ id: string }>('grants.create', { spec: { agentId: 'e2e-grantee', environment: 'dev', servers: { memory: { tools: { read_grpah: {} } } } } });
+  await shell.show('Grants');
+  await page.getByRole('table', { name: 'Grants' }).locator(`tr[data-grant="${odd.id}"]`).getByRole('button').first().click();
+  await expect(page.getByRole('list', { name: 'Warnings about this grant' })).toContainText('memory__read_grpah is not a tool memory offers: it can never match.');
+
   // The audit log, readable: agent names, the reason as a column, filters by tool and time kept in
   // the URL, a link to one record, and the chain exported.
   await shell.show('Audit log');

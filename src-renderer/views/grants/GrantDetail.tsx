@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Time } from '../../components/Time.js';
 import { envelopeLines, otherLines } from '../approvals/spec-text.js';
 import { GrantEditor } from './GrantEditor.js';
+import { GrantLint } from './GrantLint.js';
 import { TryCall } from './TryCall.js';
 import { useGrantPolicy, useRevokeGrant, useVerifyGrant } from './use-grants.js';
 
@@ -48,6 +49,7 @@ export function GrantDetail({ grant, onClose }: { grant: GrantDto; onClose: () =
           </>
         )}
       </dl>
+      <GrantLint spec={grant.spec} />
       <h3>Allows</h3>
       <ul aria-label="What the grant allows">
         {tools.map((t) => (

@@ -6,6 +6,7 @@ import { Modal } from '../../components/Modal.js';
 import { envelopeLines, otherLines } from '../approvals/spec-text.js';
 import { useServers } from '../servers/use-servers.js';
 import { draftToSpec, emptyDraft, emptyServer, EXPIRY_CHOICES, specToDraft, type ExpiryChoice, type GrantDraft } from './grant-form.js';
+import { GrantLint } from './GrantLint.js';
 import { ServerGrantEditor } from './ServerGrantEditor.js';
 import { useAgents, useCreateGrant, useNarrowGrant } from './use-grants.js';
 
@@ -152,6 +153,7 @@ export function GrantEditor({ narrowing, onClose }: { narrowing?: GrantDto; onCl
             </ul>
           )}
           {spec && !grantsSomething && <p className="lint">This grant allows nothing yet: tick a tool, or name a resource or prompt.</p>}
+          {spec && grantsSomething && <GrantLint spec={spec} />}
         </section>
         {mutation.isError && <ErrorNotice error={mutation.error} title={narrowing ? 'The grant was not narrowed' : 'The grant was not created'} />}
         <div className="dialog-actions">
