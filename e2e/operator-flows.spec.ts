@@ -208,6 +208,8 @@ test('every view, light and dark', async ({ page }) => {
   // Something to look at: a connected agent, a pending request, a credential counting down.
   const svid = await activeAgent(bridgeUrl, agentUrl, 'planner', 'alice');
   await operator('credentials.issue', { agentId: 'planner', ttlSeconds: 600 });
+  // A grant to read in the Grants view: one constrained tool, a rate, an expiry.
+  await operator('grants.create', { spec: { agentId: 'planner', environment: 'dev', servers: { memory: { tools: { search_nodes: { args: { query: { pattern: 'project *' } } }, read_graph: {} } } }, envelope: { rate: { perMinute: 30, burst: 10 } }, expiresAt: Date.now() + 7 * 86_400_000, purpose: 'Plan from the notes' } });
   await agentFor(agentUrl)('POST', '/v1/grant-requests', svid, { spec: { agentId: 'planner', environment: 'dev', servers: { memory: { tools: { delete_entities: {} } } } }, purpose: 'Tidy up stale notes' });
   // An owner leaves: the reaper has an orphan to propose.
   await operator('identities.register', { id: 'archiver', owner: 'carol', environment: 'prod' });
@@ -220,6 +222,8 @@ test('every view, light and dark', async ({ page }) => {
       ['Overview', 'overview'],
       ['Approvals', 'approvals'],
       ['Identities', 'inventory'],
+      ['Grants', 'grants'],
+      ['Owners', 'owners'],
       ['Audit log', 'audit'],
       ['Delegation', 'delegation'],
       ['Reaper', 'reaper'],
@@ -229,6 +233,7 @@ test('every view, light and dark', async ({ page }) => {
     for (const [view, file] of views) {
       await shell.show(view);
       if (view === 'Identities') await new IdentitiesPage(page).manage('planner');
+      if (view === 'Grants') await page.getByRole('table', { name: 'Grants' }).locator('tr[data-grant]').filter({ hasText: 'planner' }).first().getByRole('button').first().click();
       if (view === 'Gateway') await expect(new GatewayPage(page).connected('planner')).toBeVisible();
       if (view === 'Overview') await expect(new OverviewPage(page).counts).toBeVisible();
       if (view === 'Settings') await expect(new SettingsPage(page).keys).toBeVisible();

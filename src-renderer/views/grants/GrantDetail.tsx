@@ -19,7 +19,7 @@ export function GrantDetail({ grant, onClose }: { grant: GrantDto; onClose: () =
   const [revoking, setRevoking] = useState(false);
   const tools = Object.entries(grant.spec.servers).flatMap(([server, g]) => Object.entries(g.tools).map(([tool, rule]) => ({ name: `${server}__${tool}`, args: Object.entries(rule.args ?? {}) })));
   return (
-    <section className="detail-panel" aria-label={`Grant ${grant.id}`}>
+    <section className="detail-panel detail-wide" aria-label={`Grant ${grant.id}`}>
       <h2>
         Grant <code>{grant.id}</code> <span className={`state state-${grant.state.toLowerCase()}`}>{grant.state}</span>
       </h2>
