@@ -17,8 +17,9 @@ async function attest(agentUrl: string, agentId: string, token: string): Promise
   return (await res.json()) as { svid: string; jti: string };
 }
 
+// Each CLI run is a fresh Node process opening the store: on a loaded 2-core machine several take seconds each.
 describe('charon CLI', () => {
-  it('registers, attests, issues and verifies through the command line, with JSON output', () => {
+  it('registers, attests, issues and verifies through the command line, with JSON output', { timeout: 90_000 }, () => {
     dataDir = tempDir();
     expect(cli('agent', 'register', 'builder', '--owner', 'alice', '--env', 'dev', '--scope', 'files:read').status).toBe(0);
     const join = JSON.parse(cli('join-token', 'create', 'builder', '--json').stdout) as { token: string };
@@ -45,7 +46,7 @@ describe('charon CLI', () => {
     expect(cli('agent', 'register', 'Bad Id', '--owner', 'a', '--new-owner', '--env', 'dev').status).toBe(2);
   });
 
-  it('owner typo: an owner name nobody uses is refused with the nearest known one, unless --new-owner', () => {
+  it('owner typo: an owner name nobody uses is refused with the nearest known one, unless --new-owner', { timeout: 90_000 }, () => {
     dataDir = tempDir();
     expect(cli('agent', 'register', 'first', '--owner', 'alice', '--env', 'dev').status).toBe(0);
     const typo = cli('agent', 'register', 'second', '--owner', 'alcie', '--env', 'dev');
@@ -56,7 +57,7 @@ describe('charon CLI', () => {
     expect(cli('agent', 'register', 'second', '--owner', 'bob', '--new-owner', '--env', 'dev').status).toBe(0);
   });
 
-  it('turns just-in-time consent on and off for an agent', () => {
+  it('turns just-in-time consent on and off for an agent', { timeout: 90_000 }, () => {
     dataDir = tempDir();
     cli('agent', 'register', 'builder', '--owner', 'alice', '--env', 'dev');
     const on = cli('agent', 'jit', 'builder', 'on', '--json');
@@ -124,7 +125,7 @@ describe('charon CLI', () => {
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
   });
 
-  it('exports the audit chain as JSON Lines that verify offline with only the trust bundle, and locates tampering', () => {
+  it('exports the audit chain as JSON Lines that verify offline with only the trust bundle, and locates tampering', { timeout: 90_000 }, () => {
     dataDir = tempDir();
     cli('agent', 'register', 'a1', '--owner', 'alice', '--env', 'dev');
     cli('agent', 'register', 'a2', '--owner', 'bob', '--new-owner', '--env', 'test');
@@ -151,7 +152,7 @@ describe('charon CLI', () => {
     expect(charon(['audit', 'verify', '--file', exportFile, '--bundle', bundleFile]).status).toBe(1);
   });
 
-  it('audit verify exits non-zero and names the record when the database is edited', () => {
+  it('audit verify exits non-zero and names the record when the database is edited', { timeout: 90_000 }, () => {
     dataDir = tempDir();
     cli('agent', 'register', 'a1', '--owner', 'alice', '--env', 'dev');
     cli('agent', 'register', 'a2', '--owner', 'alice', '--env', 'dev');
