@@ -237,6 +237,8 @@ test('every view, light and dark', async ({ page }) => {
       if (view === 'Gateway') await expect(new GatewayPage(page).connected('planner')).toBeVisible();
       if (view === 'Overview') await expect(new OverviewPage(page).counts).toBeVisible();
       if (view === 'Settings') await expect(new SettingsPage(page).keys).toBeVisible();
+      // Headless, the master key is a 0600 file: Settings says so rather than implying an OS seal.
+      if (view === 'Settings') await expect(page.getByTestId('key-protection')).toContainText('master-key.json, readable only by you');
       if (view === 'Delegation') await new DelegationPage(page).node('tester').click();
       if (view === 'Reaper') await new ReaperPage(page).action('archiver').getByText('Evidence').click();
       await screenshotBothThemes(page, file);

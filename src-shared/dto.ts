@@ -133,6 +133,8 @@ export interface StatusDto {
   readonly ttlCapsSeconds: Readonly<Record<Environment, number>>;
   readonly counts: Readonly<Record<LifecycleState, number>>;
   readonly auditHeadSeq: number;
+  /** How the master key (which seals the signing keys at rest) is held, and if not sealed by the OS, why. */
+  readonly keyProtection: { readonly kind: 'os-keychain' | 'file'; readonly note: string | null };
 }
 
 export interface JwkDto {

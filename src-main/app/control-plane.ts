@@ -27,6 +27,7 @@ import { wireApprovals, type ApprovalStack } from './approval-wiring.js';
 import { wireJit, type JitStack } from './jit-wiring.js';
 import { wireOAuth } from './oauth-wiring.js';
 import type { ClientMetadataFetchOptions } from '../oauth/client-metadata-fetch.js';
+import type { KeyProtection } from '../crypto/master-key.js';
 import type { OAuthService } from '../oauth/oauth-service.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { PolicyEngine } from '../policy/policy-engine.js';
@@ -88,6 +89,8 @@ export class ControlPlane {
   readonly downstream: DownstreamManager;
   /** The MCP gateway and the request authentication it shares with the agent listener. */
   readonly gateway: GatewayStack;
+  /** How the master key is held; set once it is loaded. */
+  keyProtection: KeyProtection = { kind: 'file', note: null };
   /** RFC 8693 token exchange, chains and their provenance (src-main/delegation). */
   readonly delegation: DelegationService;
   readonly handlers: OperatorHandlers;
@@ -216,9 +219,12 @@ export class ControlPlane {
       throw error;
     }
     try {
-      const masterKey = await (options.masterKeyProvider ?? fileMasterKeyProvider({ passphrase: process.env.CHARON_PASSPHRASE })).load(config.dataDir);
+      const provider = options.masterKeyProvider ?? fileMasterKeyProvider({ passphrase: process.env.CHARON_PASSPHRASE });
+      const masterKey = await provider.load(config.dataDir);
       const plane = new ControlPlane(config, store, options.clock ?? systemClock, masterKey, options.endpoints ?? {}, options.downstream, options.clientMetadata);
       plane.#lock = lock;
+      // Said in Settings: how the master key is held (a file, unless the OS seals it).
+      plane.keyProtection = provider.protection?.() ?? { kind: 'file', note: null };
       await plane.keyRing.init();
       await plane.accessKeyRing.init();
       await plane.#gate.prime(store.grants.list({ state: 'ACTIVE' }));

@@ -26,6 +26,7 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
       ttlCapsSeconds: config.ttlCapsSeconds,
       counts: store.identities.countByState(),
       auditHeadSeq: store.audit.head()?.seq ?? 0,
+      keyProtection: plane.keyProtection,
     }),
     'identities.register': async (input) => identities.register(input, OPERATOR),
     'identities.list': async (input) => identities.list(input),

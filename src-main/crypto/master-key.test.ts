@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-support/control-plane.js';
@@ -49,5 +49,27 @@ describe('signing keys at rest', () => {
     const key = await provider.load(dir);
     expect(readFileSync(join(dir, 'master-key.safe')).includes(Buffer.from(key.toString('base64')))).toBe(false);
     expect((await provider.load(dir)).equals(key)).toBe(true);
+    expect(provider.protection?.()).toEqual({ kind: 'os-keychain', note: null });
+  });
+
+  it("Linux's basic_text backend is no seal: the key goes to the 0600 file and the owner is told why", async () => {
+    const dir = tempDir();
+    const box = Buffer.alloc(32, 7);
+    const basicText = {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'basic_text',
+      encryptString: (s: string) => Buffer.from(seal(box, Buffer.from(s), 'os')),
+      decryptString: (b: Buffer) => open(box, b, 'os').toString(),
+    };
+    const provider = electronSafeStorageProvider(basicText);
+    const key = await provider.load(dir);
+    expect(existsSync(join(dir, 'master-key.safe'))).toBe(false);
+    expect(statSync(join(dir, 'master-key.json')).mode & 0o777).toBe(0o600);
+    expect(provider.protection?.()).toMatchObject({ kind: 'file', note: expect.stringContaining('basic_text') });
+    // A keyring that appears later does not replace the key: everything sealed under it stays readable.
+    const keyring = { ...basicText, getSelectedStorageBackend: () => 'gnome_libsecret' };
+    const later = electronSafeStorageProvider(keyring);
+    expect((await later.load(dir)).equals(key)).toBe(true);
+    expect(later.protection?.()).toMatchObject({ kind: 'file', note: expect.stringContaining('stays there') });
   });
 });

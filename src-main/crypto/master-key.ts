@@ -1,12 +1,21 @@
 import { randomBytes, scryptSync } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CharonError } from '../core/errors.js';
 import { open, seal } from './sealed-box.js';
 
+/** How the master key is held, said to the owner (Settings): never a silent downgrade. */
+export interface KeyProtection {
+  readonly kind: 'os-keychain' | 'file';
+  /** Why it is not sealed by the operating system, and how to change that; null when it is. */
+  readonly note: string | null;
+}
+
 /** Supplies the 32-byte key that encrypts signing keys at rest. */
 export interface MasterKeyProvider {
   load(dataDir: string): Promise<Buffer>;
+  /** How the key last loaded is held (desktop only). */
+  protection?(): KeyProtection;
 }
 
 const KEY_FILE = 'master-key.json';
@@ -85,14 +94,38 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
+  /** Linux only: which secret store seals (`basic_text` is a fixed key in Chromium, not a seal). */
+  getSelectedStorageBackend?(): string;
 }
 
-/** Desktop: the master key sealed by the operating system's credential store. */
+/**
+ * Desktop: the master key sealed by the operating system's credential store. Where there is none
+ * (Linux without a Secret Service keyring: safeStorage's `basic_text`, whose "encryption" uses a
+ * key built into Chromium), the key goes to the 0600 file instead, and `protection()` says so and
+ * why, for the console to show: a seal that is not one is never reported as one. A key already
+ * kept in that file stays the key when a keyring appears later (a new key would orphan every
+ * signing key sealed under the old one).
+ */
 export function electronSafeStorageProvider(safeStorage: SafeStorageLike, fallback: MasterKeyProvider = fileMasterKeyProvider()): MasterKeyProvider {
+  let protection: KeyProtection = { kind: 'os-keychain', note: null };
   return {
+    protection: () => protection,
     async load(dataDir) {
-      if (!safeStorage.isEncryptionAvailable()) return fallback.load(dataDir);
       const path = join(dataDir, SAFE_STORAGE_FILE);
+      const backend = safeStorage.getSelectedStorageBackend?.() ?? null;
+      const sealing = safeStorage.isEncryptionAvailable() && backend !== 'basic_text' && backend !== 'unknown';
+      if (!existsSync(path) && (!sealing || existsSync(join(dataDir, KEY_FILE)))) {
+        protection = {
+          kind: 'file',
+          note: !sealing
+            ? backend === 'basic_text'
+              ? 'No keyring is available (Electron safeStorage backend basic_text), so the master key is in a file readable only by you, not sealed by the operating system. Install and unlock a Secret Service keyring (GNOME Keyring or KWallet) to have new data directories sealed.'
+              : 'The operating system key store is not available, so the master key is in a file readable only by you, not sealed by the operating system.'
+            : 'The master key was created in a file readable only by you before the operating system key store was available; it stays there so the signing keys sealed under it remain readable.',
+        };
+        return fallback.load(dataDir);
+      }
+      protection = { kind: 'os-keychain', note: null };
       const key = randomBytes(32);
       try {
         writeFileSync(path, safeStorage.encryptString(key.toString('base64')), { flag: 'wx', mode: 0o600 });

@@ -142,7 +142,7 @@ async function start(): Promise<Running> {
       isOwnWindow: isOwnWebContents,
     });
     // No bridge secret in this URL: the window talks to the main process over IPC.
-    const openWindow = (): BrowserWindow => createConsoleWindow({ url: consoleUrl.href, preloadPath });
+    const openWindow = (): BrowserWindow => createConsoleWindow({ url: consoleUrl.href, preloadPath, devTools: !app.isPackaged });
     return { controlPlane, stopServices, unregisterIpc, openWindow };
   } catch (error) {
     await stopServices().catch(() => undefined);

@@ -48,8 +48,8 @@ const { createConsoleWindow, hardenSession, isOwnWebContents, openExternalLink, 
 
 const ORIGIN = 'http://localhost:41234';
 
-function newWindow() {
-  createConsoleWindow({ url: `${ORIGIN}/`, preloadPath: '/app/out/preload/preload.cjs' });
+function newWindow(devTools = false) {
+  createConsoleWindow({ url: `${ORIGIN}/`, preloadPath: '/app/out/preload/preload.cjs', devTools });
   const window = electron.FakeWindow.created.at(-1);
   if (!window) throw new Error('no window created');
   return window;
@@ -76,8 +76,11 @@ describe('createConsoleWindow', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      devTools: false,
     });
     expect(window.loadedUrl).toBe(`${ORIGIN}/`);
+    // Only an unpackaged (development) app opens DevTools.
+    expect(newWindow(true).options.webPreferences).toMatchObject({ devTools: true });
   });
 
   it('counts its window as ours until it closes', () => {

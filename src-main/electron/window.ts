@@ -21,6 +21,8 @@ export interface ConsoleWindowOptions {
   readonly url: string;
   /** Absolute path of the bundled preload (CommonJS). */
   readonly preloadPath: string;
+  /** DevTools only in development: a packaged app gives no console into the operator page. */
+  readonly devTools: boolean;
 }
 
 export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindow {
@@ -45,6 +47,7 @@ export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindo
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
+      devTools: options.devTools,
       spellcheck: false,
     },
   });

@@ -22,6 +22,8 @@ describe('GitHub workflows', () => {
     for (const target of ['--mac', '--win', '--linux']) expect(release).toContain(`target: ${target}`);
     expect(release).toMatch(/node-version: 22/);
     expect(release.indexOf('vitest run')).toBeLessThan(release.indexOf('electron-builder'));
+    // The desktop app itself runs once on each platform before it is packaged.
+    expect(release.indexOf('e2e/electron.spec.ts')).toBeLessThan(release.indexOf('electron-builder ${{'));
     expect(release).toContain('sha256sum');
     expect(release).toContain("startsWith(github.ref, 'refs/tags/v')");
   });

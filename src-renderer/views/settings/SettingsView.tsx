@@ -70,6 +70,14 @@ export function SettingsView() {
         </>
       )}
       <h2>Signing keys (ES256)</h2>
+      {status.data && (
+        <p className={status.data.keyProtection.note ? 'notice' : 'muted'} data-testid="key-protection">
+          {status.data.keyProtection.kind === 'os-keychain'
+            ? 'Private keys are sealed at rest under a master key that the operating system’s key store seals.'
+            : `Private keys are sealed at rest under a master key kept in ${status.data.dataDir}/master-key.json, readable only by you (with CHARON_PASSPHRASE, encrypted under the passphrase).`}
+          {status.data.keyProtection.note && <> {status.data.keyProtection.note}</>}
+        </p>
+      )}
       {keys.isError && <ErrorNotice error={keys.error} title="Could not list signing keys" />}
       {keys.data && (
         <table>
