@@ -243,6 +243,16 @@ test('every view, light and dark', async ({ page }) => {
       if (view === 'Reaper') await new ReaperPage(page).action('archiver').getByText('Evidence').click();
       await screenshotBothThemes(page, file);
     }
+    // The same views at 1024 px in the dark theme: nothing pushes the page wider than the window
+    // (wide tables scroll inside their own box).
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    for (const [view] of views) {
+      await shell.show(view);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${view} at 1024 px`).toBeLessThanOrEqual(0);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
   } finally {
     await client.close();
   }

@@ -36,6 +36,7 @@ export function GatewayView() {
       {sessions.isError && <ErrorNotice error={sessions.error} title="Could not list sessions" />}
       {sessions.data && sessions.data.every((a) => a.connected === 0) && <p className="muted">No agent is connected.</p>}
       {sessions.data && sessions.data.length > 0 && (
+        <div className="table-scroll">
         <table>
           <caption className="visually-hidden">Agents with open MCP sessions</caption>
           <thead>
@@ -61,6 +62,7 @@ export function GatewayView() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );
