@@ -249,7 +249,10 @@ test('every view, light and dark', async ({ page }) => {
     await page.emulateMedia({ colorScheme: 'dark' });
     for (const [view] of views) {
       await shell.show(view);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate(() => {
+        const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+        return g.document.documentElement.scrollWidth - g.innerWidth;
+      });
       expect(overflow, `${view} at 1024 px`).toBeLessThanOrEqual(0);
     }
     await page.emulateMedia({ colorScheme: 'light' });
