@@ -2,33 +2,20 @@
 // shows the config to paste; an MCP client launched exactly as that config says (`npx charon
 // connect …` with the token in its environment; here `node bin/charon.js connect`, the same
 // program) attests, and the dialog turns to "connected" by itself.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { expect, test } from '@playwright/test';
 import { ConsolePage } from './pages/console-page.js';
-import { startServe, type RunningServe } from './support/serve.js';
+import { ownServe } from './support/own-serve.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-let dir = '';
-let serve: RunningServe | null = null;
-
-test.beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'charon-e2e-connect-'));
-  serve = await startServe(root, join(dir, 'data'));
-});
-
-test.afterAll(async () => {
-  await serve?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const served = ownServe('connect');
 
 test('connect a client: the config to paste, then "connected" when the client attests with it', async ({ page }) => {
   test.setTimeout(60_000);
-  const { bridgeUrl, agentUrl } = (serve as RunningServe).ready;
+  const { bridgeUrl, agentUrl } = served.ready();
   const shell = new ConsolePage(page);
   await shell.open(bridgeUrl);
   await shell.show('Gateway');
@@ -51,7 +38,7 @@ test('connect a client: the config to paste, then "connected" when the client at
   // The client starts the server its config names.
   const args = entry.args.slice(1);
   const mcp = new Client({ name: 'desktop-chat-app', version: '1.0.0' });
-  await mcp.connect(new StdioClientTransport({ command: process.execPath, args: [join(root, 'bin', 'charon.js'), ...args, ...(args.includes('--url') ? [] : ['--url', agentUrl])], env: { ...(process.env as Record<string, string>), ...entry.env, CHARON_DATA_DIR: join(dir, 'client') }, stderr: 'ignore' }));
+  await mcp.connect(new StdioClientTransport({ command: process.execPath, args: [join(root, 'bin', 'charon.js'), ...args, ...(args.includes('--url') ? [] : ['--url', agentUrl])], env: { ...(process.env as Record<string, string>), ...entry.env, CHARON_DATA_DIR: join(served.dir(), 'client') }, stderr: 'ignore' }));
   try {
     await expect(dialog.getByTestId('connect-state')).toHaveText(/^Connected: desk attested/, { timeout: 15_000 });
     expect((await mcp.listTools()).tools).toEqual([]);

@@ -2,8 +2,7 @@
 // owner makes a grant by ticking tools from the server's own list and constraining an argument,
 // reads it back in words (with the Cedar it compiles to), sees the agent held to exactly that
 // through the gateway, narrows it, and revokes it.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -13,22 +12,10 @@ import { AuditPage } from './pages/audit-page.js';
 import { ConsolePage } from './pages/console-page.js';
 import { IdentitiesPage } from './pages/identities-page.js';
 import { activeAgent, operatorFor } from './support/operator.js';
-import { startServe, type RunningServe } from './support/serve.js';
+import { ownServe } from './support/own-serve.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const memory = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url));
-let dir = '';
-let serve: RunningServe | null = null;
-
-test.beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'charon-e2e-grants-'));
-  serve = await startServe(root, join(dir, 'data'));
-});
-
-test.afterAll(async () => {
-  await serve?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const served = ownServe('grants');
 
 async function toolsOf(client: Client): Promise<string[]> {
   return (await client.listTools()).tools.map((t) => t.name).sort();
@@ -36,9 +23,9 @@ async function toolsOf(client: Client): Promise<string[]> {
 
 test('make a grant from the server’s real tools with a constraint, read it in words, see it enforced, narrow it, revoke it', async ({ page }) => {
   test.setTimeout(90_000);
-  const { bridgeUrl, agentUrl } = (serve as RunningServe).ready;
+  const { bridgeUrl, agentUrl } = served.ready();
   const operator = operatorFor(bridgeUrl);
-  await operator('servers.set', { name: 'memory', config: { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') } } });
+  await operator('servers.set', { name: 'memory', config: { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: join(served.dir(), 'memory.jsonl') } } });
   const svid = await activeAgent(bridgeUrl, agentUrl, 'e2e-grantee', 'alice');
   const shell = new ConsolePage(page);
   await shell.open(bridgeUrl);

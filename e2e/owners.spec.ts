@@ -1,32 +1,16 @@
 // Owners from the console: a typo in an owner name is caught before it makes a new owner; the
 // Owners view lists each person's agents; marking one departed says first which agents the
 // reaper will stop, then the reaper's preview has exactly them.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { ConsolePage } from './pages/console-page.js';
 import { IdentitiesPage } from './pages/identities-page.js';
 import { operatorFor } from './support/operator.js';
-import { startServe, type RunningServe } from './support/serve.js';
+import { ownServe } from './support/own-serve.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-let dir = '';
-let serve: RunningServe | null = null;
-
-test.beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'charon-e2e-owners-'));
-  serve = await startServe(root, join(dir, 'data'));
-});
-
-test.afterAll(async () => {
-  await serve?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const served = ownServe('owners');
 
 test('an owner typo is caught; a departed owner’s agents are named before the reaper stops them', async ({ page }) => {
-  const { bridgeUrl } = (serve as RunningServe).ready;
+  const { bridgeUrl } = served.ready();
   const operator = operatorFor(bridgeUrl);
   await operator('identities.register', { id: 'scribe', owner: 'alice', environment: 'dev' });
   await operator('identities.register', { id: 'courier', owner: 'bob', environment: 'dev' });

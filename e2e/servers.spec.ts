@@ -2,38 +2,30 @@
 // holds a Cursor config: the owner enrolls a passkey, adds a program (approved with the passkey in
 // Chromium's virtual authenticator), reads its tools by name with their risk, imports the server
 // Cursor was using so it runs behind the gateway, restarts it, and removes the first one.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { ConsolePage } from './pages/console-page.js';
 import { GatewayPage } from './pages/gateway-page.js';
 import { operatorFor } from './support/operator.js';
-import { startServe, type RunningServe } from './support/serve.js';
+import { ownServe } from './support/own-serve.js';
 import { addVirtualAuthenticator } from './support/virtual-authenticator.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const everything = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
 const memory = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url));
-let home = '';
-let serve: RunningServe | null = null;
-
-test.beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'charon-e2e-home-'));
-  await mkdir(join(home, '.cursor'));
-  await writeFile(join(home, '.cursor', 'mcp.json'), JSON.stringify({ mcpServers: { memory: { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: join(home, 'memory.jsonl') } } } }));
-  serve = await startServe(root, join(home, 'charon-data'), { env: { HOME: home } });
-});
-
-test.afterAll(async () => {
-  await serve?.stop();
-  if (home) await rm(home, { recursive: true, force: true });
+const served = ownServe('servers', {
+  // A home directory holding a Cursor config, for the import from MCP clients on this machine.
+  prepare: async (home) => {
+    await mkdir(join(home, '.cursor'));
+    await writeFile(join(home, '.cursor', 'mcp.json'), JSON.stringify({ mcpServers: { memory: { command: process.execPath, args: [memory], env: { MEMORY_FILE_PATH: join(home, 'memory.jsonl') } } } }));
+  },
+  env: (home) => ({ HOME: home }),
 });
 
 test('add a server with the passkey, read its tools, import what Cursor uses, restart, remove', async ({ page }) => {
   test.setTimeout(90_000);
-  const { bridgeUrl } = (serve as RunningServe).ready;
+  const { bridgeUrl } = served.ready();
   const shell = new ConsolePage(page);
   const gateway = new GatewayPage(page);
   await shell.open(bridgeUrl);
