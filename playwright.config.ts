@@ -30,6 +30,6 @@ export default defineConfig({
     { name: 'light-1440', use: { viewport: { width: 1440, height: 900 }, colorScheme: 'light' } },
     // The console's jobs again at the narrowest supported width, dark: the specs that bring their
     // own control plane (the others share the global one, whose agent ids a second pass would reuse).
-    { name: 'dark-1024', testMatch: ['**/grants.spec.ts', '**/servers.spec.ts', '**/owners.spec.ts', '**/connect.spec.ts'], use: { viewport: { width: 1024, height: 768 }, colorScheme: 'dark' } },
+    { name: 'dark-1024', testMatch: ['**/approvals.spec.ts', '**/grants.spec.ts', '**/servers.spec.ts', '**/owners.spec.ts', '**/connect.spec.ts'], use: { viewport: { width: 1024, height: 768 }, colorScheme: 'dark' } },
   ],
 });

@@ -13,19 +13,18 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { expect, test } from '@playwright/test';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { MemoryOAuthProvider, openAuthorization, resumeAuthorization } from '../src-main/test-support/oauth-client.js';
-import { AGENT_URL_VAR, bridgeUrl } from './support/env.js';
 import { agentFor, operatorFor } from './support/operator.js';
+import { ownServe } from './support/own-serve.js';
 import { addVirtualAuthenticator } from './support/virtual-authenticator.js';
 
 const memoryServer = fileURLToPath(new URL('../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url));
 
+// A control plane of its own: the first-run passkey banner needs one without a passkey, and the
+// spec runs in both projects (light at 1440 px, dark at 1024 px).
+const served = ownServe('approvals');
+const bridgeUrl = (): string => served.ready().bridgeUrl;
+const agentUrl = (): string => served.ready().agentUrl;
 const operator = <T>(method: string, input: unknown): Promise<T> => operatorFor(bridgeUrl())<T>(method, input);
-
-const agentUrl = (): string => {
-  const url = process.env[AGENT_URL_VAR];
-  if (!url) throw new Error(`${AGENT_URL_VAR} is not set`);
-  return url;
-};
 
 const agentCall = <T>(method: string, path: string, svid: string | null, body?: unknown) => agentFor(agentUrl())<T>(method, path, svid, body);
 
@@ -129,6 +128,13 @@ test('enroll a passkey, an agent requests a grant, the owner approves a subset w
     const held = jitClient.callTool({ name: 'memory__read_graph', arguments: {} });
     const jitCard = page.getByRole('article', { name: `${jitAgent} asks for 1 tool` });
     await expect(jitCard).toContainText('just-in-time');
+    // Narrowest first and chosen by default; picking another scope changes what the card says will be granted.
+    const scopes = jitCard.getByRole('group', { name: 'Approve for' });
+    await expect(scopes.getByRole('radio').first()).toBeChecked();
+    await expect(jitCard.locator('.expiry')).toContainText('in 10 minutes');
+    await scopes.getByRole('radio').nth(1).check();
+    await expect(jitCard.locator('.expiry')).toContainText('in 1 hour');
+    await scopes.getByRole('radio').first().check();
     await jitCard.getByRole('button', { name: `Approve with passkey for ${jitAgent}` }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Approved' })).toContainText(`Approved ${jitAgent}'s request`);
     const completed = await held;

@@ -17,5 +17,6 @@ describe('relativeTime', () => {
     expect(relativeTime(now + 2 * 86_400_000, now)).toBe('in 2 days');
     expect(relativeTime(now + 3 * 3_600_000, now)).toBe('in 3 hours');
     expect(relativeTime(now - 90_000, now)).toBe('2 minutes ago');
+    expect(relativeTime(now + 3_600_000 - 800, now)).toBe('in 1 hour');
   });
 });

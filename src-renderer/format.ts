@@ -42,7 +42,9 @@ const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
 
 /** "in 30 days", "2 hours ago": how far a moment is, in the largest unit that fits. */
 export function relativeTime(ms: number, now = Date.now()): string {
-  const delta = ms - now;
+  const raw = ms - now;
+  // To the minute once it is a minute or more away: 59 min 59 s from now reads "in 1 hour".
+  const delta = Math.abs(raw) >= 60_000 ? Math.sign(raw) * Math.round(Math.abs(raw) / 60_000) * 60_000 : raw;
   for (const [unit, size] of UNITS) if (Math.abs(delta) >= size || unit === 'second') return relative.format(Math.sign(delta) * Math.round(Math.abs(delta) / size), unit);
   return relative.format(0, 'second');
 }
