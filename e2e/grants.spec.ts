@@ -48,6 +48,12 @@ test('make a grant from the server’s real tools with a constraint, read it in 
   await constraint.getByLabel('Must be').selectOption('oneOf');
   await constraint.getByLabel('Allowed values, one per line').fill('alpha\nbeta');
   await editor.getByLabel('At most … calls a minute').fill('10');
+  // A time window reads back in words with its time zone; removed again (this test runs at any hour).
+  await editor.getByRole('button', { name: 'Add a time window' }).click();
+  await editor.getByLabel('Time zone').fill('Europe/Paris');
+  await expect(editor.getByRole('region', { name: 'Will be enforced' })).toContainText('only mon, tue, wed, thu, fri 09:00–18:00 (Europe/Paris)');
+  await editor.getByRole('group', { name: 'Time window 1' }).getByRole('button', { name: 'Remove window' }).click();
+  await expect(editor.getByRole('region', { name: 'Will be enforced' })).not.toContainText('09:00');
   await editor.getByLabel('Expires').selectOption('day');
   const enforced = editor.getByRole('region', { name: 'Will be enforced' });
   await expect(enforced).toContainText('memory__read_graph with any arguments');
@@ -58,6 +64,8 @@ test('make a grant from the server’s real tools with a constraint, read it in 
 
   const row = page.getByRole('table', { name: 'Grants' }).locator('tr[data-grant]').filter({ hasText: 'e2e-grantee' });
   await expect(row).toContainText('memory: read_graph, search_nodes');
+  // Made in the console, not approved with a passkey: the list says so (re-verified, not remembered).
+  await expect(row).toContainText('made by the operator, no passkey');
 
   // Enforced exactly so through the gateway.
   const client = new Client({ name: 'e2e-grantee', version: '1' });

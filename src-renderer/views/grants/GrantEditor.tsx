@@ -6,6 +6,7 @@ import { Modal } from '../../components/Modal.js';
 import { envelopeLines, otherLines } from '../approvals/spec-text.js';
 import { useServers } from '../servers/use-servers.js';
 import { draftToSpec, emptyDraft, emptyServer, EXPIRY_CHOICES, specToDraft, type ExpiryChoice, type GrantDraft } from './grant-form.js';
+import { EnvelopeExtras } from './EnvelopeExtras.js';
 import { GrantLint } from './GrantLint.js';
 import { ServerGrantEditor } from './ServerGrantEditor.js';
 import { useAgents, useCreateGrant, useNarrowGrant } from './use-grants.js';
@@ -125,6 +126,11 @@ export function GrantEditor({ narrowing, onClose }: { narrowing?: GrantDto; onCl
               </select>
             </div>
           </div>
+          <EnvelopeExtras
+            draft={draft}
+            tools={Object.entries(draft.servers).flatMap(([server, sd]) => Object.keys(sd.tools).map((t) => `${server}__${t}`))}
+            onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))}
+          />
           <div className="field">
             <label htmlFor={ids.purpose}>Purpose (recorded with the grant)</label>
             <input id={ids.purpose} maxLength={500} value={draft.purpose} onChange={(e) => setDraft((d) => ({ ...d, purpose: e.target.value }))} />

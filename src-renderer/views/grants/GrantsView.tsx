@@ -6,6 +6,7 @@ import { ViewHeading } from '../../components/ViewHeading.js';
 import { GrantDetail } from './GrantDetail.js';
 import { GrantEditor } from './GrantEditor.js';
 import { useGrantList } from './use-grants.js';
+import { ApprovalCell } from './ApprovalCell.js';
 
 function summary(grant: GrantDto): string {
   return Object.entries(grant.spec.servers)
@@ -54,6 +55,7 @@ export function GrantsView() {
                 <th scope="col">Agent</th>
                 <th scope="col">Allows</th>
                 <th scope="col">Made by</th>
+                <th scope="col">Approval</th>
                 <th scope="col">Expires</th>
                 <th scope="col">State</th>
               </tr>
@@ -74,6 +76,9 @@ export function GrantsView() {
                   </td>
                   <td>
                     {g.createdBy} <Time ms={g.createdAt} compact />
+                  </td>
+                  <td>
+                    <ApprovalCell id={g.id} />
                   </td>
                   <td className={g.spec.expiresAt === null ? 'never' : undefined}>{g.spec.expiresAt === null ? 'never' : <Time ms={g.spec.expiresAt} compact />}</td>
                   <td>

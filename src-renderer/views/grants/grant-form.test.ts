@@ -46,7 +46,14 @@ describe('grant editor form', () => {
 
   it('never means never; a stored grant reads back to the same spec, its expiry kept', () => {
     expect(draftToSpec({ ...emptyDraft('a'), expiry: 'never' }, NOW).expiresAt).toBeNull();
-    const stored = grantSpecSchema.parse({ agentId: 'a', environment: 'test', servers: { pay: { tools: { charge: { args: { amount: { amount: { min: '1', max: '5' } }, memo: { oneOf: ['x', 'y'] } } } }, prompts: ['p'] } }, envelope: { rate: { perMinute: 6, burst: 2 }, uses: 3 }, expiresAt: NOW + 1000, purpose: 'p' });
+    const stored = grantSpecSchema.parse({
+      agentId: 'a',
+      environment: 'test',
+      servers: { pay: { tools: { charge: { args: { amount: { amount: { min: '1', max: '5' } }, memo: { oneOf: ['x', 'y'] } } } }, prompts: ['p'] } },
+      envelope: { rate: { perMinute: 6, burst: 2 }, uses: 3, timeZone: 'Europe/Paris', windows: [{ days: ['mon', 'fri'], start: '09:00', end: '17:30' }], caps: [{ tool: 'pay__charge', arg: 'amount', max: '500.00', per: 'day' }] },
+      expiresAt: NOW + 1000,
+      purpose: 'p',
+    });
     expect(grantSpecSchema.parse(draftToSpec(specToDraft(stored), NOW))).toEqual(stored);
   });
 });

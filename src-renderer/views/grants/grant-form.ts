@@ -1,7 +1,8 @@
 // The grant editor's form, as plain data: what the owner typed, turned into the exact spec that
 // is stored and enforced (and back, to narrow a grant). Kept apart from the components so the
 // translation is tested on its own: the card, the stored grant and the policy must agree.
-import type { ArgConstraint, GrantSpec, GrantSpecInput } from '../../../src-shared/grant.js';
+import type { WEEKDAYS} from '../../../src-shared/grant.js';
+import { type ArgConstraint, type GrantSpec, type GrantSpecInput } from '../../../src-shared/grant.js';
 import type { Environment } from '../../../src-shared/domain.js';
 
 export const CONSTRAINT_KINDS = ['path', 'amount', 'oneOf', 'pattern'] as const;
@@ -33,6 +34,20 @@ export const EXPIRY_CHOICES = ['hour', 'day', 'week', 'month', 'never', 'keep'] 
 export type ExpiryChoice = (typeof EXPIRY_CHOICES)[number];
 const EXPIRY_MS: Readonly<Record<'hour' | 'day' | 'week' | 'month', number>> = { hour: 3600_000, day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 };
 
+export interface WindowDraft {
+  readonly days: readonly (typeof WEEKDAYS)[number][];
+  readonly start: string;
+  readonly end: string;
+}
+
+export interface CapDraft {
+  /** `server__tool`. */
+  readonly tool: string;
+  readonly arg: string;
+  readonly max: string;
+  readonly per: 'hour' | 'day' | 'week';
+}
+
 export interface GrantDraft {
   readonly agentId: string;
   readonly environment: Environment;
@@ -40,6 +55,11 @@ export interface GrantDraft {
   readonly perMinute: string;
   readonly burst: string;
   readonly uses: string;
+  /** Calls only inside these windows, in `timeZone` (empty: any time). */
+  readonly windows: readonly WindowDraft[];
+  readonly timeZone: string;
+  /** Sums of an amount argument per period. */
+  readonly caps: readonly CapDraft[];
   readonly expiry: ExpiryChoice;
   /** The expiry a narrowed grant has now ('keep'). */
   readonly keptExpiresAt: number | null;
@@ -48,7 +68,8 @@ export interface GrantDraft {
 
 export const emptyConstraint = (arg: string, type: string | null = null): ConstraintDraft => ({ arg, kind: type === 'number' || type === 'integer' ? 'amount' : 'path', roots: '', min: '', max: '', values: '', pattern: '', type });
 export const emptyServer = (): ServerDraft => ({ tools: {}, resources: '', prompts: '' });
-export const emptyDraft = (agentId = '', environment: Environment = 'dev'): GrantDraft => ({ agentId, environment, servers: {}, perMinute: '', burst: '', uses: '', expiry: 'day', keptExpiresAt: null, purpose: '' });
+export const emptyDraft = (agentId = '', environment: Environment = 'dev'): GrantDraft => ({ agentId, environment, servers: {}, perMinute: '', burst: '', uses: '', windows: [], timeZone: '', caps: [], expiry: 'day', keptExpiresAt: null, purpose: '' });
+export const emptyWindow = (): WindowDraft => ({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' });
 
 const lines = (text: string): string[] => text.split(/[\n,]/).map((l) => l.trim()).filter(Boolean);
 
@@ -92,6 +113,9 @@ export function draftToSpec(d: GrantDraft, now: number): GrantSpecInput {
     envelope: {
       ...(d.perMinute.trim() && perMinute > 0 ? { rate: { perMinute, burst: Number(d.burst) > 0 ? Number(d.burst) : perMinute } } : {}),
       ...(d.uses.trim() && uses > 0 ? { uses } : {}),
+      ...(d.windows.length > 0 ? { windows: d.windows.map((w) => ({ days: [...w.days], start: w.start, end: w.end })) } : {}),
+      ...(d.caps.length > 0 ? { caps: d.caps.map((c) => ({ tool: c.tool, arg: c.arg.trim(), max: c.max.trim(), per: c.per })) } : {}),
+      ...(d.timeZone.trim() && (d.windows.length > 0 || d.caps.length > 0) ? { timeZone: d.timeZone.trim() } : {}),
     },
     expiresAt: d.expiry === 'never' ? null : d.expiry === 'keep' ? d.keptExpiresAt : now + EXPIRY_MS[d.expiry],
     ...(d.purpose.trim() ? { purpose: d.purpose.trim() } : {}),
@@ -120,6 +144,9 @@ export function specToDraft(spec: GrantSpec): GrantDraft {
     perMinute: spec.envelope.rate ? String(spec.envelope.rate.perMinute) : '',
     burst: spec.envelope.rate ? String(spec.envelope.rate.burst) : '',
     uses: spec.envelope.uses !== undefined ? String(spec.envelope.uses) : '',
+    windows: (spec.envelope.windows ?? []).map((w) => ({ days: [...w.days], start: w.start, end: w.end })),
+    timeZone: spec.envelope.timeZone ?? '',
+    caps: (spec.envelope.caps ?? []).map((c) => ({ ...c })),
     expiry: 'keep',
     keptExpiresAt: spec.expiresAt,
     purpose: spec.purpose ?? '',
