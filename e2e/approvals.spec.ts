@@ -132,6 +132,8 @@ test('enroll a passkey, an agent requests a grant, the owner approves a subset w
     const scopes = jitCard.getByRole('group', { name: 'Approve for' });
     await expect(scopes.getByRole('radio').first()).toBeChecked();
     await expect(jitCard.locator('.expiry')).toContainText('in 10 minutes');
+    // The limits as labelled rows: this call only is one use.
+    await expect(jitCard.getByRole('definition').filter({ hasText: 'one call in all' })).toBeVisible();
     await scopes.getByRole('radio').nth(1).check();
     await expect(jitCard.locator('.expiry')).toContainText('in 1 hour');
     await scopes.getByRole('radio').first().check();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { ApprovalItemDto, JitChoiceDto } from '../../../src-shared/approvals.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -7,7 +7,7 @@ import { JitChoices } from './JitChoices.js';
 import { Time } from '../../components/Time.js';
 import { toggled } from '../../components/toggled.js';
 import { relativeTime } from '../../format.js';
-import { constraintText, envelopeLines, otherLines, subsetOf } from './spec-text.js';
+import { constraintText, envelopeRows, otherLines, subsetOf } from './spec-text.js';
 import { useApprove, useDeny } from './use-approvals.js';
 
 const RISK_LABEL = { read: 'read', write: 'write', transact: 'transact/delete' } as const;
@@ -27,7 +27,6 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
   // A held call is approved at the scope chosen (exactly that spec); otherwise the checked tools.
   const spec = choice ? choice.spec : checked.size === tools.length ? request.spec : subsetOf(request.spec, checked);
   const toggle = (name: string) => setChecked((prev) => toggled(prev, name));
-  const extra = [...envelopeLines(spec.envelope), ...otherLines(spec)];
   const headingId = `request-${request.id}`;
   const client = clientNameOf(request.purpose);
   const prod = request.spec.environment === 'prod';
@@ -84,8 +83,25 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
         </ul>
       </fieldset>
       <dl className="facts limits" aria-label="Limits">
-        <dt>Limits</dt>
-        <dd>{extra.length === 0 ? <span className="muted">none: no rate, window, cap or use limit</span> : extra.join('; ')}</dd>
+        {envelopeRows(spec.envelope).length === 0 ? (
+          <>
+            <dt>Limits</dt>
+            <dd className="muted">none: no rate, window, cap or use limit</dd>
+          </>
+        ) : (
+          envelopeRows(spec.envelope).map(([label, text]) => (
+            <Fragment key={label}>
+              <dt>{label}</dt>
+              <dd>{text}</dd>
+            </Fragment>
+          ))
+        )}
+        {otherLines(spec).map((line) => (
+          <Fragment key={line}>
+            <dt>Also</dt>
+            <dd>{line}</dd>
+          </Fragment>
+        ))}
       </dl>
       <GrantDiff diff={choice ? { ...item.diff, widenings: choice.widenings, nothingNew: choice.widenings.length === 0 } : item.diff} />
       <div className="row-actions">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GrantSpec } from '../../../src-shared/grant.js';
-import { constraintText, envelopeLines, subsetOf } from './spec-text.js';
+import { constraintText, envelopeLines, envelopeRows, subsetOf } from './spec-text.js';
 
 const spec: GrantSpec = {
   agentId: 'builder',
@@ -25,5 +25,17 @@ describe('the spec as the owner reads it', () => {
     const subset = subsetOf(spec, new Set(['files__read_file']));
     expect(subset.servers).toEqual({ files: { tools: { read_file: { args: { path: { path: { roots: ['/data'] } } } } }, resources: [], prompts: [] } });
     expect(subset.envelope).toEqual(spec.envelope);
+  });
+});
+
+describe('envelopeRows', () => {
+  it('labels each limit of the envelope', () => {
+    expect(envelopeRows({ rate: { perMinute: 10, burst: 5 }, uses: 1, timeZone: 'Europe/Paris', windows: [{ days: ['mon', 'fri'], start: '09:00', end: '17:00' }], caps: [{ tool: 'pay__charge', arg: 'amount', max: '50', per: 'day' }] })).toEqual([
+      ['Rate', 'at most 10 calls/min (burst 5)'],
+      ['Uses', 'one call in all, then it is used up'],
+      ['When', 'mon, fri 09:00–17:00 (Europe/Paris)'],
+      ['Cap on pay__charge', 'sum of amount at most 50 per day'],
+    ]);
+    expect(envelopeRows({})).toEqual([]);
   });
 });

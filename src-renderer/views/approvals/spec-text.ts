@@ -13,6 +13,17 @@ export function envelopeLines(e: Envelope): string[] {
   return lines;
 }
 
+/** The envelope as labelled rows, for the consent card: each limit under its own name. */
+export function envelopeRows(e: Envelope): [string, string][] {
+  const rows: [string, string][] = [];
+  if (e.rate) rows.push(['Rate', `at most ${e.rate.perMinute} calls/min (burst ${e.rate.burst})`]);
+  for (const [tool, r] of Object.entries(e.toolRates ?? {})) rows.push([`Rate of ${tool}`, `at most ${r.perMinute} calls/min (burst ${r.burst})`]);
+  if (e.uses !== undefined) rows.push(['Uses', e.uses === 1 ? 'one call in all, then it is used up' : `${e.uses} calls in all, then it is used up`]);
+  if (e.windows?.length) rows.push(['When', e.windows.map((w) => `${w.days.join(', ')} ${w.start}–${w.end}`).join('; ') + (e.timeZone ? ` (${e.timeZone})` : ' UTC')]);
+  for (const c of e.caps ?? []) rows.push([`Cap on ${c.tool}`, `sum of ${c.arg} at most ${c.max} per ${c.per}`]);
+  return rows;
+}
+
 export function otherLines(spec: GrantSpec): string[] {
   const lines: string[] = [];
   for (const [server, g] of Object.entries(spec.servers)) {
