@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { IdentityDto } from '../../../src-shared/dto.js';
 import { useOperatorClient } from '../../api/client-context.js';
 import { queryKeys } from '../../api/query-keys.js';
@@ -16,13 +17,15 @@ export function IdentityActivity({ identity }: { identity: IdentityDto }) {
   const sessions = useQuery({ queryKey: [...queryKeys.gateway, 'sessions'], queryFn: () => client['gateway.sessions']({}), refetchInterval: 15_000 });
   const delegations = useQuery({ queryKey: [...queryKeys.delegation, 'agent', identity.id], queryFn: () => client['delegation.graph']({ agentId: identity.id }) });
   const jit = useQuery({ queryKey: ['jit'], queryFn: () => client['jit.list']({}) });
+  // What the owner just asked for, shown at once (set in the same event as the click) until the answer is in.
+  const [asked, setAsked] = useState<boolean | null>(null);
   const setJit = useMutation({
     mutationFn: (enabled: boolean) => client['jit.set']({ agentId: identity.id, enabled }),
     onSuccess: (setting) => queryClient.setQueryData(['jit'], (list: { agentId: string }[] | undefined) => [...(list ?? []).filter((s) => s.agentId !== setting.agentId), setting]),
+    onSettled: () => setAsked(null),
   });
   const mine = sessions.data?.find((s) => s.agentId === identity.id);
-  // Shown as asked while the change is on its way.
-  const jitOn = setJit.isPending ? (setJit.variables ?? false) : (jit.data?.find((s) => s.agentId === identity.id)?.enabled ?? false);
+  const jitOn = asked ?? jit.data?.find((s) => s.agentId === identity.id)?.enabled ?? false;
   const out = (delegations.data?.edges ?? []).filter((e) => e.source === identity.spiffeId);
   const into = (delegations.data?.edges ?? []).filter((e) => e.target === identity.spiffeId);
 
@@ -73,7 +76,10 @@ export function IdentityActivity({ identity }: { identity: IdentityDto }) {
       </p>
       <h3>Just-in-time consent</h3>
       <label>
-        <input type="checkbox" checked={jitOn} disabled={jit.isPending} onChange={(e) => setJit.mutate(e.target.checked)} /> Hold a call no grant allows and ask me in Approvals
+        <input type="checkbox" checked={jitOn} disabled={jit.isPending} onChange={(e) => {
+            setAsked(e.target.checked);
+            setJit.mutate(e.target.checked);
+          }} /> Hold a call no grant allows and ask me in Approvals
       </label>
       {setJit.isError && <ErrorNotice error={setJit.error} title="Not changed" />}
     </section>
