@@ -3,6 +3,7 @@
 // under the user's home (or %APPDATA%) are read; nothing is searched for.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { userConfigDir } from './data-dir.js';
 
 export interface ClientConfigLocation {
   readonly client: string;
@@ -11,8 +12,7 @@ export interface ClientConfigLocation {
 
 /** The config files of Claude Desktop, Claude Code, Cursor, VS Code and Windsurf on this platform. */
 export function clientConfigLocations(platform: NodeJS.Platform = process.platform, home = homedir(), env: NodeJS.ProcessEnv = process.env): ClientConfigLocation[] {
-  const appData = env.APPDATA ?? join(home, 'AppData', 'Roaming');
-  const userConfig = platform === 'darwin' ? join(home, 'Library', 'Application Support') : platform === 'win32' ? appData : (env.XDG_CONFIG_HOME ?? join(home, '.config'));
+  const userConfig = userConfigDir(platform, home, env);
   return [
     { client: 'Claude Desktop', path: join(userConfig, 'Claude', 'claude_desktop_config.json') },
     { client: 'Claude Code', path: join(home, '.claude.json') },

@@ -35,5 +35,5 @@ export async function tryCall(d: TryCallDeps, input: { agentId: string; tool: st
     return { allow: true, code: null, message: `Allowed by ${decision.grantIds.join(', ')}, within the grant's limits (rate, time windows, caps and uses are checked on the real call)`, grantIds: decision.grantIds };
   }
   const why = explainToolDenial({ grants: d.policy.grantsOf(input.agentId), environment: identity.environment, now, server, tool, args: normalized.context });
-  return { allow: false, code: 'ERR_TOOL_NOT_ALLOWED', message: `Not allowed: ${why === null ? decision.reason : `${input.tool}: ${why}`}`, grantIds: [] };
+  return { allow: false, code: 'ERR_TOOL_NOT_ALLOWED', message: `Not allowed: ${why ?? decision.reason}`, grantIds: [] };
 }

@@ -2,7 +2,7 @@
 // of 1/10 000 (Cedar's decimal has 4 fraction digits), never as a float, and only written forms
 // that every JSON reader understands the same way are accepted: no exponent, hex, sign,
 // whitespace, separators or non-ASCII digits, which some readers accept and others read differently.
-import { MAX_STORED_UNITS, parseDecimalUnits, UNITS_PER_WHOLE } from './decimal-units.js';
+import { MAX_STORED_UNITS, parseDecimalUnits, UNITS_PER_WHOLE } from '../../src-shared/decimal-units.js';
 import { CharonError } from './errors.js';
 
 export { UNITS_PER_WHOLE };

@@ -3,7 +3,7 @@
 // refusal when the call cannot be counted honestly.
 import type { ErrorCode } from '../../src-shared/errors.js';
 import type { Envelope } from '../../src-shared/grant.js';
-import { MAX_STORED_UNITS, formatUnits, parseDecimalUnits } from './decimal-units.js';
+import { MAX_STORED_UNITS, formatUnits, parseDecimalUnits } from '../../src-shared/decimal-units.js';
 import { periodStart, type CapPeriod } from './envelope-time.js';
 import type { UsageReservation } from './ports.js';
 

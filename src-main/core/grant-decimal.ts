@@ -1,6 +1,6 @@
 // Exact decimals as the grant model writes them (bounds of amount constraints, caps) ("100", "12.5", "0.0001"): compared as integers
 // of ten-thousandths, never as floats, so "0.1" + "0.2" style rounding cannot move a cap.
-import { parseDecimalUnits } from './decimal-units.js';
+import { parseDecimalUnits } from '../../src-shared/decimal-units.js';
 
 /** The amount in ten-thousandths, or null when `text` is not a non-negative grant decimal. */
 export const decimalUnits = parseDecimalUnits;

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src-shared/grant.js';
 import { ManualClock, seconds } from '../core/clock.js';
-import { parseDecimalUnits } from '../core/decimal-units.js';
+import { parseDecimalUnits } from '../../src-shared/decimal-units.js';
 import { capUsageKey } from '../core/envelope-caps.js';
 import { periodStart } from '../core/envelope-time.js';
 import { openSqliteStore, type Store } from '../store/sqlite-store.js';

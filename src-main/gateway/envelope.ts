@@ -5,7 +5,7 @@
 // store's write transaction, which also holds across processes sharing the store.
 import type { ErrorCode } from '../../src-shared/errors.js';
 import type { Envelope } from '../../src-shared/grant.js';
-import { formatUnits } from '../core/decimal-units.js';
+import { formatUnits } from '../../src-shared/decimal-units.js';
 import { planCapCharges, type CapCharge } from '../core/envelope-caps.js';
 import { DEFAULT_TIME_ZONE, assertTimeZone, describeLocalTime, isWithinWindows } from '../core/envelope-time.js';
 import { isCharonError } from '../core/errors.js';

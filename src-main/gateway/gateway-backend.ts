@@ -157,7 +157,7 @@ export class PolicyGatewayBackend implements GatewayBackend {
     // A template is completed where it is listed (a server the session may read resources of);
     // a value is offered only if the URI it completes to may be read, when that URI is whole.
     const specs = this.#specs(ctx);
-    const servers = (scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx)).filter((server) => specs.some((g) => (g.servers[server]?.resources.length ?? 0) > 0));
+    const servers = this.#serversOf(ctx, scope).filter((server) => specs.some((g) => (g.servers[server]?.resources.length ?? 0) > 0));
     for (const server of servers) {
       const templates = await this.#d.downstream.listResourceTemplates(server, { signal: options.signal }).catch(() => []);
       if (!templates.some((t) => t.uriTemplate === ref.uri)) continue;
@@ -174,13 +174,9 @@ export class PolicyGatewayBackend implements GatewayBackend {
   }
 
   resourceTarget(ctx: AgentContext, scope: SessionScope, raw: unknown): { server: string; uri: string } {
-    const uri = typeof raw === 'string' && raw.length > 0 && raw.length <= 2048 ? normalizeResourceUri(raw) : null;
-    if (uri === null) {
-      const why = typeof raw === 'string' ? resourceUriProblem(raw) : null;
-      throw new CharonError('ERR_INVALID_INPUT', why ? `the URI cannot be matched safely: ${why}` : 'an absolute resource URI is required');
-    }
-    const servers = scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx);
-    const server = servers.find((s) => this.#allowed(ctx, 'resources/read', uri, s));
+    const uri = resourceUriOf(raw);
+    if (typeof uri !== 'string') throw new CharonError('ERR_INVALID_INPUT', uri.problem);
+    const server = this.#serversOf(ctx, scope).find((s) => this.#allowed(ctx, 'resources/read', uri, s));
     if (server === undefined) throw new CharonError('ERR_TOOL_NOT_ALLOWED', 'Not allowed: no grant allows reading this resource, so it cannot be subscribed to');
     return { server, uri };
   }
@@ -191,7 +187,7 @@ export class PolicyGatewayBackend implements GatewayBackend {
 
   async capabilities(ctx: AgentContext, scope: SessionScope): Promise<ServerCapabilities> {
     const specs = this.#specs(ctx);
-    const servers = (scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx)).filter((server) => specs.some((g) => server in g.servers));
+    const servers = this.#serversOf(ctx, scope).filter((server) => specs.some((g) => server in g.servers));
     const offered = await Promise.all(servers.map(async (server) => ({ server, caps: await this.#d.downstream.capabilitiesOf(server, CAPABILITIES_WAIT_MS) })));
     const caps: ServerCapabilities = { tools: { listChanged: true } };
     for (const { server, caps: c } of offered) {
@@ -207,17 +203,12 @@ export class PolicyGatewayBackend implements GatewayBackend {
   }
 
   async #decideResource(ctx: AgentContext, scope: SessionScope, params: Readonly<Record<string, unknown>>, now: number): Promise<Decision> {
-    const raw = params.uri;
-    // Decided on, and forwarded as, the URI the downstream will act on: servers parse it as a URL,
-    // which removes dot segments (also percent-encoded ones), so ".../granted/../../secret" is read as "/secret".
-    // Percent-encoded separators and dots are refused, not matched (core/resource-uri.ts).
-    const uri = typeof raw === 'string' && raw.length > 0 && raw.length <= 2048 ? normalizeResourceUri(raw) : null;
-    if (uri === null || uri.length > 2048) {
-      const why = typeof raw === 'string' ? resourceUriProblem(raw) : null;
-      const refused = { code: 'ERR_INVALID_INPUT' as const, message: why ? `resources/read: the URI cannot be matched safely: ${why}` : 'resources/read needs an absolute URI', rule: 'input' };
+    const uri = resourceUriOf(params.uri);
+    if (typeof uri !== 'string') {
+      const refused = { code: 'ERR_INVALID_INPUT' as const, message: `resources/read: ${uri.problem}`, rule: 'input' };
       return { allow: false, ...refused, auditSeq: await this.#record(ctx, 'resources/read', null, 'deny', refused) };
     }
-    const servers = scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx);
+    const servers = this.#serversOf(ctx, scope);
     for (const server of servers) {
       const [root, ...narrowing] = principalsOf(ctx);
       const policy = this.#d.policy.decide({ agentId: root as string, environment: ctx.environment, action: 'resources/read', resourceName: uri, server, args: {}, now });
@@ -255,9 +246,7 @@ export class PolicyGatewayBackend implements GatewayBackend {
   /** For a tool some grant names: which grant and which argument refused the call, in words. */
   #explain(ctx: AgentContext, agentId: string, target: Target, method: DecidedMethod, normalized: NormalizedArgs): string | null {
     if (method !== 'tools/call') return null;
-    const grants = this.#d.policy.grantsOf(agentId);
-    const why = explainToolDenial({ grants, environment: ctx.environment, now: this.#d.clock.now(), server: target.server, tool: target.name, args: normalized.context });
-    return why === null ? null : `${target.server}${TOOL_SEPARATOR}${target.name}: ${why}`;
+    return explainToolDenial({ grants: this.#d.policy.grantsOf(agentId), environment: ctx.environment, now: this.#d.clock.now(), server: target.server, tool: target.name, args: normalized.context });
   }
 
   #grant(agentId: string, grantId: string): GrantSpec {
@@ -314,6 +303,11 @@ export class PolicyGatewayBackend implements GatewayBackend {
           .map(([server, sg]) => [server, { ...sg, tools: Object.fromEntries(Object.entries(sg.tools).filter(([tool]) => outer.some((g) => g.servers[server]?.tools[tool] !== undefined))) }]),
       ),
     }));
+  }
+
+  /** The servers a session may reach: its one server, or every configured server its grants name. */
+  #serversOf(ctx: AgentContext, scope: SessionScope): string[] {
+    return scope.kind === 'one' ? [scope.server] : this.#grantedServers(ctx);
   }
 
   #grantedServers(ctx: AgentContext): string[] {
@@ -390,6 +384,19 @@ function mergeConstraints(maps: readonly Map<string, ArgConstraint[]>[]): Map<st
   const out = new Map<string, ArgConstraint[]>();
   for (const map of maps) for (const [path, list] of map) out.set(path, [...(out.get(path) ?? []), ...list]);
   return out;
+}
+
+/**
+ * A resource URI as it is decided on and forwarded: the form the downstream will act on. Servers
+ * parse it as a URL, which removes dot segments (also percent-encoded ones), so
+ * ".../granted/../../secret" is read as "/secret"; percent-encoded separators and dots are refused,
+ * not matched (core/resource-uri.ts).
+ */
+function resourceUriOf(raw: unknown): string | { problem: string } {
+  const uri = typeof raw === 'string' && raw.length > 0 && raw.length <= 2048 ? normalizeResourceUri(raw) : null;
+  if (uri !== null && uri.length <= 2048) return uri;
+  const why = typeof raw === 'string' ? resourceUriProblem(raw) : null;
+  return { problem: why ? `the URI cannot be matched safely: ${why}` : 'an absolute resource URI is required' };
 }
 
 function argumentsOf(method: DecidedMethod, params: Readonly<Record<string, unknown>>, lenient = false): Record<string, unknown> {

@@ -256,7 +256,7 @@ export class McpGateway {
       capabilities,
       track: (call) => this.#router.track(call),
       subscriptions: {
-        subscribe: (_ctx, server, uri) => this.#subscriptions.add(made.session, server, uri),
+        subscribe: (server, uri) => this.#subscriptions.add(made.session, server, uri),
         unsubscribe: (uri) => this.#subscriptions.remove(made.session, normalizeResourceUri(uri) ?? uri),
       },
     });

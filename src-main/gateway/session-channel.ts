@@ -13,6 +13,23 @@ export function passesLogLevel(level: unknown, threshold: LoggingLevel | null): 
   return threshold === null || severity >= (SEVERITY.get(threshold) ?? 0);
 }
 
+/** A digest of each list a client was last shown, so a change is told only when what it sees changed. */
+export class ListedDigests {
+  readonly #digests = new Map<ListKind, string>();
+
+  /** True when `items` differ from what was last noted for `kind` (or nothing was). */
+  note(kind: ListKind, items: readonly unknown[]): boolean {
+    const digest = createHash('sha256').update(JSON.stringify(items)).digest('base64url');
+    const changed = this.#digests.get(kind) !== digest;
+    this.#digests.set(kind, digest);
+    return changed;
+  }
+
+  has(kind: ListKind): boolean {
+    return this.#digests.has(kind);
+  }
+}
+
 /**
  * What downstream events need of one agent session: its MCP server (to notify the agent), the
  * log level it asked for, and a digest of each list it was last shown, so a downstream's
@@ -20,7 +37,7 @@ export function passesLogLevel(level: unknown, threshold: LoggingLevel | null): 
  */
 export class SessionChannel {
   #level: LoggingLevel | null = null;
-  readonly #listed = new Map<ListKind, string>();
+  readonly #listed = new ListedDigests();
 
   constructor(readonly server: Server) {}
 
@@ -40,10 +57,7 @@ export class SessionChannel {
 
   /** Records what the agent was shown; true when it differs from what it saw before (or it never listed). */
   noteListed(kind: ListKind, items: readonly unknown[]): boolean {
-    const digest = createHash('sha256').update(JSON.stringify(items)).digest('base64url');
-    const changed = this.#listed.get(kind) !== digest;
-    this.#listed.set(kind, digest);
-    return changed;
+    return this.#listed.note(kind, items);
   }
 
   hasListed(kind: ListKind): boolean {

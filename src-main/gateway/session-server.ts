@@ -74,7 +74,7 @@ export type TrackCall = (call: InFlightCall) => () => void;
 
 /** The session's resource subscriptions (kept by the gateway: a downstream is shared). */
 export interface SessionSubscriptions {
-  subscribe(ctx: AgentContext, server: string, uri: string): Promise<void>;
+  subscribe(server: string, uri: string): Promise<void>;
   /** Ends this session's subscription to `uri`, on whichever server it was made. */
   unsubscribe(uri: string): Promise<void>;
 }
@@ -147,9 +147,8 @@ export function sessionServer(backend: GatewayBackend, scope: SessionScope, opti
   if (capabilities.resources?.subscribe) {
     server.setRequestHandler(SubscribeRequestSchema, (request, extra) =>
       mapped(async () => {
-        const { ctx } = authOf(extra);
-        const target = backend.resourceTarget(ctx, scope, request.params.uri);
-        await subscriptions.subscribe(ctx, target.server, target.uri);
+        const target = backend.resourceTarget(authOf(extra).ctx, scope, request.params.uri);
+        await subscriptions.subscribe(target.server, target.uri);
         return {};
       }),
     );

@@ -3,6 +3,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { CharonError } from '../core/errors.js';
+import { SSE_HEADERS, writeSseMessage } from './sse.js';
 
 /** A POST awaiting its response: answered as one JSON body, or as an SSE stream once something must precede the response. */
 interface PendingPost {
@@ -10,7 +11,6 @@ interface PendingPost {
   streaming: boolean;
 }
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' } as const;
 
 /**
  * The Streamable HTTP transport of one gateway session, on node:http. A request is answered with
@@ -94,7 +94,7 @@ export class SessionTransport implements Transport {
     const post = requestId === undefined ? undefined : this.#posts.get(requestId);
     if (!post) {
       // Unrelated to a live POST (a list_changed, a log line): the GET stream if the agent opened one.
-      if (!isResponse && this.#standalone) writeEvent(this.#standalone, message);
+      if (!isResponse && this.#standalone) writeSseMessage(this.#standalone, message);
       return;
     }
     if (!isResponse) {
@@ -102,12 +102,12 @@ export class SessionTransport implements Transport {
         post.streaming = true;
         post.res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': this.sessionId });
       }
-      writeEvent(post.res, message);
+      writeSseMessage(post.res, message);
       return;
     }
     this.#posts.delete(requestId as RequestId);
     if (post.streaming) {
-      writeEvent(post.res, message);
+      writeSseMessage(post.res, message);
       post.res.end();
       return;
     }
@@ -121,7 +121,7 @@ export class SessionTransport implements Transport {
     // A request still waiting gets a clear end rather than a hang.
     for (const [id, post] of this.#posts) {
       const ended = { jsonrpc: '2.0' as const, id, error: { code: -32001, message: 'The MCP session was closed', data: { code: 'ERR_SESSION_NOT_FOUND' } } };
-      if (post.streaming) writeEvent(post.res, ended);
+      if (post.streaming) writeSseMessage(post.res, ended);
       else if (!post.res.headersSent) post.res.writeHead(404, { 'content-type': 'application/json' });
       post.res.end(post.streaming ? undefined : JSON.stringify(ended));
     }
@@ -146,6 +146,3 @@ export class SessionTransport implements Transport {
   }
 }
 
-function writeEvent(res: ServerResponse, message: JSONRPCMessage): void {
-  if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
-}

@@ -5,12 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acrSchema, delegatedAuthoritySchema, type DelegatedAuthority } from '../../src-shared/delegation.js';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import type { ControlPlane } from '../app/control-plane.js';
-import { oauthErrorOf as authorizationServerError } from '../app/oauth-exports.js';
+import { oauthErrorOf as authorizationServerError, TOKEN_EXCHANGE_GRANT } from '../app/oauth-exports.js';
 import { CharonError, isStoreFault } from '../core/errors.js';
 import { scopeTokens } from './agent-schemas.js';
 import { readForm, sendJson } from './http-io.js';
 
-export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const TOKEN_EXCHANGE = TOKEN_EXCHANGE_GRANT;
 const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 const TOKEN_TYPES = new Set([JWT_TYPE, 'urn:ietf:params:oauth:token-type:access_token']);
 /** RFC 9396 `authorization_details` entry type carrying a hop's narrowing. */

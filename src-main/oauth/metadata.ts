@@ -18,6 +18,9 @@ export const OAUTH_PATHS = {
  */
 const INTROSPECTION_PATH = '/v1/introspect';
 
+/** RFC 8693: the grant type of a token exchange (delegation between agents). */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
 /**
  * RFC 8414 metadata. The issuer is the listener's own loopback origin (plain http: it never
  * leaves the machine); public clients only, PKCE with S256 only, DPoP-bound tokens on request.
@@ -32,7 +35,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     // The token endpoint also does RFC 8693 exchange (delegation between agents).
-    grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+    grant_types_supported: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT],
     introspection_endpoint: `${issuer}${INTROSPECTION_PATH}`,
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['none'],

@@ -1,10 +1,11 @@
 // Says in words why a tools/call that Cedar refused was refused, when a grant for the tool
 // exists: which argument, and what the grant wanted. Cedar's answer stays the decision; this
 // only reads the same grants and the same normalized arguments to name the cause.
-import type { ArgConstraint, GrantSpec } from '../../src-shared/grant.js';
+import { TOOL_SEPARATOR, type ArgConstraint, type GrantSpec } from '../../src-shared/grant.js';
 import type { Environment } from '../../src-shared/domain.js';
+import { globMatches } from '../core/grant-attenuation.js';
 import { isWithinRoot, normalizeAbsolutePath } from '../core/grant-paths.js';
-import { parseDecimalUnits } from '../core/decimal-units.js';
+import { parseDecimalUnits } from '../../src-shared/decimal-units.js';
 import type { ArgValue } from './decision-context.js';
 
 export interface DenialQuestion {
@@ -17,13 +18,13 @@ export interface DenialQuestion {
   readonly args: Readonly<Record<string, ArgValue | readonly ArgValue[]>>;
 }
 
-/** Why no grant for the tool allowed the call; null when no grant names the tool at all. */
+/** Why no grant for the tool allowed the call (`server__tool: grant …: …`); null when no grant names the tool at all. */
 export function explainToolDenial(q: DenialQuestion): string | null {
   const naming = q.grants.filter((g) => g.spec.servers[q.server]?.tools[q.tool] !== undefined);
   if (naming.length === 0) return null;
   const reasons = naming.slice(0, 3).map((g) => `grant ${g.id}: ${whyNot(g.spec, q)}`);
   const more = naming.length > 3 ? `; and ${naming.length - 3} more grant(s)` : '';
-  return `${reasons.join('; ')}${more}`;
+  return `${q.server}${TOOL_SEPARATOR}${q.tool}: ${reasons.join('; ')}${more}`;
 }
 
 function whyNot(spec: GrantSpec, q: DenialQuestion): string {
@@ -62,16 +63,8 @@ export function constraintProblem(constraint: ArgConstraint, value: ArgValue): s
     return constraint.oneOf.some((allowed) => allowed === value) ? null : `is ${show(value)}, not one of ${constraint.oneOf.map((a) => JSON.stringify(a)).join(', ')}`;
   }
   if (typeof value !== 'string') return `must be a string matching ${JSON.stringify(constraint.pattern)}`;
+  // The same glob reading as the attenuation checks, and as Cedar's `like`: `*` any run of characters.
   return globMatches(constraint.pattern, value) ? null : `is ${show(value)}, which does not match ${JSON.stringify(constraint.pattern)}`;
-}
-
-/** A glob as Cedar's `like` reads it: `*` any run of characters, everything else literal. */
-function globMatches(pattern: string, value: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[\\s\\S]*');
-  return new RegExp(`^${source}$`).test(value);
 }
 
 /** A value as the refusal quotes it: short, so an argument's content never fills the message. */

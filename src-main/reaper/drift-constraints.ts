@@ -3,7 +3,7 @@
 // value for an argument keeps that constraint as it is: absence of evidence narrows nothing.
 import type { ArgConstraint, ToolRule } from '../../src-shared/grant.js';
 import { isWithinRoot, normalizeAbsolutePath } from '../core/grant-paths.js';
-import { formatUnits, parseDecimalUnits } from '../core/decimal-units.js';
+import { formatUnits, parseDecimalUnits } from '../../src-shared/decimal-units.js';
 import { lowerUnits, unitsOfPeak } from './drift-headroom.js';
 import type { DriftUsage } from './drift-usage.js';
 

@@ -3,7 +3,7 @@
 // that they are not needed (the off-hours anomaly watches those).
 import type { Envelope } from '../../src-shared/grant.js';
 import { capUsageKey } from '../core/envelope-caps.js';
-import { formatUnits, parseDecimalUnits } from '../core/decimal-units.js';
+import { formatUnits, parseDecimalUnits } from '../../src-shared/decimal-units.js';
 import { lowerCount, lowerUnits } from './drift-headroom.js';
 import type { DriftUsage } from './drift-usage.js';
 import type { Narrowed } from './drift-constraints.js';

@@ -1,7 +1,7 @@
 // Headroom drift: a limit far above what the agent ever needed. A limit above factor × the peak
 // used in the drift window is proposed down to factor × peak, rounded up; never raised, never
 // below what was used, so the proposal stays a narrowing that the agent's real use still fits.
-import { UNITS_PER_WHOLE } from '../core/decimal-units.js';
+import { UNITS_PER_WHOLE } from '../../src-shared/decimal-units.js';
 
 /** A lower limit, or null when the current one is within factor × peak (or nothing was used). */
 export function lowerCount(limit: number, peak: number | undefined, factor: number): number | null {

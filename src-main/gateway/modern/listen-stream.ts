@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentContext } from '../agent-context.js';
 import type { SessionScope } from '../backend.js';
 import type { NotificationChannel } from '../downstream-router.js';
-import type { ListKind } from '../session-channel.js';
+import { ListedDigests, type ListKind } from '../session-channel.js';
+import { SSE_HEADERS, writeSseMessage } from '../sse.js';
 import { META } from './modern-request.js';
 
 /** What a client opted in to (2026-07-28 subscriptions/listen `notifications`). */
@@ -31,7 +31,7 @@ const KEEP_ALIVE_MS = 25_000;
  * and an update reaches it only while the agent may read the resource.
  */
 export class ListenStream implements NotificationChannel {
-  readonly #listed = new Map<ListKind, string>();
+  readonly #listed = new ListedDigests();
   readonly #keepAlive: NodeJS.Timeout;
   #closed = false;
   onclose: (() => void) | null = null;
@@ -46,7 +46,7 @@ export class ListenStream implements NotificationChannel {
     ctx: AgentContext,
   ) {
     this.session = { scope, ctx, channel: this };
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
+    res.writeHead(200, SSE_HEADERS);
     res.flushHeaders();
     // A comment now and then keeps intermediaries from closing a quiet stream.
     this.#keepAlive = setInterval(() => !this.#closed && res.write(':\n\n'), KEEP_ALIVE_MS);
@@ -81,10 +81,7 @@ export class ListenStream implements NotificationChannel {
   }
 
   noteListed(kind: ListKind, items: readonly unknown[]): boolean {
-    const digest = createHash('sha256').update(JSON.stringify(items)).digest('base64url');
-    const changed = this.#listed.get(kind) !== digest;
-    this.#listed.set(kind, digest);
-    return changed;
+    return this.#listed.note(kind, items);
   }
 
   /** A graceful end (the server's initiative): the listen request's own response, then the stream closes. */
@@ -96,7 +93,7 @@ export class ListenStream implements NotificationChannel {
   }
 
   #write(message: unknown): void {
-    if (!this.#closed && !this.res.writableEnded) this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    if (!this.#closed) writeSseMessage(this.res, message);
   }
 
   #ended(): void {

@@ -5,7 +5,7 @@
 // input-required result; change notifications flow on subscriptions/listen streams.
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { McpError, type LoggingLevel, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { McpError, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import type { Clock } from '../../core/clock.js';
 import { CharonError, isStoreFault } from '../../core/errors.js';
@@ -61,7 +61,7 @@ export class ModernEndpoint {
     try {
       switch (request.method) {
         case 'server/discover':
-          return stream.result({ supportedVersions: [...SUPPORTED_VERSIONS], capabilities: await this.#capabilities(ctx, scope), instructions: 'Tools reached through Charon: every call is authorized against the grant your owner approved.', ...cacheable(LIST_TTL_MS) });
+          return stream.result({ supportedVersions: [...SUPPORTED_VERSIONS], capabilities: await this.#d.backend.capabilities(ctx, scope), instructions: 'Tools reached through Charon: every call is authorized against the grant your owner approved.', ...cacheable(LIST_TTL_MS) });
         case 'tools/list':
           return stream.result({ tools: await this.#d.backend.listTools(ctx, scope), ...cacheable(LIST_TTL_MS) });
         case 'prompts/list':
@@ -95,11 +95,6 @@ export class ModernEndpoint {
 
   close(): void {
     for (const listener of [...this.listeners]) listener.close();
-  }
-
-  /** The same as a 2025 session is told at initialize (a log level now travels with each request). */
-  #capabilities(ctx: AgentContext, scope: SessionScope): Promise<ServerCapabilities> {
-    return this.#d.backend.capabilities(ctx, scope);
   }
 
   async #decided(res: ServerResponse, stream: ResponseStream, ctx: AgentContext, scope: SessionScope, request: ModernRequest): Promise<void> {

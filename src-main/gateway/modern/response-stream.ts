@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { SSE_HEADERS, writeSseMessage } from '../sse.js';
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' } as const;
 
 /**
  * The response of one modern request: a single `application/json` body, unless a notification
@@ -48,7 +48,7 @@ export class ResponseStream {
   }
 
   #event(message: unknown): void {
-    this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    writeSseMessage(this.res, message);
   }
 
   #finish(message: unknown, status: number): void {

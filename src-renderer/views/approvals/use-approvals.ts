@@ -1,8 +1,9 @@
-import { startAuthentication, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { startAuthentication, startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { WebAuthnOptionsJson } from '../../../src-shared/approvals.js';
 import type { GrantSpec } from '../../../src-shared/grant.js';
 import { useOperatorClient } from '../../api/client-context.js';
+import { asRequestOptions, passkeyAssertion } from '../../api/passkey-assertion.js';
 
 export const approvalKeys = {
   approvals: ['approvals'] as const,
@@ -21,7 +22,6 @@ export function usePasskeys() {
   return useQuery({ queryKey: approvalKeys.passkeys, queryFn: () => client['passkeys.list']({}) });
 }
 
-const asRequest = (options: WebAuthnOptionsJson) => options as unknown as PublicKeyCredentialRequestOptionsJSON;
 const asCreation = (options: WebAuthnOptionsJson) => options as unknown as PublicKeyCredentialCreationOptionsJSON;
 
 function useInvalidate() {
@@ -41,7 +41,7 @@ export function useEnrollPasskey() {
   return useMutation({
     mutationFn: async (label: string | undefined) => {
       const ceremony = await client['passkeys.registerBegin']({ label });
-      const assertion = ceremony.authentication ? await startAuthentication({ optionsJSON: asRequest(ceremony.authentication) }) : undefined;
+      const assertion = ceremony.authentication ? await startAuthentication({ optionsJSON: asRequestOptions(ceremony.authentication) }) : undefined;
       const registration = await startRegistration({ optionsJSON: asCreation(ceremony.registration ?? {}) });
       return client['passkeys.registerComplete']({ ceremonyId: ceremony.ceremonyId, registration, assertion });
     },
@@ -55,7 +55,7 @@ export function useRemovePasskey() {
   return useMutation({
     mutationFn: async (id: string) => {
       const ceremony = await client['passkeys.removeBegin']({ id });
-      const assertion = await startAuthentication({ optionsJSON: asRequest(ceremony.authentication ?? {}) });
+      const assertion = await startAuthentication({ optionsJSON: asRequestOptions(ceremony.authentication ?? {}) });
       return client['passkeys.remove']({ id, ceremonyId: ceremony.ceremonyId, assertion });
     },
     onSettled: invalidate,
@@ -69,8 +69,7 @@ export function useEmergencyRotate() {
   return useMutation({
     mutationFn: async (reason: string) => {
       const ceremony = await client['keys.emergencyRotateBegin']({});
-      const assertion = ceremony ? await startAuthentication({ optionsJSON: asRequest(ceremony.authentication ?? {}) }) : undefined;
-      return client['keys.emergencyRotate']({ reason, ceremonyId: ceremony?.ceremonyId, assertion });
+      return client['keys.emergencyRotate']({ reason, ...(await passkeyAssertion(ceremony)) });
     },
     onSettled: invalidate,
   });
@@ -83,7 +82,7 @@ export function useApprove() {
   return useMutation({
     mutationFn: async ({ requestId, spec }: { requestId: string; spec: GrantSpec }) => {
       const challenge = await client['approvals.begin']({ requestId, spec });
-      const response = await startAuthentication({ optionsJSON: asRequest(challenge.options) });
+      const response = await startAuthentication({ optionsJSON: asRequestOptions(challenge.options) });
       return client['approvals.complete']({ requestId, response });
     },
     onSettled: invalidate,

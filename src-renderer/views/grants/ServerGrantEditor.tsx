@@ -1,9 +1,9 @@
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { TOOL_RISK_LABEL } from '../servers/ServerTools.js';
 import { useServerTools } from '../servers/use-servers.js';
 import { ConstraintEditor } from './ConstraintEditor.js';
 import { emptyConstraint, type ServerDraft } from './grant-form.js';
 
-const RISK_LABEL = { read: 'reads', write: 'writes', transact: 'acts (irreversible)' } as const;
 
 interface Props {
   readonly server: string;
@@ -35,7 +35,7 @@ export function ServerGrantEditor({ server, draft, onChange, onRemove, within }:
       {tools.isPending && <p role="status">Asking {server} for its tools…</p>}
       {tools.isError && <ErrorNotice error={tools.error} title={`Could not list the tools of ${server}: type the names below`} />}
       <ul className="tool-list">
-        {[...listed.map((t) => ({ ...t, known: true })), ...extra.map((name) => ({ name, title: null, description: '', risk: 'write' as const, arguments: [], known: false }))]
+        {[...listed, ...extra.map((name) => ({ name, title: null, description: '', risk: 'write' as const, arguments: [] }))]
           .filter((t) => !within || within.has(t.name))
           .map((tool) => {
             const checked = tool.name in draft.tools;
@@ -44,7 +44,7 @@ export function ServerGrantEditor({ server, draft, onChange, onRemove, within }:
               <li key={tool.name} data-grant-tool={tool.name}>
                 <label>
                   <input type="checkbox" checked={checked} onChange={(e) => setTool(tool.name, e.target.checked ? [] : null)} /> <code>{tool.name}</code>{' '}
-                  <span className={`risk risk-${tool.risk}`}>{RISK_LABEL[tool.risk]}</span>
+                  <span className={`risk risk-${tool.risk}`}>{TOOL_RISK_LABEL[tool.risk]}</span>
                 </label>
                 {tool.description && <div className="muted tool-description">{tool.description}</div>}
                 {checked && constraints.length === 0 && tool.risk !== 'read' && (

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { grantSpecSchema } from '../../../src-shared/grant.js';
-import { compareDecimalText } from './decimal-compare.js';
 import { lintGrant } from './grant-lint.js';
 
 const NOW = Date.UTC(2026, 11, 4);
@@ -33,9 +32,10 @@ describe('lintGrant', () => {
     expect(lintGrant(spec, ['pay'], () => ['charge'], NOW)).toEqual([]);
   });
 
-  it('compares decimals exactly', () => {
-    expect(compareDecimalText('100', '99.5')).toBe(1);
-    expect(compareDecimalText('0.10', '0.1')).toBe(0);
-    expect(compareDecimalText('007', '7.0001')).toBe(-1);
+  it('compares bounds exactly, as the gateway counts them', () => {
+    const bounds = (min: string, max: string) => lintGrant(grantSpecSchema.parse({ agentId: 'a', environment: 'dev', servers: { pay: { tools: { charge: { args: { amount: { amount: { min, max } } } } } } } }), ['pay'], () => ['charge'], NOW);
+    expect(bounds('0.10', '0.1')).toEqual([]);
+    expect(bounds('7', '7.0001')).toEqual([]);
+    expect(bounds('7.0001', '7')).toHaveLength(1);
   });
 });

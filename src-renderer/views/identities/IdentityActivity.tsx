@@ -5,6 +5,7 @@ import { useOperatorClient } from '../../api/client-context.js';
 import { queryKeys } from '../../api/query-keys.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Time } from '../../components/Time.js';
+import { reasonOf } from '../audit/audit-filter.js';
 
 const RECENT = 20;
 
@@ -47,19 +48,19 @@ export function IdentityActivity({ identity }: { identity: IdentityDto }) {
           </thead>
           <tbody>
             {calls.data.map((r) => {
-              const d = r.details as { method?: string; rule?: string; message?: string; grantIds?: string[] };
+              const method = (r.details as { method?: unknown }).method;
               return (
                 <tr key={r.seq} data-seq={r.seq}>
                   <td>
                     <Time ms={r.time} compact />
                   </td>
                   <td>
-                    <code>{r.subject}</code> <span className="muted">{d.method}</span>
+                    <code>{r.subject}</code> <span className="muted">{typeof method === 'string' ? method : ''}</span>
                   </td>
                   <td>
                     <span className={`decision decision-${r.decision}`}>{r.decision === 'allow' ? 'allowed' : 'refused'}</span>
                   </td>
-                  <td className="why">{r.decision === 'allow' ? `by ${(d.grantIds ?? []).join(', ')}` : (d.message ?? d.rule ?? '')}</td>
+                  <td className="why">{reasonOf(r)}</td>
                 </tr>
               );
             })}

@@ -4,7 +4,8 @@ import { queryKeys } from '../../api/query-keys.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { useServerTools } from './use-servers.js';
 
-const RISK_LABEL = { read: 'reads', write: 'writes', transact: 'acts (irreversible)' } as const;
+/** How much a tool can do, as a server's tool list and the grant editor say it. */
+export const TOOL_RISK_LABEL = { read: 'reads', write: 'writes', transact: 'acts (irreversible)' } as const;
 
 /** A server's tools by name, with what each says it does and how much it can do. */
 export function ServerTools({ name }: { name: string }) {
@@ -21,7 +22,7 @@ export function ServerTools({ name }: { name: string }) {
     <ul className="tool-list" aria-label={`Tools of ${name}`}>
       {tools.data.map((tool) => (
         <li key={tool.name} data-tool={tool.name}>
-          <span className={`risk risk-${tool.risk}`}>{RISK_LABEL[tool.risk]}</span> <code>{tool.name}</code>
+          <span className={`risk risk-${tool.risk}`}>{TOOL_RISK_LABEL[tool.risk]}</span> <code>{tool.name}</code>
           {tool.title && tool.title !== tool.name && <span> · {tool.title}</span>}
           {tool.description && <div className="muted tool-description">{tool.description}</div>}
         </li>

@@ -1,8 +1,7 @@
-import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ServerConfigInput } from '../../../src-shared/mcp-servers.js';
-import type { PasskeyCeremonyDto } from '../../../src-shared/approvals.js';
 import { useOperatorClient } from '../../api/client-context.js';
+import { passkeyAssertion } from '../../api/passkey-assertion.js';
 import { queryKeys } from '../../api/query-keys.js';
 
 export function useServers() {
@@ -21,13 +20,6 @@ export function useClientConfigs(enabled: boolean) {
   return useQuery({ queryKey: [...queryKeys.servers, 'discover'], queryFn: () => client['servers.discover']({}), enabled });
 }
 
-/** The owner's passkey over exactly what the ceremony names (null: none enrolled yet, nothing to sign). */
-async function assertion(ceremony: PasskeyCeremonyDto | null) {
-  if (!ceremony) return {};
-  const response = await startAuthentication({ optionsJSON: (ceremony.authentication ?? {}) as unknown as PublicKeyCredentialRequestOptionsJSON });
-  return { ceremonyId: ceremony.ceremonyId, assertion: response };
-}
-
 function useInvalidateServers() {
   const queryClient = useQueryClient();
   return () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.servers }), queryClient.invalidateQueries({ queryKey: queryKeys.audit })]);
@@ -42,7 +34,7 @@ export function useSetServers() {
       const set = [];
       for (const { name, config } of servers) {
         const ceremony = await client['servers.setBegin']({ name, config });
-        set.push(await client['servers.set']({ name, config, ...(await assertion(ceremony)) }));
+        set.push(await client['servers.set']({ name, config, ...(await passkeyAssertion(ceremony)) }));
       }
       return set;
     },
@@ -57,7 +49,7 @@ export function useImportServers() {
   return useMutation({
     mutationFn: async (path: string) => {
       const plan = await client['servers.importBegin']({ path, overwrite: false });
-      return client['servers.import']({ path, overwrite: false, ...(await assertion(plan.ceremony)) });
+      return client['servers.import']({ path, overwrite: false, ...(await passkeyAssertion(plan.ceremony)) });
     },
     onSettled: invalidate,
   });
