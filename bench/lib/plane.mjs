@@ -14,7 +14,8 @@ export const benchRootIsTmpfs = statfsSync(benchRoot).type === TMPFS_MAGIC;
 export async function openBenchPlane({ durability = 'normal', agentId = 'bench-agent' } = {}) {
   const dataDir = mkdtempSync(join(benchRoot, 'charon-bench-'));
   const masterKey = randomBytes(32);
-  const plane = await ControlPlane.open({ dataDir, overrides: { durability }, masterKeyProvider: { load: async () => masterKey } });
+  // As `charon serve` and the desktop app run it: SQLite checkpoints in a worker thread, off the commit path.
+  const plane = await ControlPlane.open({ dataDir, overrides: { durability }, masterKeyProvider: { load: async () => masterKey }, walCheckpoints: 'worker' });
   await plane.handlers['identities.register']({ id: agentId, owner: 'bench', environment: 'dev', selectors: [], scopes: ['files:read', 'files:write'] });
   const { token } = await plane.handlers['joinTokens.create']({ agentId });
   plane.attestation.attestWithJoinToken(agentId, token);

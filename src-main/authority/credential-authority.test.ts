@@ -141,9 +141,9 @@ describe('forged tokens are refused', () => {
     const { credential } = await issue();
     const key = t.plane.keyRing.activeKey();
     const claims = { issuer: t.plane.config.issuer, audience: AUDIENCE, scope: 'files:read', env: 'dev', issuedAt: t.clock.now(), expiresAt: t.clock.now() + 60_000 };
-    const unrecorded = await signJwtSvid(key, { ...claims, spiffeId: 'spiffe://charon.local/agent/builder', jti: randomUUID() });
+    const unrecorded = signJwtSvid(key, { ...claims, spiffeId: 'spiffe://charon.local/agent/builder', jti: randomUUID() });
     await expect(verify(unrecorded)).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_UNKNOWN' });
-    const swapped = await signJwtSvid(key, { ...claims, spiffeId: 'spiffe://charon.local/agent/other', jti: credential.jti });
+    const swapped = signJwtSvid(key, { ...claims, spiffeId: 'spiffe://charon.local/agent/other', jti: credential.jti });
     await expect(verify(swapped)).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_UNKNOWN' });
   });
   it('refuses a token signed with our own key whose sub is outside the trust domain or not a SPIFFE ID (a mis-issued token)', async () => {
@@ -151,7 +151,7 @@ describe('forged tokens are refused', () => {
     const key = t.plane.keyRing.activeKey();
     const claims = { issuer: t.plane.config.issuer, audience: AUDIENCE, scope: 'files:read', env: 'dev', issuedAt: t.clock.now(), expiresAt: t.clock.now() + 60_000, jti: randomUUID() };
     for (const spiffeId of ['spiffe://evil.example/agent/builder', 'builder', 'https://charon.local/agent/builder', 'spiffe://charon.local/agent/../owner/alice']) {
-      await expect(verify(await signJwtSvid(key, { ...claims, spiffeId }))).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_INVALID' });
+      await expect(verify(signJwtSvid(key, { ...claims, spiffeId }))).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_INVALID' });
     }
   });
 });

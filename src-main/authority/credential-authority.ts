@@ -192,7 +192,7 @@ export class CredentialAuthority {
     for (let attempt = 0; ; attempt++) {
       const key = ring.activeKey();
       const credential = credentialWith(key.record.kid);
-      const token = await signJwtSvid(key, {
+      const token = signJwtSvid(key, {
         issuer: this.#d.issuer,
         spiffeId: credential.spiffeId,
         audience: credential.audience,

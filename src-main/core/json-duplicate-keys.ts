@@ -15,7 +15,9 @@ export function hasDuplicateKeys(text: string): boolean {
       while (text.charCodeAt(end) !== QUOTE) end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
       const keys = open[open.length - 1];
       if (expectKey && keys) {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        // Unescaped only when it has an escape: most keys are plain text.
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
         if (keys.has(key)) return true;
         keys.add(key);
         expectKey = false;

@@ -23,7 +23,6 @@
 // last, so junk is refused without importing keys; in particular a proof whose key is not the one
 // the token is bound to never reaches the key cache. Nothing is recorded until every check passed.
 import { createHash } from 'node:crypto';
-import { decodeProtectedHeader } from 'jose';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import { CharonError } from '../core/errors.js';
 import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
@@ -107,7 +106,9 @@ export async function verifyDpopProof(proof: string, expect: DpopExpectation, de
   try {
     headerText = segmentText(proof, 0);
     payloadText = segmentText(proof, 1);
-    header = decodeProtectedHeader(proof) as Record<string, unknown>;
+    const parsedHeader: unknown = JSON.parse(headerText);
+    if (typeof parsedHeader !== 'object' || parsedHeader === null || Array.isArray(parsedHeader)) throw new TypeError('header is not a JSON object');
+    header = parsedHeader as Record<string, unknown>;
     const parsed: unknown = JSON.parse(payloadText);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('payload is not a JSON object');
     claims = parsed as Record<string, unknown>;

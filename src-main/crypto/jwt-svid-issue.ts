@@ -1,7 +1,9 @@
-import { SignJWT } from 'jose';
 import { toEpochSeconds } from '../core/clock.js';
 import type { LoadedSigningKey } from './signing-key.js';
 import { SVID_ALG } from './signing-key.js';
+import { signEs256 } from './jws-es256.js';
+
+const b64json = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 export interface SvidClaims {
   readonly issuer: string;
@@ -41,21 +43,15 @@ export function nestActors(actors: readonly string[]): ActClaim | undefined {
   return act;
 }
 
-/** Signs a JWT-SVID: ES256 and only the alg, kid and typ headers, as the JWT-SVID standard allows. */
-export async function signJwtSvid(key: LoadedSigningKey, claims: SvidClaims): Promise<string> {
+/** Signs a JWT-SVID: ES256 and only the alg, kid and typ headers, as the JWT-SVID standard allows (node:crypto, synchronously). */
+export function signJwtSvid(key: LoadedSigningKey, claims: SvidClaims): string {
   const payload: Record<string, unknown> = { scope: claims.scope, env: claims.env };
   if (claims.dpopJkt) payload.cnf = { jkt: claims.dpopJkt };
   if (claims.actors && claims.actors.length > 0) payload.act = nestActors(claims.actors);
   if (claims.acr !== undefined) payload.acr = claims.acr;
   if (claims.amr !== undefined) payload.amr = [...claims.amr];
   if (claims.clientId !== undefined) payload.client_id = claims.clientId;
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: SVID_ALG, kid: key.record.kid, typ: claims.clientId === undefined ? 'JWT' : ACCESS_TOKEN_TYP })
-    .setIssuer(claims.issuer)
-    .setSubject(claims.spiffeId)
-    .setAudience(claims.audience)
-    .setJti(claims.jti)
-    .setIssuedAt(toEpochSeconds(claims.issuedAt))
-    .setExpirationTime(toEpochSeconds(claims.expiresAt))
-    .sign(key.privateKey);
+  const claims7519 = { iss: claims.issuer, sub: claims.spiffeId, aud: claims.audience, jti: claims.jti, iat: toEpochSeconds(claims.issuedAt), exp: toEpochSeconds(claims.expiresAt) };
+  const header = { alg: SVID_ALG, kid: key.record.kid, typ: claims.clientId === undefined ? 'JWT' : ACCESS_TOKEN_TYP };
+  return signEs256(`${b64json(header)}.${b64json({ ...payload, ...claims7519 })}`, key.privateKey);
 }

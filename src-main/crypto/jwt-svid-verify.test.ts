@@ -77,7 +77,7 @@ const rejects = (token: string, code: string, overrides: Partial<SvidVerifyOptio
 
 describe('verifyJwtSvid: the baseline', () => {
   it('accepts a token from the real issuer (so every refusal below is due to the attack alone)', async () => {
-    const verified = await verifyJwtSvid(await signJwtSvid(key, claims()), options());
+    const verified = await verifyJwtSvid(signJwtSvid(key, claims()), options());
     expect(verified).toMatchObject({ kid, spiffeId: SUB, scope: 'files:read', env: 'dev' });
     const handBuilt = await verifyJwtSvid(await signWith({ kid, typ: 'JWT' }), options());
     expect(handBuilt.jti).toBe('c0ffee00-0000-4000-8000-000000000001');
@@ -90,7 +90,7 @@ describe('verifyJwtSvid refuses forged algorithms', () => {
   });
 
   it('refuses alg "none" even when a real ES256 signature is appended', async () => {
-    const real = (await signJwtSvid(key, claims())).split('.')[2] ?? '';
+    const real = (signJwtSvid(key, claims())).split('.')[2] ?? '';
     await rejects(rawToken({ alg: 'none', kid, typ: 'JWT' }, payload(), real), 'ERR_JOSE_ALG_NOT_ALLOWED');
   });
 
@@ -188,15 +188,15 @@ describe('verifyJwtSvid refuses JOSE headers the JWT-SVID standard forbids', () 
 
 describe('verifyJwtSvid refuses tokens outside their validity window', () => {
   it('refuses an expired token (beyond the clock tolerance)', async () => {
-    const token = await signJwtSvid(key, claims({ issuedAt: NOW - 700_000, expiresAt: NOW - 60_000 }));
+    const token = signJwtSvid(key, claims({ issuedAt: NOW - 700_000, expiresAt: NOW - 60_000 }));
     await rejects(token, 'ERR_JWT_EXPIRED');
     // The same token, presented later: expiry follows the verifier's clock.
-    const fresh = await signJwtSvid(key, claims());
+    const fresh = signJwtSvid(key, claims());
     await rejects(fresh, 'ERR_JWT_EXPIRED', { now: NOW + 601_000 + 10_000 });
   });
 
   it('refuses a token minted in the future (iat ahead of the clock)', async () => {
-    const token = await signJwtSvid(key, claims({ issuedAt: NOW + 3_600_000, expiresAt: NOW + 4_200_000 }));
+    const token = signJwtSvid(key, claims({ issuedAt: NOW + 3_600_000, expiresAt: NOW + 4_200_000 }));
     await rejects(token, 'ERR_JWT_NOT_YET_VALID');
   });
 
@@ -219,7 +219,7 @@ describe('verifyJwtSvid refuses tokens outside their validity window', () => {
 
 describe('verifyJwtSvid refuses tokens meant for someone else or from someone else', () => {
   it('refuses a token for another audience', async () => {
-    await rejects(await signJwtSvid(key, claims({ audience: 'spiffe://charon.local/other/service' })), 'ERR_JWT_AUDIENCE_INVALID');
+    await rejects(signJwtSvid(key, claims({ audience: 'spiffe://charon.local/other/service' })), 'ERR_JWT_AUDIENCE_INVALID');
   });
 
   it('refuses a token with several audiences, even if one is ours (one token, one audience)', async () => {
@@ -233,14 +233,14 @@ describe('verifyJwtSvid refuses tokens meant for someone else or from someone el
   });
 
   it('refuses a token from another issuer', async () => {
-    await rejects(await signJwtSvid(key, claims({ issuer: 'spiffe://evil.example/charon/authority' })), 'ERR_JWT_ISSUER_INVALID');
+    await rejects(signJwtSvid(key, claims({ issuer: 'spiffe://evil.example/charon/authority' })), 'ERR_JWT_ISSUER_INVALID');
     const body = payload();
     delete body.iss;
     await rejects(await signWith({ kid, typ: 'JWT' }, body), 'ERR_JWT_ISSUER_INVALID');
   });
 
   it('refuses a sub in another trust domain', async () => {
-    await rejects(await signJwtSvid(key, claims({ spiffeId: 'spiffe://evil.example/agent/builder' })), 'ERR_JWT_CLAIM_INVALID');
+    await rejects(signJwtSvid(key, claims({ spiffeId: 'spiffe://evil.example/agent/builder' })), 'ERR_JWT_CLAIM_INVALID');
   });
 
   it.each([
@@ -273,18 +273,18 @@ describe('verifyJwtSvid refuses tokens meant for someone else or from someone el
 
 describe('verifyJwtSvid refuses tampering', () => {
   it('refuses a payload re-encoded with a wider scope under the original signature', async () => {
-    const [header, body, signature] = (await signJwtSvid(key, claims())).split('.');
+    const [header, body, signature] = (signJwtSvid(key, claims())).split('.');
     const widened = { ...(JSON.parse(Buffer.from(body ?? '', 'base64url').toString()) as JWTPayload), scope: 'files:read files:write admin' };
     await rejects(`${header}.${b64json(widened)}.${signature}`, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
   });
 
   it('refuses a header re-encoded under the original signature (typ swapped)', async () => {
-    const [, body, signature] = (await signJwtSvid(key, claims())).split('.');
+    const [, body, signature] = (signJwtSvid(key, claims())).split('.');
     await rejects(`${b64json({ alg: 'ES256', kid, typ: 'JOSE' })}.${body}.${signature}`, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
   });
 
   it('refuses a truncated or stripped signature', async () => {
-    const token = await signJwtSvid(key, claims());
+    const token = signJwtSvid(key, claims());
     const [header, body] = token.split('.');
     await rejects(`${header}.${body}.`, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
     await rejects(token.slice(0, -4), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED');

@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { errors, type JWTPayload } from 'jose';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import { ENVIRONMENTS, type Environment } from '../../src-shared/domain.js';
 import { toEpochSeconds } from '../core/clock.js';
@@ -7,6 +7,7 @@ import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import { parseSpiffeId } from '../core/spiffe-id.js';
 import { segmentText } from './jws-text.js';
 import { readAcr, readActors, readAmr } from './act-claim.js';
+import { verifyEs256Shared } from './jws-es256.js';
 import { SVID_ALG, type JoseKey } from './signing-key.js';
 
 export const MAX_TOKEN_BYTES = 8192;
@@ -44,6 +45,30 @@ const fail = (code: ErrorCode, message: string): never => {
   throw new CharonError(code, message);
 };
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const REQUIRED_CLAIMS = ['exp', 'iat', 'jti', 'sub', 'aud'] as const;
+/** The code for a claim that is missing or not what RFC 7519 says it is (the others: ERR_JWT_CLAIM_INVALID). */
+const CLAIM_CODES: Readonly<Record<string, ErrorCode>> = { aud: 'ERR_JWT_AUDIENCE_INVALID', iss: 'ERR_JWT_ISSUER_INVALID', nbf: 'ERR_JWT_NOT_YET_VALID', iat: 'ERR_JWT_NOT_YET_VALID' };
+
+/**
+ * RFC 7519 §4.1 as jose's jwtVerify checks them, with the same tolerance: required claims present,
+ * `iss` equal, `aud` naming us, `exp`/`nbf`/`iat` numeric dates, `exp` not passed, `nbf` reached.
+ */
+function checkRegisteredClaims(payload: JWTPayload, options: SvidVerifyOptions): void {
+  for (const claim of REQUIRED_CLAIMS) if (!(claim in payload)) fail(CLAIM_CODES[claim] ?? 'ERR_JWT_CLAIM_INVALID', `Claim "${claim}" is missing`);
+  if (payload.iss !== options.issuer) fail('ERR_JWT_ISSUER_INVALID', 'Claim "iss" is invalid: unexpected "iss" claim value');
+  const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
+  if (!audiences.includes(options.audience)) fail('ERR_JWT_AUDIENCE_INVALID', 'Claim "aud" is invalid: unexpected "aud" claim value');
+  if (typeof payload.sub !== 'string') fail('ERR_JWT_CLAIM_INVALID', 'Claim "sub" is invalid: it must be a string');
+  const now = toEpochSeconds(options.now);
+  for (const claim of ['iat', 'nbf', 'exp'] as const) {
+    const value = payload[claim];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) fail(CLAIM_CODES[claim] ?? 'ERR_JWT_CLAIM_INVALID', `Claim "${claim}" is invalid: it must be a number`);
+  }
+  if (payload.nbf !== undefined && payload.nbf > now + CLOCK_TOLERANCE_SECONDS) fail('ERR_JWT_NOT_YET_VALID', 'Claim "nbf" is invalid: the token is not yet valid');
+  if ((payload.exp as number) <= now - CLOCK_TOLERANCE_SECONDS) fail('ERR_JWT_EXPIRED', 'Token has expired');
+}
+
 /** Verifies a JWT-SVID's form, signature and claims. Revocation is the authority's job. */
 export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): Promise<VerifiedSvid> {
   if (typeof token !== 'string') throw new TypeError('token must be a string');
@@ -54,12 +79,13 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
   let headerText: string;
   let payloadText: string;
   try {
-    header = decodeProtectedHeader(token) as Record<string, unknown>;
     headerText = segmentText(token, 0);
     payloadText = segmentText(token, 1);
+    header = JSON.parse(headerText) as Record<string, unknown>;
   } catch {
     return fail('ERR_JWT_MALFORMED', 'Unreadable JOSE header');
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('ERR_JWT_MALFORMED', 'The JOSE header is not a JSON object');
   // JSON.parse keeps the last of two equal names, other JOSE libraries may keep the first: refuse both readings.
   if (hasDuplicateKeys(headerText)) fail('ERR_JOSE_HEADER_INVALID', 'The JOSE header names a parameter twice');
   // The JWT-SVID standard allows only alg, kid and typ: anything else (jwk, jku, x5u, crit, b64...) is refused.
@@ -78,19 +104,18 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
   const key = options.keyFor(kid);
   if (!key) return fail('ERR_JWKS_NO_MATCHING_KEY', options.kind === 'access' ? 'No key of the authorization server matches "kid"' : 'No key in the trust bundle matches "kid"');
 
-  let payload: JWTPayload;
+  const [headerPart, payloadPart, signaturePart] = token.split('.') as [string, string, string];
+  if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart)) fail('ERR_JWT_MALFORMED', 'Not base64url');
+  if (!(await verifyEs256Shared(`${headerPart}.${payloadPart}`, signaturePart, key))) fail('ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'Signature verification failed');
+  let parsed: unknown;
   try {
-    ({ payload } = await jwtVerify(token, key, {
-      algorithms: [SVID_ALG],
-      issuer: options.issuer,
-      audience: options.audience,
-      currentDate: new Date(options.now),
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      requiredClaims: ['exp', 'iat', 'jti', 'sub', 'aud'],
-    }));
-  } catch (error) {
-    throw mapJoseError(error);
+    parsed = JSON.parse(payloadText);
+  } catch {
+    return fail('ERR_JWT_MALFORMED', 'The claims are not JSON');
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('ERR_JWT_MALFORMED', 'The claims are not a JSON object');
+  const payload = parsed as JWTPayload;
+  checkRegisteredClaims(payload, options);
 
   if (hasDuplicateKeys(payloadText)) fail('ERR_JWT_CLAIM_INVALID', 'The token names a claim twice');
   if (typeof payload.iat !== 'number' || payload.iat > toEpochSeconds(options.now) + CLOCK_TOLERANCE_SECONDS) {
@@ -133,8 +158,7 @@ export function mapJoseError(error: unknown): CharonError {
   if (error instanceof CharonError) return error;
   if (error instanceof errors.JWTExpired) return new CharonError('ERR_JWT_EXPIRED', 'Token has expired', { cause: error });
   if (error instanceof errors.JWTClaimValidationFailed) {
-    const byClaim: Record<string, ErrorCode> = { aud: 'ERR_JWT_AUDIENCE_INVALID', iss: 'ERR_JWT_ISSUER_INVALID', nbf: 'ERR_JWT_NOT_YET_VALID', iat: 'ERR_JWT_NOT_YET_VALID' };
-    return new CharonError(byClaim[error.claim] ?? 'ERR_JWT_CLAIM_INVALID', `Claim "${error.claim}" is invalid: ${error.message}`, { cause: error });
+    return new CharonError(CLAIM_CODES[error.claim] ?? 'ERR_JWT_CLAIM_INVALID', `Claim "${error.claim}" is invalid: ${error.message}`, { cause: error });
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return new CharonError('ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'Signature verification failed', { cause: error });
   if (error instanceof errors.JOSEAlgNotAllowed) return new CharonError('ERR_JOSE_ALG_NOT_ALLOWED', 'Algorithm not allowed', { cause: error });
@@ -146,7 +170,7 @@ export function mapJoseError(error: unknown): CharonError {
 /** Which kind a token claims to be (its `typ`), read only to pick the keys and rules to verify it with. */
 export function tokenKind(token: string): 'svid' | 'access' {
   try {
-    return (decodeProtectedHeader(token) as { typ?: unknown }).typ === 'at+jwt' ? 'access' : 'svid';
+    return (JSON.parse(segmentText(token, 0)) as { typ?: unknown } | null)?.typ === 'at+jwt' ? 'access' : 'svid';
   } catch {
     return 'svid';
   }

@@ -315,4 +315,10 @@ export const migrations: readonly string[] = [
   `
   CREATE INDEX audit_actor ON audit_events(actor, seq);
   `,
+  // 12: one index fewer for every credential issued (each index is a page written per commit). Only
+  // the kill switch for every agent reads credentials by state alone, and a scan of the (reaped)
+  // table serves it; per-agent reads use credentials_agent_state.
+  `
+  DROP INDEX credentials_state;
+  `,
 ];

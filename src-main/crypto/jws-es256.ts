@@ -1,0 +1,63 @@
+import { KeyObject, sign, verify } from 'node:crypto';
+import type { JoseKey } from './signing-key.js';
+
+/**
+ * ES256 compact JWS with node:crypto, synchronously. WebCrypto (what jose uses) sends every
+ * signature through the threadpool and back: on a credential's hot path that round trip costs
+ * more than the P-256 operation itself. RFC 7518 §3.4: the signature is raw r||s, 64 bytes.
+ */
+const keyObjects = new WeakMap<JoseKey, KeyObject>();
+
+function keyObject(key: JoseKey): KeyObject {
+  let object = keyObjects.get(key);
+  if (!object) {
+    object = KeyObject.from(key);
+    keyObjects.set(key, object);
+  }
+  return object;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** Whether `signature` (base64url) is a valid ES256 signature over `signingInput` under `key`; false for anything malformed. */
+export function verifyEs256(signingInput: string, signature: string, key: JoseKey): boolean {
+  if (!BASE64URL.test(signature)) return false;
+  const bytes = Buffer.from(signature, 'base64url');
+  if (bytes.length !== 64) return false;
+  try {
+    return verify('sha256', Buffer.from(signingInput, 'ascii'), { key: keyObject(key), dsaEncoding: 'ieee-p1363' }, bytes);
+  } catch {
+    return false;
+  }
+}
+
+/** `signingInput.signature`, signed with `key` (a P-256 private key). */
+export function signEs256(signingInput: string, key: JoseKey): string {
+  const signature = sign('sha256', Buffer.from(signingInput, 'ascii'), { key: keyObject(key), dsaEncoding: 'ieee-p1363' });
+  return `${signingInput}.${signature.toString('base64url')}`;
+}
+
+/** Verifications waiting in `verifyEs256Shared` now (the threadpool's and the one about to run here). */
+let waiting = 0;
+
+/**
+ * `verifyEs256` where callers may come many at once: alone, it verifies on this thread (the
+ * threadpool round trip would cost more than the signature); with others waiting, it goes to the
+ * threadpool so the other cores share the work. The result is the same either way.
+ */
+export async function verifyEs256Shared(signingInput: string, signature: string, key: JoseKey): Promise<boolean> {
+  waiting++;
+  try {
+    // Lets the callers of this same turn arrive first, so `waiting` counts them.
+    await undefined;
+    if (waiting === 1) return verifyEs256(signingInput, signature, key);
+    if (!BASE64URL.test(signature)) return false;
+    const bytes = Buffer.from(signature, 'base64url');
+    if (bytes.length !== 64) return false;
+    return await new Promise<boolean>((resolve) => {
+      verify('sha256', Buffer.from(signingInput, 'ascii'), { key: keyObject(key), dsaEncoding: 'ieee-p1363' }, bytes, (error, ok) => resolve(!error && ok));
+    });
+  } finally {
+    waiting--;
+  }
+}
