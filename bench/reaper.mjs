@@ -15,7 +15,7 @@ import { median } from './lib/measure.mjs';
 const DAY = 86_400_000;
 const TOOLS = ['files__read_file', 'files__list_dir', 'files__write_file', 'pay__send', 'search__query', 'mail__send', 'mail__read', 'calendar__list'];
 
-async function inventory({ identities, events }) {
+export async function inventory({ identities, events }) {
   const { ControlPlane } = await import('../dist/src-main/app/control-plane.js');
   const { benchRoot } = await import('./lib/plane.mjs');
   const dataDir = mkdtempSync(join(benchRoot, 'charon-bench-reaper-'));

@@ -1,5 +1,5 @@
 // Seams of the reaper (DESIGN.md §7): owners, and the aggregate reads over the audit log and
-// the inventory that its rules need. Every read is one indexed query over a time window.
+// the inventory that its rules need. The audit log's window is read once, in one pass.
 import type { OwnerState } from '../../src-shared/reaper.js';
 import type { GrantRecord } from './records.js';
 
@@ -71,6 +71,9 @@ export interface ArgPeakRow {
   readonly peak: number;
 }
 
+/** One audit record as the reaper's window pass reads it: kind, time, decision, actor, subject, details (JSON text). */
+export type WindowRecord = readonly [kind: string, time: number, decision: string, actor: string, subject: string, details: string];
+
 /** The most allowed calls an agent made in one calendar minute: over all tools (`subject` null) or to one tool. */
 export interface RatePeakRow {
   readonly actor: string;
@@ -79,22 +82,13 @@ export interface RatePeakRow {
 }
 
 export interface ReaperFactsRepository {
-  /** gateway.decision since `since`, grouped by agent, tool and decision. */
-  toolUse(since: number, until: number): ToolUseRow[];
-  /** gateway.decision in [baselineStart, until], by agent and UTC hour; `recent` counts those at or after `recentStart`. */
-  hours(baselineStart: number, recentStart: number, until: number): HourRow[];
-  /** credential.issue (allowed) in [baselineStart, until], by agent. */
-  issuance(baselineStart: number, recentStart: number, until: number): IssuanceRow[];
-  /** Denied gateway.decision in [since, until], by agent. */
-  denied(since: number, until: number): DeniedRow[];
+  /**
+   * Every gateway.decision and credential.issue record with `since <= time <= until`, in the
+   * log's order, to `visit` (reaper/window-facts.ts counts them in this one pass).
+   */
+  scanWindow(since: number, until: number, visit: (record: WindowRecord) => void): void;
   /** The action ids of reaper.anomaly records since `since` (an anomaly is flagged once per window). */
   flaggedSince(since: number): Set<string>;
-  /** Scalar values of constrained arguments of `tools` (`server__tool`) in allowed gateway.decision records in [since, until]. */
-  argValues(since: number, until: number, tools: readonly string[]): ArgValueRow[];
-  /** The largest `{ decimal }` value of each amount argument of `tools` in the same records. */
-  argPeaks(since: number, until: number, tools: readonly string[]): ArgPeakRow[];
-  /** For `actors` (SPIFFE ids), per agent and per agent and tool: the most allowed gateway calls in one minute within [since, until]. */
-  ratePeaks(since: number, until: number, actors: readonly string[]): RatePeakRow[];
   /** The largest period total of each cumulative-cap usage key among periods starting at or after `since`. */
   capPeaks(keys: readonly string[], since: number): Map<string, bigint>;
   /** Grants stored ACTIVE (whether past expiry or not), every agent. */

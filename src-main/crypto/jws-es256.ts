@@ -1,4 +1,5 @@
 import { KeyObject, sign, verify } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { JoseKey } from './signing-key.js';
 
 /**
@@ -37,13 +38,36 @@ export function signEs256(signingInput: string, key: JoseKey): string {
   return `${signingInput}.${signature.toString('base64url')}`;
 }
 
-/** Verifications waiting in `verifyEs256Shared` now (the threadpool's and the one about to run here). */
+/** Verifications waiting in `verifyEs256Shared` now (queued, in the threadpool, or about to run here). */
 let waiting = 0;
+/**
+ * Threadpool verifications now: at most one per core. More would only take turns on the same
+ * cores, and would hold the threadpool's four threads that file and DNS work also needs.
+ */
+let pooled = 0;
+const POOL_SLOTS = availableParallelism();
+const queue: (() => void)[] = [];
+
+function poolVerify(data: Buffer, key: JoseKey, signature: Buffer): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const run = (): void => {
+      pooled++;
+      verify('sha256', data, { key: keyObject(key), dsaEncoding: 'ieee-p1363' }, signature, (error, ok) => {
+        pooled--;
+        queue.shift()?.();
+        resolve(!error && ok);
+      });
+    };
+    if (pooled < POOL_SLOTS) run();
+    else queue.push(run);
+  });
+}
 
 /**
- * `verifyEs256` where callers may come many at once: alone, it verifies on this thread (the
- * threadpool round trip would cost more than the signature); with others waiting, it goes to the
- * threadpool so the other cores share the work. The result is the same either way.
+ * `verifyEs256` where callers may come many at once. Alone, it verifies on this thread (the
+ * threadpool round trip would cost more than the signature). With others waiting, signatures go
+ * to the threadpool, one per core at a time, while this thread does the rest of each
+ * caller's work. The result is the same either way.
  */
 export async function verifyEs256Shared(signingInput: string, signature: string, key: JoseKey): Promise<boolean> {
   waiting++;
@@ -54,9 +78,7 @@ export async function verifyEs256Shared(signingInput: string, signature: string,
     if (!BASE64URL.test(signature)) return false;
     const bytes = Buffer.from(signature, 'base64url');
     if (bytes.length !== 64) return false;
-    return await new Promise<boolean>((resolve) => {
-      verify('sha256', Buffer.from(signingInput, 'ascii'), { key: keyObject(key), dsaEncoding: 'ieee-p1363' }, bytes, (error, ok) => resolve(!error && ok));
-    });
+    return await poolVerify(Buffer.from(signingInput, 'ascii'), key, bytes);
   } finally {
     waiting--;
   }

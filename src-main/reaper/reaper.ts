@@ -11,6 +11,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { isLive } from '../core/lifecycle.js';
 import type { IdentityRepository, Transactor } from '../core/ports.js';
 import type { OwnerRepository, ReaperFactsRepository } from '../core/reaper-ports.js';
+import { gatherWindowFacts } from './window-facts.js';
 import { noDelegation, windowsOf, type OrphanCascade, type ReaperAction, type ReaperFacts } from './facts.js';
 import { planActions } from './plan.js';
 import { DAY_MS, type ReaperThresholds } from './thresholds.js';
@@ -63,11 +64,7 @@ export class Reaper {
       identities,
       owners: new Map(this.#d.owners.list().map((o) => [o.id, o])),
       grants,
-      toolUse: f.toolUse(w.lookbackStart, now),
-      ...usageFacts(f, grants, identities, w.driftStart, now),
-      hours: f.hours(w.baselineStart, w.recentStart, now),
-      issuance: f.issuance(w.baselineStart, w.recentStart, now),
-      denied: f.denied(w.burstStart, now),
+      ...usageFacts(f, grants, identities, w, now),
       flagged: f.flaggedSince(now - Math.max(t.anomaly.recentMs, t.anomaly.deniedBurstMs)),
       dead: f.countDead(now - t.retentionMs),
       cascade: this.#d.cascade ?? noDelegation,
@@ -165,8 +162,11 @@ export class Reaper {
   }
 }
 
-/** What headroom drift reads: only the tools and caps some active grant constrains are looked up. */
-function usageFacts(f: ReaperFactsRepository, grants: readonly GrantRecord[], identities: readonly IdentityRecord[], since: number, now: number): Pick<ReaperFacts, 'argValues' | 'argPeaks' | 'ratePeaks' | 'capPeaks'> {
+/**
+ * The audit log's window in one pass, and the cap usage headroom drift reads: only the tools and
+ * caps some active grant constrains, and the agents whose grants limit the rate, are looked at.
+ */
+function usageFacts(f: ReaperFactsRepository, grants: readonly GrantRecord[], identities: readonly IdentityRecord[], w: ReturnType<typeof windowsOf>, now: number): Omit<ReaperFacts, 'now' | 't' | 'identities' | 'owners' | 'grants' | 'flagged' | 'dead' | 'cascade'> {
   const tools = new Set<string>();
   const capKeys = new Set<string>();
   const rated = new Set<string>();
@@ -177,17 +177,11 @@ function usageFacts(f: ReaperFactsRepository, grants: readonly GrantRecord[], id
     }
     for (const cap of g.spec.envelope.caps ?? []) capKeys.add(capUsageKey(g.id, cap.tool, cap.arg, cap.per));
   }
-  const list = [...tools].sort();
+  const ratedActors = new Set(identities.filter((i) => rated.has(i.id)).map((i) => i.spiffeId));
   return {
-    argValues: f.argValues(since, now, list),
-    argPeaks: f.argPeaks(since, now, list),
-    ratePeaks: f.ratePeaks(
-      since,
-      now,
-      identities.filter((i) => rated.has(i.id)).map((i) => i.spiffeId),
-    ),
+    ...gatherWindowFacts((since, until, visit) => f.scanWindow(since, until, visit), { ...w, until: now }, tools, ratedActors),
     // A period that began up to a week before the window still overlaps it.
-    capPeaks: f.capPeaks([...capKeys].sort(), since - 7 * DAY_MS),
+    capPeaks: f.capPeaks([...capKeys].sort(), w.driftStart - 7 * DAY_MS),
   };
 }
 
