@@ -204,6 +204,28 @@ describe('PolicyEngine: parsing and helpers', () => {
     expect(engine.parseCount).toBe(2);
   });
 
+  it('a repeated request is answered without Cedar, and exactly as Cedar would: expiry, args, environment and a narrowed set all still count', () => {
+    const { engine, table } = engineWith(files, pay);
+    for (let i = 0; i < 20; i++) expect(engine.decide(tool('pay__send', goodPayment, { now: NOW + i })).allow).toBe(true);
+    expect(engine.evaluationCount).toBe(1);
+    // Other normalized args, another environment, another tool: each decided on its own.
+    expect(engine.decide(tool('pay__send', { ...goodPayment, 'to.account': 'mallory' })).allow).toBe(false);
+    expect(engine.decide(tool('pay__send', goodPayment, { environment: 'prod' })).allow).toBe(false);
+    expect(engine.decide(tool('pay__refund', goodPayment)).allow).toBe(false);
+    expect(engine.evaluationCount).toBe(4);
+    // A remembered allow ends at the grant's expiry, although nothing else changed.
+    expect(engine.decide(tool('pay__send', goodPayment, { now: NOW + HOUR - 1 })).allow).toBe(true);
+    expect(engine.decide(tool('pay__send', goodPayment, { now: NOW + HOUR })).allow).toBe(false);
+    // A clock set back before a remembered decision was made is evaluated again.
+    const evaluated = engine.evaluationCount;
+    expect(engine.decide(tool('pay__send', goodPayment, { now: NOW - 1 })).allow).toBe(true);
+    expect(engine.evaluationCount).toBe(evaluated + 1);
+    // Revoking the grant (the set changes) forgets what it allowed.
+    table.set('a1', [files]);
+    engine.refresh('a1');
+    expect(engine.decide(tool('pay__send', goodPayment)).allow).toBe(false);
+  });
+
   it('keeps engines apart although the Cedar cache is shared by the process', () => {
     const one = engineWith(files).engine;
     const two = engineWith(grant('grt_other000001', { servers: { web: { tools: { fetch: {} } } } })).engine;

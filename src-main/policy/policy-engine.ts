@@ -7,7 +7,12 @@
 // this process, or noticed through the store's data version when another process (the CLI)
 // changed them. A set that failed to parse is never evaluated: the agent is denied until
 // its grants compile again (the Cedar cache would otherwise still hold the previous set).
-import { preparsePolicySet, statefulIsAuthorized, type DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
+//
+// A decision, once made, is remembered with the set that made it, keyed by everything Cedar
+// reads (action, environment, server, resource, normalized constrained arguments): the same
+// request is answered again without Cedar until the next grant expiry (the only way time
+// enters a policy) or until the set changes (then the set and its decisions are replaced).
+import { preparsePolicySet, statefulIsAuthorized, type CedarValueJson, type DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
 import type { ArgConstraint } from '../../src-shared/grant.js';
 import type { Environment } from '../../src-shared/domain.js';
 import { splitToolName } from '../core/grant-validation.js';
@@ -54,7 +59,19 @@ interface AgentPolicySet {
   readonly grantOf: ReadonlyMap<string, string>;
   /** Null when the set parsed; otherwise why not (and the agent is denied). */
   readonly parseError: string | null;
+  /** Decisions already made with these policies, by request (see the note at the top). */
+  readonly decisions: Map<string, RememberedDecision>;
 }
+
+interface RememberedDecision {
+  readonly decision: Decision;
+  /** Valid for `from <= now < until`: from when it was made to the next grant expiry after it. */
+  readonly from: number;
+  readonly until: number;
+}
+
+/** Per agent set; past it the remembered decisions start over (constrained args make many keys). */
+const MAX_REMEMBERED_DECISIONS = 1024;
 
 const errorText = (errors: readonly DetailedError[]): string => errors.map((e) => e.message).join('; ') || 'unknown error';
 
@@ -72,6 +89,7 @@ export class PolicyEngine {
   #stale = new Set<string>();
   #seenVersion: number | undefined;
   #parses = 0;
+  #evaluations = 0;
 
   constructor(deps: PolicyEngineDeps) {
     this.#deps = deps;
@@ -81,6 +99,11 @@ export class PolicyEngine {
   /** How many policy sets were parsed so far (tests use it to prove calls do not re-parse). */
   get parseCount(): number {
     return this.#parses;
+  }
+
+  /** How many requests Cedar evaluated (the rest were decisions already made). */
+  get evaluationCount(): number {
+    return this.#evaluations;
   }
 
   /** The agent's grants changed in this process: re-read and, if the text changed, re-parse. */
@@ -129,11 +152,22 @@ export class PolicyEngine {
     const args = argsContext(request.args, request.action === 'tools/call' ? constrainedArgs(set.grants, server, tool) : new Map());
     if (!args.ok) return deny(args.reason);
 
+    const key = `${request.action}\n${request.environment}\n${request.server ?? ''}\n${request.resourceName}\n${JSON.stringify(args.value)}`;
+    const known = set.decisions.get(key);
+    if (known && request.now >= known.from && request.now < known.until) return known.decision;
+    const decision = Object.freeze(this.#evaluate(request, set, args.value));
+    if (set.decisions.size >= MAX_REMEMBERED_DECISIONS) set.decisions.clear();
+    set.decisions.set(key, { decision, from: request.now, until: nextExpiry(set.grants, request.now) });
+    return decision;
+  }
+
+  #evaluate(request: DecisionRequest, set: AgentPolicySet, args: Record<string, CedarValueJson>): Decision {
+    this.#evaluations++;
     const answer = statefulIsAuthorized({
       principal: agentUid(request.agentId),
       action: actionUid(request.action),
       resource: resourceUid(request.action, request.resourceName),
-      context: { environment: request.environment, now: request.now, args: args.value },
+      context: { environment: request.environment, now: request.now, args },
       entities: request.action === 'resources/read' ? [resourceEntity(request.resourceName, request.server as string)] : [],
       preparsedPolicySetId: this.#psetId(request.agentId),
     });
@@ -181,7 +215,7 @@ export class PolicyEngine {
     try {
       policies = grants.flatMap(compileGrant);
     } catch (error) {
-      return this.#remember(agentId, { grants, fingerprint: '', policies: [], grantOf: new Map(), parseError: error instanceof Error ? error.message : String(error) });
+      return this.#remember(agentId, { grants, fingerprint: '', policies: [], grantOf: new Map(), parseError: error instanceof Error ? error.message : String(error), decisions: new Map() });
     }
     const fingerprint = policies.map((p) => `${p.policyId}\n${p.text}`).join('\n');
     const cached = this.#agents.get(agentId);
@@ -193,13 +227,20 @@ export class PolicyEngine {
       const parsed = preparsePolicySet(this.#psetId(agentId), { staticPolicies: Object.fromEntries(policies.map((p) => [p.policyId, p.text])) });
       if (parsed.type === 'failure') parseError = errorText(parsed.errors);
     }
-    return this.#remember(agentId, { grants, fingerprint, policies, grantOf, parseError });
+    return this.#remember(agentId, { grants, fingerprint, policies, grantOf, parseError, decisions: new Map() });
   }
 
   #remember(agentId: string, set: AgentPolicySet): AgentPolicySet {
     this.#agents.set(agentId, set);
     return set;
   }
+}
+
+/** The first grant expiry after `now` (the only way time changes a decision), or never. */
+function nextExpiry(grants: readonly PolicyGrant[], now: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const g of grants) if (g.spec.expiresAt !== null && g.spec.expiresAt > now && g.spec.expiresAt < next) next = g.spec.expiresAt;
+  return next;
 }
 
 function deny(reason: string): Decision {
