@@ -1,4 +1,4 @@
-// The agent side of bench/gateway.mjs: the four clients and the interleaved measurements.
+// The agent side of bench/gateway.mjs: the clients and the interleaved measurements.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -65,8 +65,8 @@ async function connect(transport, name) {
   return client;
 }
 
-/** Connects the four clients; `gatewayCalls()` counts calls the gateway answered. */
-export async function openClients({ listenerUrl, joinToken, agentId, bareUrl, proxyUrl, downstream, server }) {
+/** Connects the clients; `gatewayCalls()` counts calls the gateway answered. */
+export async function openClients({ listenerUrl, joinToken, agentId, bareUrl, proxyUrl, supergatewayUrl, downstream, server }) {
   const dpopKey = await DpopKey.generate();
   const agent = new CharonAgent({ url: listenerUrl, agentId, joinToken, dpopKey });
   await agent.attest();
@@ -76,8 +76,12 @@ export async function openClients({ listenerUrl, joinToken, agentId, bareUrl, pr
   const direct = await connect(new StdioClientTransport({ ...downstream, stderr: 'ignore' }), 'bench-direct');
   const bare = await connect(new StreamableHTTPClientTransport(new URL(bareUrl)), 'bench-bare');
   const proxy = await connect(new StreamableHTTPClientTransport(new URL(proxyUrl)), 'bench-proxy');
+  const supergateway = await connect(new StreamableHTTPClientTransport(new URL(supergatewayUrl)), 'bench-supergateway');
+  // The gateway again, through the same SDK client transport as the proxy (the agent's fetch adds the DPoP proof): Charon's checks alone.
+  const sdkGateway = await connect(new StreamableHTTPClientTransport(new URL('/mcp', listenerUrl), { fetch: agent.fetch }), 'bench-gateway-sdk');
   let gatewayCalls = 0;
   const gatewayEcho = echoOp(gateway, `${server}__echo`);
+  const sdkGatewayEcho = echoOp(sdkGateway, `${server}__echo`);
   return {
     agent,
     dpopKey,
@@ -86,6 +90,14 @@ export async function openClients({ listenerUrl, joinToken, agentId, bareUrl, pr
       direct: { name: 'direct: SDK client → stdio server', op: echoOp(direct, 'echo') },
       bare: { name: 'bare SDK Streamable HTTP (no downstream)', op: echoOp(bare, 'echo') },
       proxy: { name: 'SDK HTTP proxy → stdio (no checks)', op: echoOp(proxy, 'echo') },
+      supergateway: { name: 'supergateway 4.0.0 → stdio (npm, --stateful)', op: echoOp(supergateway, 'echo') },
+      sdkGateway: {
+        name: 'Charon gateway, SDK client transport',
+        op: async () => {
+          await sdkGatewayEcho();
+          gatewayCalls++;
+        },
+      },
       gateway: {
         name: 'Charon gateway → stdio (all checks)',
         op: async () => {
@@ -94,14 +106,15 @@ export async function openClients({ listenerUrl, joinToken, agentId, bareUrl, pr
         },
       },
     },
-    close: () => Promise.allSettled([gateway, direct, bare, proxy].map((c) => c.close())),
+    close: () => Promise.allSettled([gateway, sdkGateway, direct, bare, proxy, supergateway].map((c) => c.close())),
   };
 }
 
 /** Both measurements: latency with one call in flight, then calls/s with `concurrency` in flight. */
 export async function measureClients(clients, { rounds, ms, concurrency }) {
-  const { direct, bare, proxy, gateway } = clients.ops;
-  const latency = await latencyCompare({ baseline: direct, subjects: [bare, proxy, gateway], rounds, ms });
-  const throughput = await compare({ baseline: direct, subjects: [bare, proxy, gateway], rounds, ms, concurrency });
+  const { direct, bare, proxy, supergateway, sdkGateway, gateway } = clients.ops;
+  const subjects = [bare, proxy, supergateway, sdkGateway, gateway];
+  const latency = await latencyCompare({ baseline: direct, subjects, rounds, ms });
+  const throughput = await compare({ baseline: direct, subjects, rounds, ms, concurrency });
   return { latency, throughput, gatewayCalls: clients.gatewayCalls(), names: Object.fromEntries(Object.entries(clients.ops).map(([k, v]) => [k, v.name])) };
 }

@@ -28,6 +28,7 @@ const fmtTarget = (t) =>
     ? ''
     : [
         t.minRatio !== undefined ? `≥${t.minRatio}×` : '',
+        t.maxRatio !== undefined ? `≤${t.maxRatio}×` : '',
         t.minRate !== undefined ? `≥${t.minRate}/s` : '',
         t.maxAddedP50Ms !== undefined ? `+p50≤${t.maxAddedP50Ms}ms` : '',
         t.maxAddedP99Ms !== undefined ? `+p99≤${t.maxAddedP99Ms}ms` : '',
@@ -40,10 +41,10 @@ export function table(rows) {
   const body = rows.map((r) => [
     r.subject,
     r.mode,
-    `${r.ratio.toFixed(2)} (${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)})`,
-    fmtRate(r.rate),
+    r.addedMs !== undefined ? `+${r.addedMs.toFixed(3)} ms` : r.ratioRange[0] === r.ratioRange[1] ? r.ratio.toFixed(2) : `${r.ratio.toFixed(2)} (${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)})`,
+    r.rate === null ? '' : fmtRate(r.rate),
     r.baseline,
-    fmtRate(r.baselineRate),
+    r.baselineRate === null ? '' : fmtRate(r.baselineRate),
     r.target === null ? '' : `${fmtTarget(r.target)} ${r.pass ? 'ok' : 'MISSED'}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));

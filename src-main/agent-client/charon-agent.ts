@@ -1,4 +1,7 @@
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { CharonMcpTransport } from './charon-mcp-transport.js';
+import { httpExchange, type HttpExchangeReply, type HttpExchangeRequest } from './http-exchange.js';
 import type { DpopKey } from './dpop-key.js';
 import { listenerFetch } from './listener-fetch.js';
 
@@ -172,27 +175,66 @@ export class CharonAgent {
     const send = async (): Promise<{ response: Response; token: string }> => {
       const token = await this.token();
       const headers = new Headers(init.headers);
-      if (this.#o.dpopKey) {
-        headers.set('authorization', `DPoP ${token}`);
-        headers.set('dpop', await this.#o.dpopKey.proof(init.method ?? 'GET', url, { accessToken: token, nonce: this.#nonce, now: this.#now() }));
-      } else {
-        headers.set('authorization', `Bearer ${token}`);
-      }
+      for (const [name, value] of Object.entries(await this.#authorization(init.method ?? 'GET', url, token))) headers.set(name, value);
       return { response: await listenerFetch(url, { ...init, headers }), token };
     };
     const { response, token } = await send();
     if (response.status !== 401) return response;
-    const nonce = response.headers.get('dpop-nonce');
-    if (nonce) this.#nonce = nonce;
-    const retry = (nonce && /use_dpop_nonce/.test(response.headers.get('www-authenticate') ?? '')) || (token !== this.#current?.token && (await refusalCode(response)) === 'ERR_CREDENTIAL_ROTATED');
-    if (!retry) return response;
+    const retry = this.#retryAfter401(response.headers.get('dpop-nonce'), response.headers.get('www-authenticate'), token, () => refusalCode(response));
+    if (!(await retry)) return response;
     await response.body?.cancel().catch(() => undefined);
     return (await send()).response;
   };
 
+  /**
+   * What `fetch` does, for a plain-HTTP (loopback) listener, without the Response objects: one
+   * request with this agent's credential and a fresh DPoP proof, retried once when the server
+   * asks for a nonce or the credential was renewed meanwhile. Charon's own MCP transport uses it.
+   */
+  async exchange(url: string, init: HttpExchangeRequest): Promise<HttpExchangeReply> {
+    const send = async (): Promise<{ reply: HttpExchangeReply; token: string }> => {
+      const token = await this.token();
+      return { reply: await httpExchange(url, { ...init, headers: { ...init.headers, ...(await this.#authorization(init.method, url, token)) } }), token };
+    };
+    const { reply, token } = await send();
+    if (reply.status !== 401) return reply;
+    const header = (name: string): string | null => {
+      const value = reply.headers[name];
+      return typeof value === 'string' ? value : null;
+    };
+    const codeOf = async (): Promise<string | undefined> => {
+      try {
+        const body = JSON.parse(reply.body.toString('utf8')) as { code?: unknown; error?: { data?: { code?: unknown } } };
+        const code = body.error?.data?.code ?? body.code;
+        return typeof code === 'string' ? code : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    if (!(await this.#retryAfter401(header('dpop-nonce'), header('www-authenticate'), token, codeOf))) return reply;
+    reply.stream?.destroy();
+    return (await send()).reply;
+  }
+
   /** An MCP client transport to the gateway (`/mcp` for all servers, `/mcp/<server>` for one). */
-  mcpTransport(path = '/mcp'): StreamableHTTPClientTransport {
-    return new StreamableHTTPClientTransport(new URL(path, this.#o.url), { fetch: this.fetch });
+  mcpTransport(path = '/mcp'): Transport & { terminateSession(): Promise<void> } {
+    const url = new URL(path, this.#o.url);
+    // Charon's own transport on node:http where the listener is plain HTTP (loopback); the SDK's otherwise.
+    if (url.protocol === 'http:') return new CharonMcpTransport((request) => this.exchange(url.href, request));
+    return new StreamableHTTPClientTransport(url, { fetch: this.fetch });
+  }
+
+  /** The Authorization header, and a fresh DPoP proof when the credential is bound. */
+  async #authorization(method: string, url: string, token: string): Promise<Record<string, string>> {
+    if (!this.#o.dpopKey) return { authorization: `Bearer ${token}` };
+    return { authorization: `DPoP ${token}`, dpop: await this.#o.dpopKey.proof(method, url, { accessToken: token, nonce: this.#nonce, now: this.#now() }) };
+  }
+
+  /** After a 401: keeps the nonce it carries; true when one retry may help (a nonce asked for, or a credential renewed meanwhile). */
+  async #retryAfter401(nonce: string | null, challenge: string | null, sentToken: string, code: () => Promise<string | undefined>): Promise<boolean> {
+    if (nonce) this.#nonce = nonce;
+    if (nonce && /use_dpop_nonce/.test(challenge ?? '')) return true;
+    return sentToken !== this.#current?.token && (await code()) === 'ERR_CREDENTIAL_ROTATED';
   }
 
   #canAttest(): boolean {

@@ -7,6 +7,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CreateMessageRequestSchema, McpError, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGatewayHarness, textOf, type GatewayHarness } from '../test-support/gateway-harness.js';
+import { CharonMcpTransport } from './charon-mcp-transport.js';
 import { CharonAgent } from './charon-agent.js';
 import { DpopKey } from './dpop-key.js';
 import { startStdioBridge, type StdioBridge } from './stdio-bridge.js';
@@ -146,11 +147,12 @@ describe('startStdioBridge', () => {
     const warnings: Error[] = [];
     const onWarning = (w: Error): void => void warnings.push(w);
     process.on('warning', onWarning);
-    // The SDK's HTTP transport passes one AbortSignal (per connection) to every fetch: watch it.
+    // The transport links every request to one AbortSignal (per connection): watch it.
     const transport = agent.mcpTransport('/mcp');
+    if (!(transport instanceof CharonMcpTransport)) throw new Error('a loopback listener gets the Charon MCP transport');
     const direct = new Client({ name: 'long-lived', version: '1.0.0' });
     await direct.connect(transport);
-    const signal = (transport as unknown as { _abortController?: AbortController })._abortController?.signal;
+    const signal = transport.signal;
     expect(signal).toBeInstanceOf(AbortSignal);
     const listening = (): number => getEventListeners(signal as AbortSignal, 'abort').length;
     let most = 0;

@@ -69,11 +69,16 @@ describe('servers.* operator handlers', () => {
 describe('downstream configuration shared between processes', () => {
   it('a server added or removed by another process (the CLI) is seen by the gateway on its next use, despite the config cache', async () => {
     const other = await openTestPlane({}, t.dataDir);
+    // The store reads another process's data version once per turn of the event loop; a request
+    // from an agent always arrives on a turn of its own.
+    const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     try {
       expect(t.plane.downstream.has('late')).toBe(false);
       await other.plane.handlers['servers.set']({ name: 'late', config: { command: process.execPath, args: ['-e', ''], env: {} } });
+      await nextTurn();
       expect(t.plane.downstream.has('late')).toBe(true);
       await other.plane.handlers['servers.remove']({ name: 'late' });
+      await nextTurn();
       expect(t.plane.downstream.has('late')).toBe(false);
     } finally {
       await other.plane.close();

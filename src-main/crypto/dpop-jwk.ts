@@ -118,6 +118,8 @@ const VERIFY: Record<DpopAlg, { readonly hash: string | null; readonly signature
   RS256: { hash: 'sha256', padding: constants.RSA_PKCS1_PADDING },
 };
 
+const keyObjects = new WeakMap<JoseKey, KeyObject>();
+
 /**
  * Verifies a JWS signature over `signingInput` (`header.payload`) with a key from importDpopKey,
  * synchronously. False for a signature of the wrong size or one that does not verify.
@@ -125,8 +127,11 @@ const VERIFY: Record<DpopAlg, { readonly hash: string | null; readonly signature
 export function verifyDpopSignature(alg: DpopAlg, key: JoseKey, signingInput: string, signature: Buffer): boolean {
   const v = VERIFY[alg];
   if (v.signatureBytes !== undefined && signature.length !== v.signatureBytes) return false;
+  let object = keyObjects.get(key);
+  if (!object) keyObjects.set(key, (object = KeyObject.from(key)));
+  const input = { key: object, dsaEncoding: v.dsaEncoding, padding: v.padding, saltLength: v.saltLength };
   try {
-    return verify(v.hash, Buffer.from(signingInput, 'ascii'), { key: KeyObject.from(key), dsaEncoding: v.dsaEncoding, padding: v.padding, saltLength: v.saltLength }, signature);
+    return verify(v.hash, Buffer.from(signingInput, 'ascii'), input, signature);
   } catch {
     return false;
   }

@@ -163,8 +163,8 @@ export async function verifyDpopProof(proof: string, expect: DpopExpectation, de
   } catch {
     return fail('ERR_DPOP_PROOF_INVALID', 'The "jwk" header is not a valid public key');
   }
-  // Synchronous node:crypto on the cached key: one proof per request, and WebCrypto's async job
-  // (a threadpool round trip) costs about as much again as the verification itself.
+  // Synchronous node:crypto on the cached key: one proof per request, and a threadpool round trip
+  // (WebCrypto's, or node:crypto's callback form) costs more than it frees on a busy gateway.
   const end = proof.lastIndexOf('.');
   if (!verifyDpopSignature(alg, key, proof.slice(0, end), Buffer.from(proof.slice(end + 1), 'base64url'))) {
     fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof signature does not verify with its "jwk"');

@@ -42,13 +42,13 @@ export function signEs256(signingInput: string, key: JoseKey): string {
 let waiting = 0;
 /**
  * Threadpool verifications now: at most one per core. More would only take turns on the same
- * cores, and would hold the threadpool's four threads that file and DNS work also needs.
+ * cores, and would hold the threadpool's four threads that file and DNS work also need.
  */
 let pooled = 0;
 const POOL_SLOTS = availableParallelism();
 const queue: (() => void)[] = [];
 
-function poolVerify(data: Buffer, key: JoseKey, signature: Buffer): Promise<boolean> {
+function verifyInPool(data: Buffer, key: JoseKey, signature: Buffer): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     const run = (): void => {
       pooled++;
@@ -64,10 +64,10 @@ function poolVerify(data: Buffer, key: JoseKey, signature: Buffer): Promise<bool
 }
 
 /**
- * `verifyEs256` where callers may come many at once. Alone, it verifies on this thread (the
- * threadpool round trip would cost more than the signature). With others waiting, signatures go
- * to the threadpool, one per core at a time, while this thread does the rest of each
- * caller's work. The result is the same either way.
+ * `verifyEs256` where callers may come many at once (a burst of first presentations). Alone, it
+ * verifies on this thread: the threadpool round trip would cost more than the signature. With
+ * other verifications waiting, signatures go to the threadpool while this thread does the rest
+ * of each caller's work. The result is the same either way.
  */
 export async function verifyEs256Shared(signingInput: string, signature: string, key: JoseKey): Promise<boolean> {
   waiting++;
@@ -78,7 +78,7 @@ export async function verifyEs256Shared(signingInput: string, signature: string,
     if (!BASE64URL.test(signature)) return false;
     const bytes = Buffer.from(signature, 'base64url');
     if (bytes.length !== 64) return false;
-    return await poolVerify(Buffer.from(signingInput, 'ascii'), key, bytes);
+    return await verifyInPool(Buffer.from(signingInput, 'ascii'), key, bytes);
   } finally {
     waiting--;
   }

@@ -155,8 +155,9 @@ function isBusy(error: unknown): boolean {
 
 /**
  * Cheap check for writes by other connections (another process sharing the data dir). Read at
- * most once per synchronous run of code (one gateway call asks several caches in a row): a commit
- * by another process is then noticed from the next run on, as if it had come a moment later.
+ * most once per turn of the event loop (one gateway call asks several caches, in several
+ * continuations): a commit by another process is then noticed from the next turn on, as if it had
+ * come a moment later.
  */
 export function dataVersionReader(db: Db): () => number {
   const statement = db.prepare('PRAGMA data_version').pluck();
@@ -167,7 +168,7 @@ export function dataVersionReader(db: Db): () => number {
   return () => {
     if (current === null) {
       current = statement.get() as number;
-      queueMicrotask(forget);
+      setImmediate(forget);
     }
     return current;
   };

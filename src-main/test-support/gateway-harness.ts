@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { AuditEventDto } from '../../src-shared/dto.js';
 import { grantSpecSchema, type GrantDto, type GrantSpecInput } from '../../src-shared/grant.js';
 import type { ServerConfig } from '../../src-shared/mcp-servers.js';
@@ -42,7 +43,7 @@ export interface GatewayHarness extends TestPlane {
   /** A credential minted in process (for tokens an agent could not get over HTTP: another audience, unbound prod). */
   issue(agentId: string, options?: { audience?: string; ttlSeconds?: number; dpopJkt?: string | null }): Promise<{ token: string; jti: string }>;
   /** An SDK client, initialized, over `transport`. */
-  connect(transport: StreamableHTTPClientTransport): Promise<Client>;
+  connect(transport: Transport): Promise<Client>;
   /** An SDK client transport with a fixed Bearer token. */
   bearerTransport(token: string, path?: string): StreamableHTTPClientTransport;
   /** gateway.decision records after `afterSeq`, oldest first. */

@@ -1,0 +1,66 @@
+import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { linkAbort } from './abort-link.js';
+
+/**
+ * Connections to the agent listener are reused: one TCP handshake per connection, not per call.
+ * No cap on open sockets: every MCP session holds one for its GET stream, and a cap would leave a
+ * process with many sessions waiting for a socket that never frees.
+ */
+const keepAlive = new Agent({ keepAlive: true, maxFreeSockets: 64 });
+
+export interface HttpExchangeRequest {
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Ends the request (and an SSE answer's stream) when it aborts. */
+  readonly signal?: AbortSignal;
+}
+
+/** An answer read whole, or, for `text/event-stream`, its body as a stream still arriving. */
+export interface HttpExchangeReply {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** The whole body; empty for a stream. */
+  readonly body: Buffer;
+  /** The SSE body as it arrives; null unless the answer is `text/event-stream`. */
+  readonly stream: IncomingMessage | null;
+}
+
+/**
+ * One request to a plain-HTTP (loopback) listener on node:http, nothing more: no web streams,
+ * Headers or Response objects per call (Node's fetch builds several, a large share of an
+ * agent's CPU per MCP call). A request stays linked to the caller's signal only until its
+ * answer ends (see `linkAbort`), so a long-lived signal never accumulates listeners.
+ */
+export function httpExchange(url: string, init: HttpExchangeRequest): Promise<HttpExchangeReply> {
+  const signal = init.signal;
+  return new Promise<HttpExchangeReply>((resolve, reject) => {
+    signal?.throwIfAborted();
+    const req = request(url, { method: init.method, headers: init.headers, agent: keepAlive });
+    const onAbort = (reason: unknown): void => void req.destroy(reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError'));
+    const done = signal ? linkAbort(signal, onAbort) : () => undefined;
+    req.once('error', (error) => {
+      done();
+      reject(error);
+    });
+    req.once('response', (res) => {
+      const status = res.statusCode ?? 500;
+      if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        res.once('close', done);
+        resolve({ status, headers: res.headers, body: Buffer.alloc(0), stream: res });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('error', (error) => {
+        done();
+        reject(error);
+      });
+      res.once('end', () => {
+        done();
+        resolve({ status, headers: res.headers, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), stream: null });
+      });
+    });
+    req.end(init.body);
+  });
+}
