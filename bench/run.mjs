@@ -36,9 +36,9 @@ console.log(`\n${table(rows)}\n`);
 console.log(`ratio = median over ${options.rounds} rounds of subject/baseline; in each round baseline and subjects run interleaved in short slices, order alternating;`);
 console.log(`sequential = one awaited at a time (raw baseline: synchronous crypto.sign/verify);`);
 console.log(`concurrent ${options.concurrency} = ${options.concurrency} in flight (raw baseline: callback crypto.sign/verify on the libuv threadpool, as WebCrypto).`);
-console.log(`breakdown rows (+ ...) add the steps of authority.verify one by one to jose alone; durability ratio = 'full' / 'normal' issuance.`);
+console.log(`breakdown rows (+ ...) add the steps of authority.verify one by one to the raw signature check; durability ratio = 'full' / 'normal' issuance.`);
 console.log(`delegation rows: exchange against direct issuance; verify of a 3-hop token against a direct one (same token again: the per-call path; first presentation: signature too).`);
-console.log(`gateway rows: echo tools/call, ratio = calls/s against the direct stdio client; sequential rows also carry p50/p99 added latency (printed above the table).`);
+console.log(`gateway rows: echo tools/call, ratio = calls/s against the direct stdio client (the target rows: against the SDK proxy of the same rounds); latencies are printed above the table.`);
 console.log(`${os.cpus().length} CPUs, Node ${process.version}, databases in ${benchRoot}${benchRootIsTmpfs ? ' (tmpfs: fsync is free, set CHARON_BENCH_DIR)' : ''}; ${seconds.toFixed(0)} s; load average ${loadBefore[0].toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after.`);
 
 let commit = null;
