@@ -30,7 +30,7 @@ export interface WindowFacts {
 }
 
 /** Streams the window's records to `visit` (store/reaper-repository.ts). */
-export type WindowScan = (since: number, until: number, visit: (record: WindowRecord) => void) => void;
+export type WindowScan = (since: number, until: number, constrainedOf: readonly string[], visit: (record: WindowRecord) => void) => void;
 
 interface Span {
   calls: number;
@@ -55,9 +55,9 @@ interface AgentWindow {
   denied: Span | undefined;
   /** Whether the agent's grants limit its rate: only then are its minutes counted. */
   readonly rated: boolean;
-  /** Allowed calls per minute of the drift window, over all tools and per tool (tool × window minutes + minute). */
-  minutes: Map<number, number> | null;
-  toolMinutes: Map<number, number> | null;
+  /** The minute of each allowed call in the drift window, and its (tool × window minutes + minute). */
+  minutes: number[] | null;
+  toolMinutes: number[] | null;
 }
 
 /** A map of maps, made on first use. */
@@ -88,7 +88,7 @@ const byKeys = <T>(rows: T[], ...keys: ((row: T) => string | number)[]): T[] =>
 export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: ReadonlySet<string>, rated: ReadonlySet<string>): WindowFacts {
   const since = Math.min(w.lookbackStart, w.baselineStart, w.burstStart, w.driftStart);
   const firstMinute = Math.floor(w.driftStart / MINUTE_MS);
-  // Minutes of the drift window: a (tool, minute) pair is the key tool × windowMinutes + minute.
+  // Minutes of the drift window: a (tool, minute) pair is the number tool × windowMinutes + minute.
   const windowMinutes = Math.max(1, Math.floor(w.until / MINUTE_MS) - firstMinute + 1);
   // A record's tool and decision as small numbers, so each agent's counters are keyed by integers.
   const subjects = new Interned();
@@ -99,7 +99,7 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
   const valueOf = new Map<string, string | number | boolean>();
   const peaks = new Map<string, number>(); // actor\0subject\0arg → peak
 
-  scan(since, w.until, (record) => {
+  scan(since, w.until, [...tools], (record) => {
     const time = record[1];
     const decision = record[2];
     const actor = record[3];
@@ -130,14 +130,13 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
     }
     if (decision !== 'allow' || time < w.driftStart) return;
     if (agent.rated) {
+      // Listed now, counted once at the end (sorted): cheaper than a counter per minute kept up per record.
       const minute = Math.floor(time / MINUTE_MS) - firstMinute;
-      const minutes = (agent.minutes ??= new Map());
-      minutes.set(minute, (minutes.get(minute) ?? 0) + 1);
-      const toolMinutes = (agent.toolMinutes ??= new Map());
-      const key = tool * windowMinutes + minute;
-      toolMinutes.set(key, (toolMinutes.get(key) ?? 0) + 1);
+      (agent.minutes ??= []).push(minute);
+      (agent.toolMinutes ??= []).push(tool * windowMinutes + minute);
     }
-    if (subjects.flag(tool, tools)) constrainedValues(actor, subject, record[5], values, valueOf, peaks);
+    const constrained = record[5];
+    if (constrained !== null && subjects.flag(tool, tools)) constrainedValues(actor, subject, constrained, values, valueOf, peaks);
   });
 
   const toolUse: ToolUseRow[] = [];
@@ -154,15 +153,8 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
       if (baseline + recent > 0) hours.push({ actor, hour, baseline, recent });
     }
     if (agent.denied) denied.push({ actor, denied: agent.denied.calls, firstAt: agent.denied.firstAt, lastAt: agent.denied.lastAt });
-    if (agent.minutes) ratePeaks.push({ actor, subject: null, peak: peakOf(agent.minutes.values()) });
-    if (agent.toolMinutes) {
-      const byTool = new Map<number, number>();
-      for (const [key, calls] of agent.toolMinutes) {
-        const tool = Math.floor(key / windowMinutes);
-        if (calls > (byTool.get(tool) ?? 0)) byTool.set(tool, calls);
-      }
-      for (const [tool, peak] of byTool) ratePeaks.push({ actor, subject: subjects.name(tool), peak });
-    }
+    if (agent.minutes) ratePeaks.push({ actor, subject: null, peak: peakOf(agent.minutes, () => 0).get(0) ?? 0 });
+    if (agent.toolMinutes) for (const [tool, peak] of peakOf(agent.toolMinutes, (key) => Math.floor(key / windowMinutes))) ratePeaks.push({ actor, subject: subjects.name(tool), peak });
   }
   const split = (key: string): string[] => key.split('\0');
   return {
@@ -217,28 +209,36 @@ class Interned {
   }
 }
 
-function peakOf(counts: Iterable<number>): number {
-  let peak = 0;
-  for (const calls of counts) if (calls > peak) peak = calls;
-  return peak;
+/** The longest run of equal values in `keys` (calls in one minute), per group of `groupOf(key)`. */
+function peakOf(keys: readonly number[], groupOf: (key: number) => number): Map<number, number> {
+  const sorted = Float64Array.from(keys).sort();
+  const peaks = new Map<number, number>();
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    const group = groupOf(sorted[i] as number);
+    if (j - i > (peaks.get(group) ?? 0)) peaks.set(group, j - i);
+    i = j;
+  }
+  return peaks;
 }
 
 /**
- * The decision record's `constrained` values, as the policy saw them: a scalar is counted by its
+ * The decision record's `constrained` values (its JSON text), as the policy saw them: a scalar is counted by its
  * JSON type and value, an amount (`{ decimal }`) raises that argument's peak. Arrays and nulls
  * are neither.
  */
 function constrainedValues(
   actor: string,
   subject: string,
-  details: string,
+  json: string,
   values: Map<string, Map<string, number>>,
   valueOf: Map<string, string | number | boolean>,
   peaks: Map<string, number>,
 ): void {
   let constrained: unknown;
   try {
-    constrained = (JSON.parse(details) as { constrained?: unknown }).constrained;
+    constrained = JSON.parse(json);
   } catch {
     return;
   }

@@ -12,9 +12,12 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
   const firstSeq = db.prepare<[number, number], number | null>(
     "SELECT min(seq) FROM audit_events WHERE kind IN ('gateway.decision', 'credential.issue') AND time >= ? AND time <= ?",
   ).pluck();
+  // Of the details, only the constrained values of allowed calls to the listed tools, as JSON
+  // (`->`), cut out by SQLite: the other records' details are never read into JavaScript.
   const fromSeq = db
-    .prepare<[{ first: number; since: number; until: number }], WindowRecord>(
-      `SELECT kind, time, decision, actor, subject, details
+    .prepare<[{ first: number; since: number; until: number; tools: string }], WindowRecord>(
+      `SELECT kind, time, decision, actor, subject,
+        CASE WHEN decision = 'allow' AND instr(@tools, char(31) || subject || char(31)) > 0 THEN details -> '$.constrained' END
       FROM audit_events WHERE seq >= @first AND kind IN ('gateway.decision', 'credential.issue') AND time >= @since AND time <= @until`,
     )
     .raw();
@@ -32,10 +35,11 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
   const expireGrant = db.prepare("UPDATE grants SET state = 'EXPIRED', updated_at = ? WHERE id = ? AND state = 'ACTIVE'");
 
   return {
-    scanWindow: (since, until, visit) => {
+    scanWindow: (since, until, constrainedOf, visit) => {
       const first = firstSeq.get(since, until);
       if (first === null || first === undefined) return;
-      for (const record of fromSeq.iterate({ first, since, until })) visit(record);
+      const tools = `\x1f${constrainedOf.join('\x1f')}\x1f`;
+      for (const record of fromSeq.iterate({ first, since, until, tools })) visit(record);
     },
     flaggedSince: (since) => new Set(flagged.all(since).filter((id): id is string => typeof id === 'string')),
     capPeaks: (keys, since) => new Map(keys.length === 0 ? [] : capPeaks.all(JSON.stringify(keys), since).map((r) => [r.key, r.peak])),
