@@ -71,11 +71,8 @@ export interface ArgPeakRow {
   readonly peak: number;
 }
 
-/**
- * One audit record as the reaper's window pass reads it: kind, time, decision, actor, subject,
- * and the `constrained` member of its details as JSON text (null unless asked for, or absent).
- */
-export type WindowRecord = readonly [kind: string, time: number, decision: string, actor: string, subject: string, constrained: string | null];
+/** One audit record as the reaper's window pass reads it. */
+export type WindowRecord = readonly [kind: string, time: number, decision: string, actor: string, subject: string];
 
 /** The most allowed calls an agent made in one calendar minute: over all tools (`subject` null) or to one tool. */
 export interface RatePeakRow {
@@ -86,11 +83,12 @@ export interface RatePeakRow {
 
 export interface ReaperFactsRepository {
   /**
-   * Every gateway.decision and credential.issue record with `since <= time <= until`, in the
-   * log's order, to `visit` (reaper/window-facts.ts counts them in this one pass). An allowed call
-   * to a tool of `constrainedOf` (`server__tool`) carries its decision's constrained values.
+   * Every gateway.decision and credential.issue record with `since <= time <= until`, to `visit`
+   * (reaper/window-facts.ts counts them in one pass; the order is not the log's).
    */
-  scanWindow(since: number, until: number, constrainedOf: readonly string[], visit: (record: WindowRecord) => void): void;
+  scanWindow(since: number, until: number, visit: (record: WindowRecord) => void): void;
+  /** The `constrained` member (JSON text) of each allowed gateway.decision in the window calling one of `tools` (`server__tool`). */
+  constrainedValues(since: number, until: number, tools: readonly string[], visit: (actor: string, subject: string, json: string) => void): void;
   /** The action ids of reaper.anomaly records since `since` (an anomaly is flagged once per window). */
   flaggedSince(since: number): Set<string>;
   /** The largest period total of each cumulative-cap usage key among periods starting at or after `since`. */

@@ -105,7 +105,7 @@ const sorted = (rows: unknown[]): string[] => rows.map((r) => JSON.stringify(Obj
 describe('the reaper window in one pass', () => {
   it('counts exactly what the grouped queries counted, record for record', () => {
     const repo = sqliteReaperRepository(db);
-    const facts = gatherWindowFacts((since, until, constrainedOf, visit) => repo.scanWindow(since, until, constrainedOf, visit), W, CONSTRAINED, rated);
+    const facts = gatherWindowFacts({ records: (since, until, visit) => repo.scanWindow(since, until, visit), constrained: (since, until, tools, visit) => repo.constrainedValues(since, until, tools, visit) }, W, CONSTRAINED, rated);
     const expected = reference();
     for (const [name, rows] of Object.entries(expected)) {
       expect(rows.length, name).toBeGreaterThan(0);

@@ -29,8 +29,11 @@ export interface WindowFacts {
   readonly ratePeaks: RatePeakRow[];
 }
 
-/** Streams the window's records to `visit` (store/reaper-repository.ts). */
-export type WindowScan = (since: number, until: number, constrainedOf: readonly string[], visit: (record: WindowRecord) => void) => void;
+/** Streams the window's records, and the constrained values of allowed calls to some tools (store/reaper-repository.ts). */
+export interface WindowScan {
+  records(since: number, until: number, visit: (record: WindowRecord) => void): void;
+  constrained(since: number, until: number, tools: readonly string[], visit: (actor: string, subject: string, json: string) => void): void;
+}
 
 interface Span {
   calls: number;
@@ -99,7 +102,7 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
   const valueOf = new Map<string, string | number | boolean>();
   const peaks = new Map<string, number>(); // actor\0subject\0arg → peak
 
-  scan(since, w.until, [...tools], (record) => {
+  scan.records(since, w.until, (record) => {
     const time = record[1];
     const decision = record[2];
     const actor = record[3];
@@ -135,9 +138,8 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
       (agent.minutes ??= []).push(minute);
       (agent.toolMinutes ??= []).push(tool * windowMinutes + minute);
     }
-    const constrained = record[5];
-    if (constrained !== null && subjects.flag(tool, tools)) constrainedValues(actor, subject, constrained, values, valueOf, peaks);
   });
+  scan.constrained(w.driftStart, w.until, [...tools].sort(), (actor, subject, json) => constrainedValues(actor, subject, json, values, valueOf, peaks));
 
   const toolUse: ToolUseRow[] = [];
   const hours: HourRow[] = [];
@@ -183,11 +185,10 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
 /** Decisions a record may carry (AuditDecision: allow, deny, info; room to spare): the width of a tool's slot in an agent's counters. */
 const DECISION_SLOTS = 8;
 
-/** Strings numbered in order of first sight, with a yes/no per number computed once. */
+/** Strings numbered in order of first sight. */
 class Interned {
   readonly #ids = new Map<string, number>();
   readonly #names: string[] = [];
-  readonly #flags: (boolean | undefined)[] = [];
 
   id(name: string): number {
     let id = this.#ids.get(name);
@@ -201,11 +202,6 @@ class Interned {
 
   name(id: number): string {
     return this.#names[id] as string;
-  }
-
-  /** Whether `of` holds this name, looked up once per name. */
-  flag(id: number, of: ReadonlySet<string>): boolean {
-    return (this.#flags[id] ??= of.has(this.name(id)));
   }
 }
 

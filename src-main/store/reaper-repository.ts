@@ -6,19 +6,18 @@ import type { Db } from './database.js';
 import { grantFromRow, type GrantRow } from './grant-repository.js';
 
 export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
-  // The window's first record by seq (an index-only walk of audit_kind_time), then the table
-  // itself from there in seq order: a sequential read with no lookup per row. Times need not grow
-  // with seq (a clock set back), so each row's time is checked too.
-  const firstSeq = db.prepare<[number, number], number | null>(
-    "SELECT min(seq) FROM audit_events WHERE kind IN ('gateway.decision', 'credential.issue') AND time >= ? AND time <= ?",
-  ).pluck();
-  // Of the details, only the constrained values of allowed calls to the listed tools, as JSON
-  // (`->`), cut out by SQLite: the other records' details are never read into JavaScript.
-  const fromSeq = db
-    .prepare<[{ first: number; since: number; until: number; tools: string }], WindowRecord>(
-      `SELECT kind, time, decision, actor, subject,
-        CASE WHEN decision = 'allow' AND instr(@tools, char(31) || subject || char(31)) > 0 THEN details -> '$.constrained' END
-      FROM audit_events WHERE seq >= @first AND kind IN ('gateway.decision', 'credential.issue') AND time >= @since AND time <= @until`,
+  // The window from index audit_kind_time alone (it covers every column read here), then the
+  // constrained values of allowed calls to the listed tools, cut out of their details by SQLite
+  // (`->`): no other record's details are read.
+  const window = db
+    .prepare<[number, number], WindowRecord>(
+      "SELECT kind, time, decision, actor, subject FROM audit_events WHERE kind IN ('gateway.decision', 'credential.issue') AND time >= ? AND time <= ?",
+    )
+    .raw();
+  const constrained = db
+    .prepare<[number, number, string], [string, string, string | null]>(
+      `SELECT actor, subject, details -> '$.constrained' FROM audit_events
+      WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? AND decision = 'allow' AND subject IN (SELECT value FROM json_each(?))`,
     )
     .raw();
   const flagged = db.prepare<[number], string | null>("SELECT json_extract(details, '$.actionId') FROM audit_events WHERE kind = 'reaper.anomaly' AND time >= ?").pluck();
@@ -35,11 +34,12 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
   const expireGrant = db.prepare("UPDATE grants SET state = 'EXPIRED', updated_at = ? WHERE id = ? AND state = 'ACTIVE'");
 
   return {
-    scanWindow: (since, until, constrainedOf, visit) => {
-      const first = firstSeq.get(since, until);
-      if (first === null || first === undefined) return;
-      const tools = `\x1f${constrainedOf.join('\x1f')}\x1f`;
-      for (const record of fromSeq.iterate({ first, since, until, tools })) visit(record);
+    scanWindow: (since, until, visit) => {
+      for (const record of window.iterate(since, until)) visit(record);
+    },
+    constrainedValues: (since, until, tools, visit) => {
+      if (tools.length === 0) return;
+      for (const [actor, subject, json] of constrained.iterate(since, until, JSON.stringify(tools))) if (json !== null) visit(actor, subject, json);
     },
     flaggedSince: (since) => new Set(flagged.all(since).filter((id): id is string => typeof id === 'string')),
     capPeaks: (keys, since) => new Map(keys.length === 0 ? [] : capPeaks.all(JSON.stringify(keys), since).map((r) => [r.key, r.peak])),
