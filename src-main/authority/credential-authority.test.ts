@@ -256,6 +256,10 @@ describe('revocation, rotation and lifecycle', () => {
     await t.plane.handlers['identities.kill']({ id: 'builder', reason: 'race' });
     await expect(pending).rejects.toMatchObject({ code: 'ERR_IDENTITY_NOT_ACTIVE' });
     expect(await t.plane.handlers['credentials.list']({ agentId: 'builder' })).toEqual([]);
+    // The refused issuance is in the chain too, as every refusal is.
+    const refusals = (await t.plane.handlers['audit.list']({ limit: 20, kind: 'credential.issue' })).filter((e) => e.decision === 'deny');
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]?.details).toMatchObject({ code: 'ERR_IDENTITY_NOT_ACTIVE' });
   });
 
   it('a credential cannot be rotated again and again to outlive its attestation', async () => {
