@@ -44,14 +44,15 @@ interface SvidResponse {
 
 type Held = AgentCredential;
 
-/** The JSON-RPC-shaped refusal body the gateway sends, or the plain `{ code }` of the /v1 endpoints. */
-async function refusalCode(response: Response): Promise<string | undefined> {
-  const body = (await response
-    .clone()
-    .json()
-    .catch(() => null)) as { code?: unknown; error?: { data?: { code?: unknown } } } | null;
-  const code = body?.error?.data?.code ?? body?.code;
-  return typeof code === 'string' ? code : undefined;
+/** The stable code in a refusal body: the gateway's JSON-RPC error (`error.data.code`) or the plain `{ code }` of the /v1 endpoints. */
+function refusalCode(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { code?: unknown; error?: { data?: { code?: unknown } } } | null;
+    const code = body?.error?.data?.code ?? body?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A refusal from Charon, with its stable code. */
@@ -180,7 +181,7 @@ export class CharonAgent {
     };
     const { response, token } = await send();
     if (response.status !== 401) return response;
-    const retry = this.#retryAfter401(response.headers.get('dpop-nonce'), response.headers.get('www-authenticate'), token, () => refusalCode(response));
+    const retry = this.#retryAfter401(response.headers.get('dpop-nonce'), response.headers.get('www-authenticate'), token, async () => refusalCode(await response.clone().text()));
     if (!(await retry)) return response;
     await response.body?.cancel().catch(() => undefined);
     return (await send()).response;
@@ -202,16 +203,7 @@ export class CharonAgent {
       const value = reply.headers[name];
       return typeof value === 'string' ? value : null;
     };
-    const codeOf = async (): Promise<string | undefined> => {
-      try {
-        const body = JSON.parse(reply.body.toString('utf8')) as { code?: unknown; error?: { data?: { code?: unknown } } };
-        const code = body.error?.data?.code ?? body.code;
-        return typeof code === 'string' ? code : undefined;
-      } catch {
-        return undefined;
-      }
-    };
-    if (!(await this.#retryAfter401(header('dpop-nonce'), header('www-authenticate'), token, codeOf))) return reply;
+    if (!(await this.#retryAfter401(header('dpop-nonce'), header('www-authenticate'), token, async () => refusalCode(reply.body.toString('utf8'))))) return reply;
     reply.stream?.destroy();
     return (await send()).reply;
   }

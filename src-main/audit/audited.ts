@@ -8,12 +8,22 @@ import type { AuditLog } from './audit-log.js';
  * back and the refusal itself is recorded, so denied attempts are in the chain too.
  */
 export function auditedChange<T>(tx: Transactor, audit: AuditLog, refusal: Omit<AuditEventInput, 'decision'>, change: () => T): T {
+  const outcome = auditedOutcome(tx, audit, refusal, change);
+  if ('refused' in outcome) throw outcome.refused;
+  return outcome.value;
+}
+
+/**
+ * `auditedChange` for a caller inside a transaction of its own (a group commit's item): the
+ * refusal is returned, not thrown, so the enclosing savepoint keeps the refusal record (a throw
+ * would roll it back with the change). Store faults still throw.
+ */
+export function auditedOutcome<T>(tx: Transactor, audit: AuditLog, refusal: Omit<AuditEventInput, 'decision'>, change: () => T): { value: T } | { refused: CharonError } {
   try {
-    return tx.transact(change);
+    return { value: tx.transact(change) };
   } catch (error) {
-    if (error instanceof CharonError && !isStoreFault(error)) {
-      audit.append({ ...refusal, decision: 'deny', details: { ...refusal.details, code: error.code, message: error.message } });
-    }
-    throw error;
+    if (!(error instanceof CharonError) || isStoreFault(error)) throw error;
+    audit.append({ ...refusal, decision: 'deny', details: { ...refusal.details, code: error.code, message: error.message } });
+    return { refused: error };
   }
 }

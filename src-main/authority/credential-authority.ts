@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt, type JWTPayload } from 'jose';
 import type { Environment } from '../../src-shared/domain.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { auditedChange } from '../audit/audited.js';
+import { auditedChange, auditedOutcome } from '../audit/audited.js';
 import type { Clock } from '../core/clock.js';
-import { CharonError, isStoreFault } from '../core/errors.js';
+import { CharonError } from '../core/errors.js';
 import type { CredentialRepository, IdentityRepository, SigningKeyRepository, Transactor } from '../core/ports.js';
 import type { ChainState } from '../core/delegation-ports.js';
 import type { AuditEventInput, CredentialRecord, IdentityRecord } from '../core/records.js';
@@ -204,25 +204,17 @@ export class CredentialAuthority {
         dpopJkt: credential.dpopJkt,
         ...extra,
       });
-      // A refusal is returned from the group's item, not thrown: a throwing item's savepoint would
-      // roll back the refusal record with the change, and the chain would miss the denied attempt.
-      const outcome = await this.#d.groupCommit((): { committed: boolean } | { refused: CharonError } => {
-        try {
-          return {
-            committed: auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
-              // A rotation by another process may have retired this key since we signed: sign again.
-              if (!repo.isActive(key.record.kid)) return false;
-              inTransaction(credential);
-              return true;
-            }),
-          };
-        } catch (error) {
-          if (error instanceof CharonError && !isStoreFault(error)) return { refused: error };
-          throw error;
-        }
-      });
+      // The refusal comes back out of the group's item (auditedOutcome), so its record commits with the group.
+      const outcome = await this.#d.groupCommit(() =>
+        auditedOutcome(this.#d.tx, this.#d.audit, refusal, () => {
+          // A rotation by another process may have retired this key since we signed: sign again.
+          if (!repo.isActive(key.record.kid)) return false;
+          inTransaction(credential);
+          return true;
+        }),
+      );
       if ('refused' in outcome) throw outcome.refused;
-      if (outcome.committed) return { token, credential };
+      if (outcome.value) return { token, credential };
       if (attempt >= 2) throw new CharonError('ERR_STORE_BUSY', 'Signing keys keep changing; try again');
       await ring.reload();
     }

@@ -1,8 +1,9 @@
 // The proof key of a DPoP proof: which algorithms we accept, what a usable `jwk` header looks
 // like, its RFC 7638 thumbprint (the `cnf.jkt` a token is bound to) and a bounded import cache.
-import { constants, createHash, KeyObject, verify } from 'node:crypto';
+import { constants, createHash, verify } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import type { JoseKey } from './signing-key.js';
+import { keyObject } from './jws-es256.js';
 
 /**
  * Asymmetric signature algorithms only (RFC 9449 §4.2, §11.6): never `none`, never HS*, whose
@@ -118,8 +119,6 @@ const VERIFY: Record<DpopAlg, { readonly hash: string | null; readonly signature
   RS256: { hash: 'sha256', padding: constants.RSA_PKCS1_PADDING },
 };
 
-const keyObjects = new WeakMap<JoseKey, KeyObject>();
-
 /**
  * Verifies a JWS signature over `signingInput` (`header.payload`) with a key from importDpopKey,
  * synchronously. False for a signature of the wrong size or one that does not verify.
@@ -127,9 +126,7 @@ const keyObjects = new WeakMap<JoseKey, KeyObject>();
 export function verifyDpopSignature(alg: DpopAlg, key: JoseKey, signingInput: string, signature: Buffer): boolean {
   const v = VERIFY[alg];
   if (v.signatureBytes !== undefined && signature.length !== v.signatureBytes) return false;
-  let object = keyObjects.get(key);
-  if (!object) keyObjects.set(key, (object = KeyObject.from(key)));
-  const input = { key: object, dsaEncoding: v.dsaEncoding, padding: v.padding, saltLength: v.saltLength };
+  const input = { key: keyObject(key), dsaEncoding: v.dsaEncoding, padding: v.padding, saltLength: v.saltLength };
   try {
     return verify(v.hash, Buffer.from(signingInput, 'ascii'), input, signature);
   } catch {

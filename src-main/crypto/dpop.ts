@@ -28,7 +28,7 @@ import { CharonError } from '../core/errors.js';
 import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import type { DpopReplayStore } from '../core/ports.js';
 import { normalizeHtu } from './dpop-htu.js';
-import { segmentText } from './jws-text.js';
+import { jsonObject, segmentText } from './jws-text.js';
 import { defaultDpopKeyCache, dpopPublicKey, importDpopKey, isDpopAlg, jwkThumbprint, verifyDpopSignature } from './dpop-jwk.js';
 import type { JoseKey } from './signing-key.js';
 
@@ -106,12 +106,8 @@ export async function verifyDpopProof(proof: string, expect: DpopExpectation, de
   try {
     headerText = segmentText(proof, 0);
     payloadText = segmentText(proof, 1);
-    const parsedHeader: unknown = JSON.parse(headerText);
-    if (typeof parsedHeader !== 'object' || parsedHeader === null || Array.isArray(parsedHeader)) throw new TypeError('header is not a JSON object');
-    header = parsedHeader as Record<string, unknown>;
-    const parsed: unknown = JSON.parse(payloadText);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('payload is not a JSON object');
-    claims = parsed as Record<string, unknown>;
+    header = jsonObject(headerText);
+    claims = jsonObject(payloadText);
   } catch {
     return fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof has an unreadable header or payload');
   }

@@ -1,5 +1,6 @@
 import { KeyObject, sign, verify } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { base64urlBytes } from './jws-text.js';
 import type { JoseKey } from './signing-key.js';
 
 /**
@@ -9,7 +10,8 @@ import type { JoseKey } from './signing-key.js';
  */
 const keyObjects = new WeakMap<JoseKey, KeyObject>();
 
-function keyObject(key: JoseKey): KeyObject {
+/** The node:crypto form of a WebCrypto key, made once per key. */
+export function keyObject(key: JoseKey): KeyObject {
   let object = keyObjects.get(key);
   if (!object) {
     object = KeyObject.from(key);
@@ -18,13 +20,16 @@ function keyObject(key: JoseKey): KeyObject {
   return object;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** An ES256 signature's 64 bytes (raw r||s); null for anything else. */
+function signatureBytes(signature: string): Buffer | null {
+  const bytes = base64urlBytes(signature);
+  return bytes?.length === 64 ? bytes : null;
+}
 
 /** Whether `signature` (base64url) is a valid ES256 signature over `signingInput` under `key`; false for anything malformed. */
 export function verifyEs256(signingInput: string, signature: string, key: JoseKey): boolean {
-  if (!BASE64URL.test(signature)) return false;
-  const bytes = Buffer.from(signature, 'base64url');
-  if (bytes.length !== 64) return false;
+  const bytes = signatureBytes(signature);
+  if (!bytes) return false;
   try {
     return verify('sha256', Buffer.from(signingInput, 'ascii'), { key: keyObject(key), dsaEncoding: 'ieee-p1363' }, bytes);
   } catch {
@@ -75,10 +80,8 @@ export async function verifyEs256Shared(signingInput: string, signature: string,
     // Lets the callers of this same turn arrive first, so `waiting` counts them.
     await undefined;
     if (waiting === 1) return verifyEs256(signingInput, signature, key);
-    if (!BASE64URL.test(signature)) return false;
-    const bytes = Buffer.from(signature, 'base64url');
-    if (bytes.length !== 64) return false;
-    return await verifyInPool(Buffer.from(signingInput, 'ascii'), key, bytes);
+    const bytes = signatureBytes(signature);
+    return bytes !== null && (await verifyInPool(Buffer.from(signingInput, 'ascii'), key, bytes));
   } finally {
     waiting--;
   }

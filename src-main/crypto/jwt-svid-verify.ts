@@ -5,7 +5,7 @@ import { toEpochSeconds } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import { parseSpiffeId } from '../core/spiffe-id.js';
-import { segmentText } from './jws-text.js';
+import { jsonObject, segmentText } from './jws-text.js';
 import { readAcr, readActors, readAmr } from './act-claim.js';
 import { verifyEs256Shared } from './jws-es256.js';
 import { SVID_ALG, type JoseKey } from './signing-key.js';
@@ -45,7 +45,6 @@ const fail = (code: ErrorCode, message: string): never => {
   throw new CharonError(code, message);
 };
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const REQUIRED_CLAIMS = ['exp', 'iat', 'jti', 'sub', 'aud'] as const;
 /** The code for a claim that is missing or not what RFC 7519 says it is (the others: ERR_JWT_CLAIM_INVALID). */
 const CLAIM_CODES: Readonly<Record<string, ErrorCode>> = { aud: 'ERR_JWT_AUDIENCE_INVALID', iss: 'ERR_JWT_ISSUER_INVALID', nbf: 'ERR_JWT_NOT_YET_VALID', iat: 'ERR_JWT_NOT_YET_VALID' };
@@ -81,11 +80,10 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
   try {
     headerText = segmentText(token, 0);
     payloadText = segmentText(token, 1);
-    header = JSON.parse(headerText) as Record<string, unknown>;
+    header = jsonObject(headerText);
   } catch {
     return fail('ERR_JWT_MALFORMED', 'Unreadable JOSE header');
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('ERR_JWT_MALFORMED', 'The JOSE header is not a JSON object');
   // JSON.parse keeps the last of two equal names, other JOSE libraries may keep the first: refuse both readings.
   if (hasDuplicateKeys(headerText)) fail('ERR_JOSE_HEADER_INVALID', 'The JOSE header names a parameter twice');
   // The JWT-SVID standard allows only alg, kid and typ: anything else (jwk, jku, x5u, crit, b64...) is refused.
@@ -104,17 +102,15 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
   const key = options.keyFor(kid);
   if (!key) return fail('ERR_JWKS_NO_MATCHING_KEY', options.kind === 'access' ? 'No key of the authorization server matches "kid"' : 'No key in the trust bundle matches "kid"');
 
-  const [headerPart, payloadPart, signaturePart] = token.split('.') as [string, string, string];
-  if (!BASE64URL.test(headerPart) || !BASE64URL.test(payloadPart)) fail('ERR_JWT_MALFORMED', 'Not base64url');
-  if (!(await verifyEs256Shared(`${headerPart}.${payloadPart}`, signaturePart, key))) fail('ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'Signature verification failed');
-  let parsed: unknown;
+  // The header and payload segments were read as strict base64url above.
+  const end = token.lastIndexOf('.');
+  if (!(await verifyEs256Shared(token.slice(0, end), token.slice(end + 1), key))) fail('ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'Signature verification failed');
+  let payload: JWTPayload;
   try {
-    parsed = JSON.parse(payloadText);
+    payload = jsonObject(payloadText) as JWTPayload;
   } catch {
-    return fail('ERR_JWT_MALFORMED', 'The claims are not JSON');
+    return fail('ERR_JWT_MALFORMED', 'The claims are not a JSON object');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('ERR_JWT_MALFORMED', 'The claims are not a JSON object');
-  const payload = parsed as JWTPayload;
   checkRegisteredClaims(payload, options);
 
   if (hasDuplicateKeys(payloadText)) fail('ERR_JWT_CLAIM_INVALID', 'The token names a claim twice');
@@ -170,7 +166,7 @@ export function mapJoseError(error: unknown): CharonError {
 /** Which kind a token claims to be (its `typ`), read only to pick the keys and rules to verify it with. */
 export function tokenKind(token: string): 'svid' | 'access' {
   try {
-    return (JSON.parse(segmentText(token, 0)) as { typ?: unknown } | null)?.typ === 'at+jwt' ? 'access' : 'svid';
+    return jsonObject(segmentText(token, 0)).typ === 'at+jwt' ? 'access' : 'svid';
   } catch {
     return 'svid';
   }

@@ -1,6 +1,7 @@
 // The reaper's facts from the audit log, gathered in one pass over its window: every
-// gateway.decision and credential.issue record is read once, in order, and counted into each
-// fact it belongs to (several grouped queries each walked the window again).
+// gateway.decision and credential.issue record is read once and counted into each fact it belongs
+// to (several grouped queries each walked the window again); the constrained values of the tools
+// some grant constrains come in a second, narrower read.
 import type { ArgPeakRow, ArgValueRow, DeniedRow, HourRow, IssuanceRow, RatePeakRow, ToolUseRow, WindowRecord } from '../core/reaper-ports.js';
 
 const HOUR_MS = 3_600_000;
@@ -61,16 +62,6 @@ interface AgentWindow {
   /** The minute of each allowed call in the drift window, and its (tool × window minutes + minute). */
   minutes: number[] | null;
   toolMinutes: number[] | null;
-}
-
-/** A map of maps, made on first use. */
-function inner<K, V>(outer: Map<string, Map<K, V>>, key: string): Map<K, V> {
-  let map = outer.get(key);
-  if (!map) {
-    map = new Map();
-    outer.set(key, map);
-  }
-  return map;
 }
 
 const byKeys = <T>(rows: T[], ...keys: ((row: T) => string | number)[]): T[] =>
@@ -155,8 +146,8 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
       if (baseline + recent > 0) hours.push({ actor, hour, baseline, recent });
     }
     if (agent.denied) denied.push({ actor, denied: agent.denied.calls, firstAt: agent.denied.firstAt, lastAt: agent.denied.lastAt });
-    if (agent.minutes) ratePeaks.push({ actor, subject: null, peak: peakOf(agent.minutes, () => 0).get(0) ?? 0 });
-    if (agent.toolMinutes) for (const [tool, peak] of peakOf(agent.toolMinutes, (key) => Math.floor(key / windowMinutes))) ratePeaks.push({ actor, subject: subjects.name(tool), peak });
+    if (agent.minutes) for (const peak of peaksOf(agent.minutes, () => 0).values()) ratePeaks.push({ actor, subject: null, peak });
+    if (agent.toolMinutes) for (const [tool, peak] of peaksOf(agent.toolMinutes, (key) => Math.floor(key / windowMinutes))) ratePeaks.push({ actor, subject: subjects.name(tool), peak });
   }
   const split = (key: string): string[] => key.split('\0');
   return {
@@ -206,7 +197,7 @@ class Interned {
 }
 
 /** The longest run of equal values in `keys` (calls in one minute), per group of `groupOf(key)`. */
-function peakOf(keys: readonly number[], groupOf: (key: number) => number): Map<number, number> {
+function peaksOf(keys: readonly number[], groupOf: (key: number) => number): Map<number, number> {
   const sorted = Float64Array.from(keys).sort();
   const peaks = new Map<number, number>();
   for (let i = 0; i < sorted.length; ) {
@@ -244,7 +235,8 @@ function constrainedValues(
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       const typed = `${typeof value}:${String(value)}`;
       valueOf.set(typed, value);
-      const counts = inner(values, key);
+      let counts = values.get(key);
+      if (!counts) values.set(key, (counts = new Map()));
       counts.set(typed, (counts.get(typed) ?? 0) + 1);
     } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const decimal = (value as { decimal?: unknown }).decimal;
