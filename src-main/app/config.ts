@@ -11,7 +11,8 @@ const ttl = z.number().int().positive();
 /** `<data-dir>/config.json`; every field optional, defaults below. */
 export const configFileSchema = z.strictObject({
   trustDomain: z.string().regex(/^[a-z0-9._-]{1,255}$/, 'a SPIFFE trust domain: lowercase letters, digits, ".", "_", "-"').optional(),
-  host: z.enum(['127.0.0.1', '::1', 'localhost']).optional(),
+  /** A loopback address: 127.0.0.1 by default, ::1, localhost, or another of 127/8 (a second replica on the same port). */
+  host: z.union([z.enum(['::1', 'localhost']), z.string().regex(/^127\.(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)$/, 'a loopback address')]).optional(),
   agentPort: z.number().int().min(0).max(65535).optional(),
   bridgePort: z.number().int().min(0).max(65535).optional(),
   ttlCapsSeconds: z.strictObject({ dev: ttl.optional(), test: ttl.optional(), prod: ttl.optional() }).optional(),
@@ -21,6 +22,12 @@ export const configFileSchema = z.strictObject({
   checkpointEvery: z.number().int().positive().optional(),
   checkpointIntervalSeconds: ttl.optional(),
   durability: z.enum(['normal', 'full']).optional(),
+  /**
+   * Where the tables live: omitted, the SQLite file in the data directory; a postgres:// URL, a
+   * Postgres database shared by every replica of a team server (the password belongs in PGPASSWORD
+   * or ~/.pgpass, not here).
+   */
+  store: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL').optional(),
   /** Environments whose credentials must be DPoP-bound at the gateway (prod by default). */
   dpopRequired: z.array(z.enum(['dev', 'test', 'prod'])).optional(),
   /** Require RFC 9449 server nonces in DPoP proofs. */
@@ -75,6 +82,8 @@ export interface CharonConfig {
   readonly checkpointEvery: number;
   readonly checkpointIntervalSeconds: number;
   readonly durability: 'normal' | 'full';
+  /** A postgres:// URL (team mode), or null for the SQLite file in the data directory. */
+  readonly store: string | null;
   readonly dpopRequired: readonly ('dev' | 'test' | 'prod')[];
   readonly dpopNonce: boolean;
   readonly bundleRefreshHintSeconds: number;
@@ -116,6 +125,10 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     file = parsed.data;
   }
   const merged = { ...file, ...dropUndefined(overrides) };
+  // A --store flag or CHARON_STORE is held to the same rule as the file's `store`.
+  if (merged.store !== undefined && !configFileSchema.shape.store.safeParse(merged.store).success) {
+    throw new CharonError('ERR_INVALID_INPUT', 'store: a postgres:// URL');
+  }
   const trustDomain = merged.trustDomain ?? DEFAULTS.trustDomain;
   return {
     dataDir,
@@ -132,6 +145,7 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     checkpointEvery: merged.checkpointEvery ?? DEFAULTS.checkpointEvery,
     checkpointIntervalSeconds: merged.checkpointIntervalSeconds ?? DEFAULTS.checkpointIntervalSeconds,
     durability: merged.durability ?? DEFAULTS.durability,
+    store: merged.store ?? null,
     dpopRequired: merged.dpopRequired ?? ['prod'],
     dpopNonce: merged.dpopNonce ?? false,
     bundleRefreshHintSeconds: merged.bundleRefreshHintSeconds ?? DEFAULTS.bundleRefreshHintSeconds,

@@ -15,6 +15,7 @@ import { fileMasterKeyProvider, type MasterKeyProvider } from '../crypto/master-
 import { DownstreamManager, type DownstreamOptions } from '../gateway/downstream/downstream-manager.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import { IdentityService } from '../identity/identity-service.js';
+import { openPostgresStore } from '../store/postgres/pg-store.js';
 import { openSqliteStore, type Store } from '../store/sqlite-store.js';
 import { AgentApi } from './agent-api.js';
 import { loadConfig, type CharonConfig, type ConfigFile } from './config.js';
@@ -213,7 +214,7 @@ export class ControlPlane {
     const lock = options.exclusive ? acquireInstanceLock(config.dataDir, options.exclusive) : null;
     let store: Store;
     try {
-      store = openSqliteStore(`${config.dataDir}/charon.db`, { durability: config.durability, walCheckpoints: options.walCheckpoints ?? 'inline' });
+      store = config.store ? openPostgresStore(config.store) : openSqliteStore(`${config.dataDir}/charon.db`, { durability: config.durability, walCheckpoints: options.walCheckpoints ?? 'inline' });
     } catch (error) {
       lock?.release();
       throw error;

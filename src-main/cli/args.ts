@@ -5,6 +5,8 @@ const options = {
   'data-dir': { type: 'string' },
   json: { type: 'boolean' },
   'passphrase-file': { type: 'string' },
+  /** A postgres:// URL: the shared store of a team server (else config.json's `store`, else the SQLite file). */
+  store: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   // serve
   port: { type: 'string' },

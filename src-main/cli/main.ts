@@ -121,6 +121,7 @@ async function open(args: ParsedArgs, longRunning: boolean): Promise<ControlPlan
       agentPort: intOption(v.port, 'port'),
       bridgePort: intOption(v['bridge-port'], 'bridge-port'),
       trustDomain: v['trust-domain'],
+      store: v.store ?? process.env.CHARON_STORE,
     },
     // Only the long-running server checkpoints in a worker; a one-shot command keeps SQLite's default.
     walCheckpoints: longRunning ? 'worker' : 'inline',

@@ -23,11 +23,11 @@ export function isCharonError(error: unknown, code?: ErrorCode): error is Charon
 }
 
 /**
- * The store could not do its part (locked by another process, or unable to grow): the operation
- * failed closed, nothing of it was written, and there is no refusal to record either.
+ * The store could not do its part (locked by another process or replica, unable to grow, or out of
+ * reach): the operation failed closed, nothing of it was written, and there is no refusal to record either.
  */
 export function isStoreFault(error: unknown): boolean {
-  return error instanceof CharonError && (error.code === 'ERR_STORE_BUSY' || error.code === 'ERR_STORE_FULL');
+  return error instanceof CharonError && (error.code === 'ERR_STORE_BUSY' || error.code === 'ERR_STORE_FULL' || error.code === 'ERR_STORE_UNAVAILABLE');
 }
 
 /** What crosses a boundary: typed errors keep their code; anything else is hidden behind ERR_INTERNAL. */

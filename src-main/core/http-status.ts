@@ -117,6 +117,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 429;
     case 'ERR_STORE_BUSY':
     case 'ERR_STORE_FULL':
+    case 'ERR_STORE_UNAVAILABLE':
     case 'ERR_MASTER_KEY_LOCKED':
       return 503;
     case 'ERR_INTERNAL':

@@ -23,8 +23,9 @@ export interface AgentListener {
  */
 export async function startAgentListener(plane: ControlPlane, options: { port: number; host?: string }): Promise<AgentListener> {
   let port = options.port;
+  const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
-    handle(plane, port, req, res).catch((error: unknown) => {
+    handle(plane, port, host, req, res).catch((error: unknown) => {
       // RFC 9449 §8: a proof without the current nonce is answered with one to retry with.
       const nonce: Record<string, string> = isCharonError(error, 'ERR_DPOP_NONCE_REQUIRED') ? { 'dpop-nonce': plane.gateway.nonces.current(), 'www-authenticate': 'DPoP error="use_dpop_nonce"' } : {};
       sendError(res, error, { ...challengeFor(req, port, error), ...nonce });
@@ -32,10 +33,11 @@ export async function startAgentListener(plane: ControlPlane, options: { port: n
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  await listen(server, options.port, options.host ?? '127.0.0.1');
+  await listen(server, options.port, host);
   port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    // Another loopback address (127.0.0.2, a second replica on the same port) is named as it is.
+    url: `http://${/^127\./.test(host) ? host : '127.0.0.1'}:${port}`,
     port,
     close: () => closeServer(server),
   };
@@ -44,8 +46,8 @@ export async function startAgentListener(plane: ControlPlane, options: { port: n
 /** MCP messages carry tool arguments (file contents, for one): a larger limit than the /v1 endpoints. */
 const MCP_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-async function handle(plane: ControlPlane, port: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  checkHostAndOrigin(req, port, loopbackOrigins(port));
+async function handle(plane: ControlPlane, port: number, host: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  checkHostAndOrigin(req, port, loopbackOrigins(port, host), host);
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const route = `${req.method ?? 'GET'} ${path}`;
   const api = plane.agentApi;

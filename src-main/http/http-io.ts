@@ -65,12 +65,17 @@ export function sendError(res: ServerResponse, error: unknown, headers: Record<s
  * DNS-rebinding defence: the Host must name this loopback listener, and an Origin, if any,
  * must be one of the listener's own origins.
  */
-export function checkHostAndOrigin(req: IncomingMessage, port: number, allowedOrigins: readonly string[]): void {
+export function checkHostAndOrigin(req: IncomingMessage, port: number, allowedOrigins: readonly string[], ownHost?: string): void {
   const host = req.headers.host;
-  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, ...(ownHost && !ownHost.includes(':') ? [`${ownHost}:${port}`] : [])];
   if (!host || !allowedHosts.includes(host.toLowerCase())) throw new CharonError('ERR_BAD_HOST', 'Host header does not name this loopback listener');
   const origin = req.headers.origin;
   if (origin !== undefined && !allowedOrigins.includes(origin)) throw new CharonError('ERR_BAD_ORIGIN', 'Origin not allowed');
 }
 
-export const loopbackOrigins = (port: number): string[] => [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+export const loopbackOrigins = (port: number, ownHost?: string): string[] => [
+  `http://127.0.0.1:${port}`,
+  `http://localhost:${port}`,
+  `http://[::1]:${port}`,
+  ...(ownHost && !ownHost.includes(':') && ownHost !== '127.0.0.1' && ownHost !== 'localhost' ? [`http://${ownHost}:${port}`] : []),
+];

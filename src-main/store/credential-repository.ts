@@ -79,7 +79,7 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
   const getWithState = db.prepare<[string], Row & ChainColumns>(
     `SELECT c.*, i.state AS identity_state, d.id AS d_id, d.owner_id AS d_owner, coalesce(o.state, 'ACTIVE') AS d_owner_state,
       (SELECT group_concat(concat_ws(char(31), p.key, h.id, ifnull(h.parent_id, ''), h.depth, h.agent_id, h.scope, h.environment, h.acr, ifnull(h.dpop_jkt, ''),
-          h.expires_at, h.state, ifnull(ia.state, ''), h.authority IS NOT NULL), char(30))
+          h.expires_at, h.state, ifnull(ia.state, ''), CASE WHEN h.authority IS NULL THEN 0 ELSE 1 END), char(30))
         FROM json_each(d.path) p JOIN delegations h ON h.id = p.value LEFT JOIN identities ia ON ia.id = h.agent_id) AS d_hops
     FROM credentials c JOIN identities i ON i.id = c.agent_id LEFT JOIN delegations d ON d.jti = c.jti LEFT JOIN owners o ON o.id = d.owner_id
     WHERE c.jti = ?`,

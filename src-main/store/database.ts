@@ -146,12 +146,11 @@ class TransactionLost extends CharonError {
   }
 }
 
-const sqliteCode = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined);
-const isFull = (error: unknown): boolean => sqliteCode(error) === 'SQLITE_FULL';
-
-function isBusy(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'SQLITE_BUSY';
-}
+const errorCode = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined);
+/** SQLite's SQLITE_FULL, or Postgres's disk_full (SQLSTATE 53100). */
+const isFull = (error: unknown): boolean => ['SQLITE_FULL', '53100'].includes(errorCode(error) as string);
+/** SQLite's SQLITE_BUSY, or Postgres's lock_not_available, serialization_failure and deadlock_detected. */
+const isBusy = (error: unknown): boolean => ['SQLITE_BUSY', '55P03', '40001', '40P01'].includes(errorCode(error) as string);
 
 /**
  * Cheap check for writes by other connections (another process sharing the data dir). Read at

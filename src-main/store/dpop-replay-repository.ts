@@ -16,7 +16,7 @@ export function sqliteDpopReplayRepository(db: Db): DpopReplayStore {
   // margin, so a clock stepped back by less than it loses nothing; a larger step fails closed
   // (proofs refused) until the clock is past the horizon again.
   const purgedUntil = db.prepare<[], number>(`SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${PURGED_UNTIL}'`).pluck();
-  const raisePurgedUntil = db.prepare(`INSERT INTO meta (key, value) VALUES ('${PURGED_UNTIL}', ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`);
+  const raisePurgedUntil = db.prepare(`INSERT INTO meta (key, value) VALUES ('${PURGED_UNTIL}', ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(meta.value AS INTEGER), CAST(excluded.value AS INTEGER))`);
   const purgeAndRaise = db.transaction((now: number) => {
     const horizon = now - PURGE_MARGIN_MS;
     const n = purge.run(horizon).changes;

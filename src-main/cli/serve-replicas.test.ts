@@ -1,0 +1,142 @@
+// Team mode (issue 17): two `charon serve` replicas on one real Postgres (Debian's package,
+// started here), on the same port of two loopback addresses (127.0.0.1 and 127.0.0.2), as two
+// replicas behind one address. What one decides, the other sees at once; what must happen once
+// happens once across both.
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CharonAgent, type AgentCredential } from '../agent-client/charon-agent.js';
+import { DpopKey } from '../agent-client/dpop-key.js';
+import { assertBuilt, charon, discardServe, startServe, type Served } from '../test-support/cli.js';
+import { tempDir } from '../test-support/control-plane.js';
+import { refusalOf, textOf } from '../test-support/gateway-harness.js';
+import { startTestPostgres, type TestPostgres } from '../test-support/postgres.js';
+import { prepareReplicas, sharedAudit } from '../test-support/replicas.js';
+import { connectMcp } from '../test-support/serve-load.js';
+
+let pg: TestPostgres;
+let store: string;
+const dirs = { a: tempDir('charon-replica-a-'), b: tempDir('charon-replica-b-') };
+const served: { a: Served | null; b: Served | null } = { a: null, b: null };
+let joinTokens = new Map<string, string>();
+let port = 0;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const p = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return p;
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  pg = await startTestPostgres();
+  store = pg.database();
+  port = await freePort();
+  joinTokens = await prepareReplicas(
+    store,
+    [
+      { dir: dirs.a, host: '127.0.0.1' },
+      { dir: dirs.b, host: '127.0.0.2' },
+    ],
+    [
+      { id: 'roamer', tools: { echo: {} } },
+      { id: 'granted-late' },
+      // A cumulative cap: 20 of get-sum's `a` per day, each call charging its `a`.
+      { id: 'capped', tools: { 'get-sum': { args: { a: { amount: { min: '0', max: '100' } } } } }, envelope: { caps: [{ tool: 'everything__get-sum', arg: 'a', max: '20', per: 'day' }] } },
+      { id: 'bound', tools: { echo: {} } },
+    ],
+  );
+  served.a = await startServe(dirs.a, ['--no-bridge'], port);
+  served.b = await startServe(dirs.b, ['--no-bridge'], port);
+}, 120_000);
+
+afterAll(async () => {
+  await discardServe(served.a, dirs.a);
+  await discardServe(served.b, dirs.b);
+  await pg?.stop();
+});
+
+async function attestOn(url: string, agentId: string, dpopKey?: DpopKey): Promise<{ agent: CharonAgent; credential: () => AgentCredential }> {
+  let held: AgentCredential | null = null;
+  const agent = new CharonAgent({ url, agentId, joinToken: joinTokens.get(agentId) as string, ...(dpopKey ? { dpopKey } : {}), onCredential: (c) => void (held = c) });
+  await agent.attest();
+  return { agent, credential: () => held as unknown as AgentCredential };
+}
+
+const mcpOn = connectMcp;
+
+describe('two replicas on one Postgres', () => {
+  it('the replicas listen on one port of two loopback addresses', () => {
+    expect(served.a?.agentUrl).toBe(`http://127.0.0.1:${port}`);
+    expect(served.b?.agentUrl).toBe(`http://127.0.0.2:${port}`);
+  });
+
+  it('an agent attests on one replica and calls the gateway on the other; the decision is in the one chain', async () => {
+    const { credential } = await attestOn(served.a?.agentUrl as string, 'roamer');
+    const onB = new CharonAgent({ url: served.b?.agentUrl as string, agentId: 'roamer', credential: credential() });
+    const client = await mcpOn(onB);
+    expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'hello from b' } }))).toContain('hello from b');
+    await client.close();
+    const decisions = sharedAudit(store, { kind: 'gateway.decision', limit: 100 });
+    expect(decisions.filter((r) => r.decision === 'allow' && r.actor.endsWith('/roamer')).map((r) => r.subject)).toContain('everything__echo');
+  });
+
+  it('a grant created through one replica\'s data dir is enforced by the other at once, and its revocation too', async () => {
+    const { agent } = await attestOn(served.b?.agentUrl as string, 'granted-late');
+    const client = await mcpOn(agent);
+    expect(await refusalOf(client.callTool({ name: 'everything__echo', arguments: { message: 'too early' } }))).toMatchObject({ code: 'ERR_TOOL_NOT_ALLOWED' });
+    const created = charon(['--data-dir', dirs.a, 'grant', 'create', '--agent', 'granted-late', '--env', 'dev', '--tool', 'everything__echo', '--json']);
+    expect(created.status, created.stderr).toBe(0);
+    const grantId = (JSON.parse(created.stdout) as { id: string }).id;
+    expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'now allowed' } }))).toContain('now allowed');
+    const revoked = charon(['--data-dir', dirs.a, 'grant', 'revoke', grantId, '--json']);
+    expect(revoked.status, revoked.stderr).toBe(0);
+    expect(await refusalOf(client.callTool({ name: 'everything__echo', arguments: { message: 'revoked' } }))).toMatchObject({ code: 'ERR_TOOL_NOT_ALLOWED' });
+    await client.close();
+  });
+
+  it('a cap under 50 concurrent calls split across both replicas lets exactly the allowed number through', async () => {
+    const { agent: onA, credential } = await attestOn(served.a?.agentUrl as string, 'capped');
+    const onB = new CharonAgent({ url: served.b?.agentUrl as string, agentId: 'capped', credential: credential() });
+    const clients = await Promise.all([mcpOn(onA), mcpOn(onB)]);
+    // 50 calls of 1 unit each, 25 on each replica, all at once: the cap is 20.
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (clients[i % 2] as Awaited<ReturnType<typeof connectMcp>>).callTool({ name: 'everything__get-sum', arguments: { a: 1, b: i } }).then(
+          () => 'allowed',
+          async (error: unknown) => (await refusalOf(Promise.reject(error))).code ?? 'unknown',
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'allowed')).toHaveLength(20);
+    expect(outcomes.filter((o) => o !== 'allowed').every((o) => o === 'ERR_CAP_EXCEEDED')).toBe(true);
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  it('a DPoP proof spent on one replica is refused as a replay by the other (same URL, same proof)', async () => {
+    const key = await DpopKey.generate();
+    const { credential } = await attestOn(served.a?.agentUrl as string, 'bound', key);
+    const token = credential().token;
+    // One proof for POST http://127.0.0.1:<port>/mcp: the address both replicas answer for.
+    const proof = await key.proof('POST', `http://127.0.0.1:${port}/mcp`, { accessToken: token });
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'replay', version: '1' } } });
+    const send = (address: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: address, port, path: '/mcp', method: 'POST', headers: { host: `127.0.0.1:${port}`, authorization: `DPoP ${token}`, dpop: proof, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const first = await send('127.0.0.1');
+    expect(first.status, first.body).toBe(200);
+    const replay = await send('127.0.0.2');
+    expect(replay.status, replay.body).toBe(401);
+    const refused = JSON.parse(replay.body) as { error?: { data?: { code?: string } }; code?: string };
+    expect(refused.error?.data?.code ?? refused.code).toBe('ERR_DPOP_PROOF_REPLAYED');
+  });
+});
