@@ -11,8 +11,8 @@ import { assertBuilt, charon, discardServe, startServe, type Served } from '../t
 import { tempDir } from '../test-support/control-plane.js';
 import { refusalOf, textOf } from '../test-support/gateway-harness.js';
 import { startTestPostgres, type TestPostgres } from '../test-support/postgres.js';
-import { prepareReplicas, sharedAudit } from '../test-support/replicas.js';
-import { connectMcp } from '../test-support/serve-load.js';
+import { prepareReplicas, sharedAudit, sharedDecisionRows } from '../test-support/replicas.js';
+import { allowedWithoutRecord, attestAgents, connectMcp, drive, emptyStats } from '../test-support/serve-load.js';
 
 let pg: TestPostgres;
 let store: string;
@@ -20,6 +20,7 @@ const dirs = { a: tempDir('charon-replica-a-'), b: tempDir('charon-replica-b-') 
 const served: { a: Served | null; b: Served | null } = { a: null, b: null };
 let joinTokens = new Map<string, string>();
 let port = 0;
+const LOAD_AGENTS = Array.from({ length: 8 }, (_, i) => `load-${i}`);
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -46,6 +47,7 @@ beforeAll(async () => {
       // A cumulative cap: 20 of get-sum's `a` per day, each call charging its `a`.
       { id: 'capped', tools: { 'get-sum': { args: { a: { amount: { min: '0', max: '100' } } } } }, envelope: { caps: [{ tool: 'everything__get-sum', arg: 'a', max: '20', per: 'day' }] } },
       { id: 'bound', tools: { echo: {} } },
+      ...LOAD_AGENTS.map((id) => ({ id, tools: { echo: { args: { message: { pattern: 'ok-*' } } } } })),
     ],
   );
   served.a = await startServe(dirs.a, ['--no-bridge'], port);
@@ -138,5 +140,48 @@ describe('two replicas on one Postgres', () => {
     expect(replay.status, replay.body).toBe(401);
     const refused = JSON.parse(replay.body) as { error?: { data?: { code?: string } }; code?: string };
     expect(refused.error?.data?.code ?? refused.code).toBe('ERR_DPOP_PROOF_REPLAYED');
+  });
+
+  it('kill -9 of one replica under load: the other serves on, no answered call is unaudited, the one chain verifies', async () => {
+    const half = LOAD_AGENTS.length / 2;
+    const tokens = LOAD_AGENTS.map((id) => ({ id, joinToken: joinTokens.get(id) as string }));
+    const onA = await attestAgents(served.a?.agentUrl as string, tokens.slice(0, half));
+    const onB = await attestAgents(served.b?.agentUrl as string, tokens.slice(half));
+    const statsA = emptyStats();
+    const statsB = emptyStats();
+    const stopA = new AbortController();
+    const stopB = new AbortController();
+    let killedAt = Infinity;
+    const earlyFailures: string[] = [];
+    const loadA = drive(onA, stopA.signal, statsA, {
+      // A call cut off by the kill was never answered: it may or may not have been decided.
+      onTransportError: async (agent, error) => {
+        if (Date.now() < killedAt) earlyFailures.push(`${agent.id}: ${String(error).slice(0, 200)}`);
+        stopA.abort();
+        return 'retry';
+      },
+    });
+    const loadB = drive(onB, stopB.signal, statsB);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    killedAt = Date.now();
+    served.a?.child.kill('SIGKILL');
+    expect(await served.a?.exited).toBe('SIGKILL');
+    const answeredByBAtKill = statsB.allowed;
+    // B goes on alone: its agents' calls keep being answered (the dead replica's lock went with its connection).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A's calls still waiting on the dead replica end when their clients close; B's finish their call in flight.
+    stopA.abort();
+    await Promise.all(onA.map((a) => a.mcp?.close().catch(() => undefined)));
+    stopB.abort();
+    await Promise.all([loadA, loadB]);
+    await Promise.all(onB.map((a) => a.mcp?.close()));
+    expect(earlyFailures).toEqual([]);
+    expect(statsB.unexpected).toEqual([]);
+    expect(statsA.allowed).toBeGreaterThan(0);
+    expect(statsB.allowed).toBeGreaterThan(answeredByBAtKill);
+    const rows = sharedDecisionRows(store);
+    expect([...allowedWithoutRecord(statsA, rows), ...allowedWithoutRecord(statsB, rows)]).toEqual([]);
+    const verify = charon(['--data-dir', dirs.b, 'audit', 'verify', '--json']);
+    expect(verify.status, `${verify.stdout}${verify.stderr}`).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import type { AuditRepository } from '../core/ports.js';
 import type { AuditRecord } from '../core/records.js';
 import { everythingServer } from '../gateway/downstream/test-fixtures/servers.js';
 import { openPostgresStore } from '../store/postgres/pg-store.js';
+import { decisionRowOf, type DecisionRow } from './serve-load.js';
 
 export interface ReplicaAgent {
   readonly id: string;
@@ -49,4 +50,9 @@ export function sharedAudit(store: string, filter: Parameters<AuditRepository['l
   } finally {
     s.close();
   }
+}
+
+/** The gateway's decision records in the shared store, oldest first (serve-load.ts's DecisionRow). */
+export function sharedDecisionRows(store: string): DecisionRow[] {
+  return sharedAudit(store, { kind: 'gateway.decision', afterSeq: 0, limit: 1_000_000 }).map(decisionRowOf);
 }

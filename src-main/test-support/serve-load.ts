@@ -141,14 +141,19 @@ export interface DecisionRow {
   readonly message: string | null;
 }
 
+/** A decision record with the constrained `message` the policy saw (null when none). */
+export function decisionRowOf(r: { actor: string; subject: string; decision: string; details: Record<string, unknown> }): DecisionRow {
+  const constrained = r.details.constrained as { message?: unknown } | undefined;
+  return { actor: r.actor, subject: r.subject, decision: r.decision, message: typeof constrained?.message === 'string' ? constrained.message : null };
+}
+
 /** The gateway's decision records, with the constrained `message` the policy saw (null when none). */
 export function decisionRows(dataDir: string): DecisionRow[] {
   const db = openRawDb(dataDir, { readonly: true });
   try {
-    return (db.prepare("SELECT actor, subject, decision, details FROM audit_events WHERE kind = 'gateway.decision' ORDER BY seq").all() as { actor: string; subject: string; decision: string; details: string }[]).map((r) => {
-      const details = JSON.parse(r.details) as { constrained?: { message?: unknown } };
-      return { actor: r.actor, subject: r.subject, decision: r.decision, message: typeof details.constrained?.message === 'string' ? details.constrained.message : null };
-    });
+    return (db.prepare("SELECT actor, subject, decision, details FROM audit_events WHERE kind = 'gateway.decision' ORDER BY seq").all() as { actor: string; subject: string; decision: string; details: string }[]).map((r) =>
+      decisionRowOf({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }),
+    );
   } finally {
     db.close();
   }
