@@ -33,7 +33,7 @@ import { rowsOf } from './lib/report.mjs';
 
 const require = createRequire(import.meta.url);
 const everything = join(require.resolve('@modelcontextprotocol/server-everything/package.json'), '..', 'dist', 'index.js');
-const downstream = { command: process.execPath, args: [everything, 'stdio'] };
+export const downstream = { command: process.execPath, args: [everything, 'stdio'] };
 
 const AGENT = 'bench-gateway-agent';
 const SERVER = 'everything';

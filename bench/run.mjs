@@ -11,7 +11,7 @@ import { table } from './lib/report.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '5' }, ms: { type: 'string', default: '800' }, concurrency: { type: 'string', default: '64' } } });
 const options = { rounds: Number(values.rounds), ms: Number(values.ms), concurrency: Number(values.concurrency) };
-const SUITES = ['credentials', 'verify-breakdown', 'durability', 'reaper', 'gateway', 'delegation'];
+const SUITES = ['credentials', 'verify-breakdown', 'durability', 'reaper', 'gateway', 'delegation', 'store'];
 const only = positionals.length > 0 ? positionals : SUITES;
 for (const name of only) if (!SUITES.includes(name)) throw new Error(`unknown bench "${name}"; one of: ${SUITES.join(', ')}`);
 const full = only.length === SUITES.length;
@@ -24,7 +24,8 @@ const { runVerifyBreakdown } = await import('./verify-breakdown.mjs');
 const { runReaper } = await import('./reaper.mjs');
 const { runGateway } = await import('./gateway.mjs');
 const { runDelegation } = await import('./delegation.mjs');
-const runners = { credentials: runCredentials, 'verify-breakdown': runVerifyBreakdown, durability: runDurability, reaper: runReaper, gateway: runGateway, delegation: runDelegation };
+const { runStore } = await import('./store.mjs');
+const runners = { credentials: runCredentials, 'verify-breakdown': runVerifyBreakdown, durability: runDurability, reaper: runReaper, gateway: runGateway, delegation: runDelegation, store: runStore };
 
 const started = Date.now();
 const loadBefore = os.loadavg();
@@ -38,6 +39,7 @@ console.log(`sequential = one awaited at a time (raw baseline: synchronous crypt
 console.log(`concurrent ${options.concurrency} = ${options.concurrency} in flight (raw baseline: callback crypto.sign/verify on the libuv threadpool, as WebCrypto).`);
 console.log(`breakdown rows (+ ...) add the steps of authority.verify one by one to the raw signature check; durability ratio = 'full' / 'normal' issuance.`);
 console.log(`delegation rows: exchange against direct issuance; verify of a 3-hop token against a direct one (same token again: the per-call path; first presentation: signature too).`);
+console.log(`store rows: Postgres (team mode, a local server started by the bench) against the SQLite file, same operations, same run.`);
 console.log(`gateway rows: echo tools/call, ratio = calls/s against the direct stdio client (the target rows: against the SDK proxy of the same rounds); latencies are printed above the table.`);
 console.log(`${os.cpus().length} CPUs, Node ${process.version}, databases in ${benchRoot}${benchRootIsTmpfs ? ' (tmpfs: fsync is free, set CHARON_BENCH_DIR)' : ''}; ${seconds.toFixed(0)} s; load average ${loadBefore[0].toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after.`);
 

@@ -2,12 +2,9 @@
 // bench approves its prod grant as an owner would: a software authenticator (the tests' own,
 // src-main/test-support/soft-authenticator.ts, transpiled here: it imports only node:crypto)
 // enrols, the agent requests the grant, the owner approves it. Set-up, not per-call cost.
-import { readFileSync } from 'node:fs';
-import ts from 'typescript';
+import { importTestSupport } from './test-support.mjs';
 
-const source = readFileSync(new URL('../../src-main/test-support/soft-authenticator.ts', import.meta.url), 'utf8');
-const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-const { SoftAuthenticator } = await import(`data:text/javascript;base64,${Buffer.from(outputText).toString('base64')}`);
+const { SoftAuthenticator } = await importTestSupport('soft-authenticator');
 
 const ORIGIN = 'http://localhost:7471';
 

@@ -1,4 +1,3 @@
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CharonMcpTransport } from './charon-mcp-transport.js';
 import { httpExchange, type HttpExchangeReply, type HttpExchangeRequest } from './http-exchange.js';
@@ -13,6 +12,8 @@ export interface CharonAgentOptions {
   readonly joinToken?: string;
   /** Reads a fresh Kubernetes projected service-account token (re-attestation uses it again). */
   readonly k8sToken?: () => Promise<string>;
+  /** For a remote listener (https): the CA certificate (PEM) to trust, e.g. the team server's own; the system's CAs otherwise. */
+  readonly ca?: string;
   /** Binds every credential to this key (RFC 9449); without one, tokens are Bearer. */
   readonly dpopKey?: DpopKey;
   /** Renew once this fraction of the lifetime is left (default one third). */
@@ -195,7 +196,7 @@ export class CharonAgent {
   async exchange(url: string, init: HttpExchangeRequest): Promise<HttpExchangeReply> {
     const send = async (): Promise<{ reply: HttpExchangeReply; token: string }> => {
       const token = await this.token();
-      return { reply: await httpExchange(url, { ...init, headers: { ...init.headers, ...(await this.#authorization(init.method, url, token)) } }), token };
+      return { reply: await httpExchange(url, { ...init, ...(this.#o.ca ? { ca: this.#o.ca } : {}), headers: { ...init.headers, ...(await this.#authorization(init.method, url, token)) } }), token };
     };
     const { reply, token } = await send();
     if (reply.status !== 401) return reply;
@@ -211,9 +212,8 @@ export class CharonAgent {
   /** An MCP client transport to the gateway (`/mcp` for all servers, `/mcp/<server>` for one). */
   mcpTransport(path = '/mcp'): Transport & { terminateSession(): Promise<void> } {
     const url = new URL(path, this.#o.url);
-    // Charon's own transport on node:http where the listener is plain HTTP (loopback); the SDK's otherwise.
-    if (url.protocol === 'http:') return new CharonMcpTransport((request) => this.exchange(url.href, request));
-    return new StreamableHTTPClientTransport(url, { fetch: this.fetch });
+    // Charon's own transport on node:http(s) for a Charon listener, loopback or remote.
+    return new CharonMcpTransport((request) => this.exchange(url.href, request));
   }
 
   /** The Authorization header, and a fresh DPoP proof when the credential is bound. */
@@ -264,18 +264,24 @@ export class CharonAgent {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.#o.dpopKey) headers.dpop = await this.#o.dpopKey.proof('POST', url, { accessToken: token ?? undefined, nonce: this.#nonce, now: this.#now() });
     if (token) headers.authorization = `${this.#o.dpopKey ? 'DPoP' : 'Bearer'} ${token}`;
-    let response: Response;
+    let reply: HttpExchangeReply;
     try {
-      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+      reply = await httpExchange(url, { method: 'POST', headers, body: JSON.stringify(body), ...(this.#o.ca ? { ca: this.#o.ca } : {}) });
     } catch (error) {
-      throw new CharonRequestError(0, 'ERR_GATEWAY_UNREACHABLE', `Cannot reach Charon at ${this.#o.url}: ${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`);
+      throw new CharonRequestError(0, 'ERR_GATEWAY_UNREACHABLE', `Cannot reach Charon at ${this.#o.url}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const nonce = response.headers.get('dpop-nonce');
+    const nonce = typeof reply.headers['dpop-nonce'] === 'string' ? reply.headers['dpop-nonce'] : null;
     if (nonce) this.#nonce = nonce;
-    const json = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+    let json: { code?: string; message?: string } = {};
+    try {
+      json = JSON.parse(reply.body.toString('utf8')) as typeof json;
+    } catch {
+      // Not JSON: said by the status below.
+    }
+    const ok = reply.status >= 200 && reply.status < 300;
     // RFC 9449 §8: the server wants a nonce in the proof; retry once with the one it sent.
-    if (!response.ok && json.code === 'ERR_DPOP_NONCE_REQUIRED' && nonce && !retried) return this.#post<T>(path, body, token, true);
-    if (!response.ok) throw new CharonRequestError(response.status, json.code ?? 'ERR_INTERNAL', json.message ?? `HTTP ${response.status}`);
+    if (!ok && json.code === 'ERR_DPOP_NONCE_REQUIRED' && nonce && !retried) return this.#post<T>(path, body, token, true);
+    if (!ok) throw new CharonRequestError(reply.status, json.code ?? 'ERR_INTERNAL', json.message ?? `HTTP ${reply.status}`);
     return json as T;
   }
 

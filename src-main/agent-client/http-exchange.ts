@@ -1,4 +1,5 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
 import { linkAbort } from './abort-link.js';
 
 /**
@@ -7,6 +8,13 @@ import { linkAbort } from './abort-link.js';
  * process with many sessions waiting for a socket that never frees.
  */
 const keepAlive = new Agent({ keepAlive: true, maxFreeSockets: 64 });
+/** The same over TLS, one pool per trusted CA (a remote Charon's own CA, or the system's when none is given). */
+const tlsPools = new Map<string, TlsAgent>();
+const tlsPool = (ca: string | undefined): TlsAgent => {
+  let pool = tlsPools.get(ca ?? '');
+  if (!pool) tlsPools.set(ca ?? '', (pool = new TlsAgent({ keepAlive: true, maxFreeSockets: 64, ...(ca ? { ca } : {}) })));
+  return pool;
+};
 
 export interface HttpExchangeRequest {
   readonly method: string;
@@ -14,6 +22,8 @@ export interface HttpExchangeRequest {
   readonly body?: string;
   /** Ends the request (and an SSE answer's stream) when it aborts. */
   readonly signal?: AbortSignal;
+  /** For an https listener: the CA certificate (PEM) to trust instead of the system's. */
+  readonly ca?: string;
 }
 
 /** An answer read whole, or, for `text/event-stream`, its body as a stream still arriving. */
@@ -27,7 +37,7 @@ export interface HttpExchangeReply {
 }
 
 /**
- * One request to a plain-HTTP (loopback) listener on node:http, nothing more: no web streams,
+ * One request to the agent listener (plain HTTP on loopback, TLS on a remote one), nothing more: no web streams,
  * Headers or Response objects per call (Node's fetch builds several, a large share of an
  * agent's CPU per MCP call). A request stays linked to the caller's signal only until its
  * answer ends (see `linkAbort`), so a long-lived signal never accumulates listeners.
@@ -36,7 +46,9 @@ export function httpExchange(url: string, init: HttpExchangeRequest): Promise<Ht
   const signal = init.signal;
   return new Promise<HttpExchangeReply>((resolve, reject) => {
     signal?.throwIfAborted();
-    const req = request(url, { method: init.method, headers: init.headers, agent: keepAlive });
+    const req = url.startsWith('https:')
+      ? tlsRequest(url, { method: init.method, headers: init.headers, agent: tlsPool(init.ca) })
+      : request(url, { method: init.method, headers: init.headers, agent: keepAlive });
     const onAbort = (reason: unknown): void => void req.destroy(reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError'));
     const done = signal ? linkAbort(signal, onAbort) : () => undefined;
     req.once('error', (error) => {

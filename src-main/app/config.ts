@@ -28,6 +28,19 @@ export const configFileSchema = z.strictObject({
    * or ~/.pgpass, not here).
    */
   store: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL').optional(),
+  /**
+   * The remote agent listener (team mode): agents on other hosts reach Charon here, over TLS only,
+   * by one of `names` (as in the certificate). The loopback listener stays as it is.
+   */
+  remote: z
+    .strictObject({
+      address: z.string().min(1).max(64),
+      port: z.number().int().min(0).max(65535),
+      names: z.array(z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/)).min(1).max(16),
+      certFile: z.string().min(1),
+      keyFile: z.string().min(1),
+    })
+    .optional(),
   /** Environments whose credentials must be DPoP-bound at the gateway (prod by default). */
   dpopRequired: z.array(z.enum(['dev', 'test', 'prod'])).optional(),
   /** Require RFC 9449 server nonces in DPoP proofs. */
@@ -84,6 +97,8 @@ export interface CharonConfig {
   readonly durability: 'normal' | 'full';
   /** A postgres:// URL (team mode), or null for the SQLite file in the data directory. */
   readonly store: string | null;
+  /** The remote TLS listener (team mode), or null. */
+  readonly remote: ConfigFile['remote'] | null;
   readonly dpopRequired: readonly ('dev' | 'test' | 'prod')[];
   readonly dpopNonce: boolean;
   readonly bundleRefreshHintSeconds: number;
@@ -129,6 +144,8 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
   if (merged.store !== undefined && !configFileSchema.shape.store.safeParse(merged.store).success) {
     throw new CharonError('ERR_INVALID_INPUT', 'store: a postgres:// URL');
   }
+  const remote = configFileSchema.shape.remote.safeParse(merged.remote);
+  if (!remote.success) throw new CharonError('ERR_INVALID_INPUT', `remote: ${remote.error.issues[0]?.path.join('.') ?? ''} ${remote.error.issues[0]?.message ?? 'invalid'}`);
   const trustDomain = merged.trustDomain ?? DEFAULTS.trustDomain;
   return {
     dataDir,
@@ -146,6 +163,7 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     checkpointIntervalSeconds: merged.checkpointIntervalSeconds ?? DEFAULTS.checkpointIntervalSeconds,
     durability: merged.durability ?? DEFAULTS.durability,
     store: merged.store ?? null,
+    remote: merged.remote ?? null,
     dpopRequired: merged.dpopRequired ?? ['prod'],
     dpopNonce: merged.dpopNonce ?? false,
     bundleRefreshHintSeconds: merged.bundleRefreshHintSeconds ?? DEFAULTS.bundleRefreshHintSeconds,

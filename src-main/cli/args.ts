@@ -14,6 +14,11 @@ const options = {
   'trust-domain': { type: 'string' },
   'json-ready': { type: 'boolean' },
   'no-bridge': { type: 'boolean' },
+  // serve: the remote agent listener (TLS only)
+  listen: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'listen-name': { type: 'string', multiple: true },
   // agents, tokens
   owner: { type: 'string' },
   env: { type: 'string' },

@@ -4,6 +4,7 @@ import { defaultDataDir } from '../app/data-dir.js';
 import { fileMasterKeyProvider } from '../app/master-key.js';
 import { toErrorPayload } from '../core/errors.js';
 import { intOption, parseCli, type ParsedArgs } from './args.js';
+import { remoteOption } from './remote-option.js';
 import { agentCommand, joinTokenCommand } from './commands-agents.js';
 import { connectCommand } from './commands-connect.js';
 import { delegationCommand, traceCommand } from './commands-delegation.js';
@@ -122,6 +123,7 @@ async function open(args: ParsedArgs, longRunning: boolean): Promise<ControlPlan
       bridgePort: intOption(v['bridge-port'], 'bridge-port'),
       trustDomain: v['trust-domain'],
       store: v.store ?? process.env.CHARON_STORE,
+      remote: remoteOption(v),
     },
     // Only the long-running server checkpoints in a worker; a one-shot command keeps SQLite's default.
     walCheckpoints: longRunning ? 'worker' : 'inline',

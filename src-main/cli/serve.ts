@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ControlPlane } from '../app/control-plane.js';
 import { startAgentListener } from '../http/agent-listener.js';
@@ -13,6 +13,11 @@ const consoleDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
 /** Runs until SIGTERM/SIGINT, then closes listeners and signs a final audit checkpoint. */
 export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void> {
   const agent = await startAgentListener(plane, { port: plane.config.agentPort, host: plane.config.host });
+  // Team mode: the same routes for agents on other hosts, over TLS, answering only to the configured names.
+  const remote = plane.config.remote;
+  const remoteAgent = remote
+    ? await startAgentListener(plane, { port: remote.port, host: remote.address, names: remote.names, tls: { cert: readFileSync(remote.certFile), key: readFileSync(remote.keyFile) } })
+    : null;
   let bridge: OperatorBridge | null = null;
   if (!args.values['no-bridge']) {
     bridge = await startOperatorBridge({
@@ -29,12 +34,13 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
   await plane.keys.rotateIfDue();
 
   if (args.values['json-ready']) {
-    process.stdout.write(`${JSON.stringify({ agentUrl: agent.url, bridgeUrl: bridge?.url ?? null, dataDir: plane.config.dataDir, trustDomain: plane.config.trustDomain })}\n`);
+    process.stdout.write(`${JSON.stringify({ agentUrl: agent.url, remoteUrl: remoteAgent?.url ?? null, bridgeUrl: bridge?.url ?? null, dataDir: plane.config.dataDir, trustDomain: plane.config.trustDomain })}\n`);
   } else {
     process.stdout.write(
       [
         `Charon control plane — trust domain ${plane.config.trustDomain}`,
         `  agent listener   ${agent.url}`,
+        ...(remoteAgent ? [`  remote agents    ${remoteAgent.url} (TLS)`] : []),
         `  operator bridge  ${bridge ? bridge.url : '(disabled)'}`,
         `  data directory   ${plane.config.dataDir}`,
         'Press Ctrl+C to stop.',
@@ -49,6 +55,6 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
     process.on('SIGINT', () => resolve());
   });
   stopHousekeeping();
-  await Promise.all([agent.close(), bridge?.close()]);
+  await Promise.all([agent.close(), remoteAgent?.close(), bridge?.close()]);
   await plane.close();
 }

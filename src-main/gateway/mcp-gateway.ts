@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { requestOrigin } from '../core/request-origin.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { serverNameSchema } from '../../src-shared/grant.js';
@@ -100,7 +101,7 @@ export class McpGateway {
   /** `body` is the parsed JSON of a POST (the listener reads it with its size limits). */
   async handle(req: IncomingMessage, res: ServerResponse, path: string, body: unknown): Promise<void> {
     // The listener already checked that Host names this loopback listener.
-    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const origin = requestOrigin(req);
     const refuse = (status: number, error: unknown, id: string | number | null = null, extraHeaders: Record<string, string> = {}): void => this.#refuse(res, status, error, id, extraHeaders);
 
     const scope = this.#scopeOf(path);
@@ -213,7 +214,7 @@ export class McpGateway {
   /** A refusal with what the client needs to act on it: the challenge (RFC 6750 §3, RFC 9449 §7.1), a DPoP nonce. */
   #refuse(res: ServerResponse, status: number, error: unknown, id: string | number | null = null, extraHeaders: Record<string, string> = {}): void {
     const req = res.req;
-    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const origin = requestOrigin(req);
     const resourceMetadata = `${origin}${metadataPathFor(new URL(req.url ?? '/mcp', 'http://x').pathname)}`;
     const payload = toErrorPayload(error);
     const headers: Record<string, string> = { ...extraHeaders };

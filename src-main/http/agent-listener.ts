@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { requestOrigin } from '../core/request-origin.js';
 import type { AddressInfo } from 'node:net';
 import type { ControlPlane } from '../app/control-plane.js';
 import { CharonError, isCharonError, toErrorPayload } from '../core/errors.js';
@@ -9,7 +11,7 @@ import { grantRequestRoute } from './grant-request-routes.js';
 import { OAUTH_PATHS, OAUTH_SCOPE } from '../app/oauth-exports.js';
 import { isOAuthPath, oauthRoute } from './oauth-routes.js';
 import { tokenRoute } from './token-route.js';
-import { checkHostAndOrigin, loopbackOrigins, readForm, readJson, sendError, sendJson } from './http-io.js';
+import { checkHostAndOrigin, loopbackRules, namedRules, readForm, readJson, sendError, sendJson, type HostRules } from './http-io.js';
 
 export interface AgentListener {
   readonly url: string;
@@ -17,47 +19,71 @@ export interface AgentListener {
   close(): Promise<void>;
 }
 
+/** A certificate chain and its key (PEM), for the remote listener. */
+export interface ListenerTls {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+}
+
+export interface AgentListenerOptions {
+  readonly port: number;
+  /** A loopback address by default; with `tls`, the address agents on other hosts reach. */
+  readonly host?: string;
+  /** The remote listener: TLS, answering only to `names`. Never plain HTTP off loopback. */
+  readonly tls?: ListenerTls;
+  /** With `tls`: the names (DNS names or addresses) agents use for this listener, as in its certificate. */
+  readonly names?: readonly string[];
+}
+
 /**
- * The agent-facing listener (loopback only): attestation, the caller's own credentials,
- * introspection and the trust bundle. Nothing here can change operator state.
+ * The agent-facing listener: attestation, the caller's own credentials, introspection, the
+ * trust bundle and the MCP gateway. Nothing here can change operator state. On loopback it is
+ * plain HTTP; for agents on other hosts the same routes are served over TLS (team mode).
  */
-export async function startAgentListener(plane: ControlPlane, options: { port: number; host?: string }): Promise<AgentListener> {
+export async function startAgentListener(plane: ControlPlane, options: AgentListenerOptions): Promise<AgentListener> {
   let port = options.port;
   const host = options.host ?? '127.0.0.1';
-  const server: Server = createServer((req, res) => {
-    handle(plane, port, host, req, res).catch((error: unknown) => {
+  if (!options.tls && !isLoopback(host)) throw new CharonError('ERR_INVALID_INPUT', `Plain HTTP is served on loopback only: ${host} needs a TLS certificate and key`);
+  if (options.tls && (options.names ?? []).length === 0) throw new CharonError('ERR_INVALID_INPUT', 'A TLS listener needs the names agents reach it by');
+  let rules: HostRules = loopbackRules(port, host);
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(plane, port, rules, req, res).catch((error: unknown) => {
       // RFC 9449 §8: a proof without the current nonce is answered with one to retry with.
       const nonce: Record<string, string> = isCharonError(error, 'ERR_DPOP_NONCE_REQUIRED') ? { 'dpop-nonce': plane.gateway.nonces.current(), 'www-authenticate': 'DPoP error="use_dpop_nonce"' } : {};
       sendError(res, error, { ...challengeFor(req, port, error), ...nonce });
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   await listen(server, options.port, host);
   port = (server.address() as AddressInfo).port;
+  rules = options.tls ? namedRules(port, options.names ?? []) : loopbackRules(port, host);
+  const name = options.tls ? (options.names?.[0] as string) : /^127\./.test(host) ? host : '127.0.0.1';
   return {
-    // Another loopback address (127.0.0.2, a second replica on the same port) is named as it is.
-    url: `http://${/^127\./.test(host) ? host : '127.0.0.1'}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${name.includes(':') ? `[${name}]` : name}:${port}`,
     port,
     close: () => closeServer(server),
   };
 }
 
+const isLoopback = (host: string): boolean => /^127\./.test(host) || host === '::1' || host === 'localhost';
+
 /** MCP messages carry tool arguments (file contents, for one): a larger limit than the /v1 endpoints. */
 const MCP_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-async function handle(plane: ControlPlane, port: number, host: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  checkHostAndOrigin(req, port, loopbackOrigins(port, host), host);
+async function handle(plane: ControlPlane, port: number, rules: HostRules, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  checkHostAndOrigin(req, rules);
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const route = `${req.method ?? 'GET'} ${path}`;
   const api = plane.agentApi;
-  const url = `http://${req.headers.host ?? `127.0.0.1:${port}`}${path}`;
+  const url = `${requestOrigin(req, `127.0.0.1:${port}`)}${path}`;
   if (McpGateway.handles(path)) {
     const body = req.method === 'POST' ? await readJson(req, MCP_MAX_BODY_BYTES) : undefined;
     return plane.gateway.gateway.handle(req, res, path, body);
   }
   if (req.method === 'GET' && path.startsWith('/.well-known/oauth-protected-resource')) {
-    const origin = `http://${req.headers.host ?? `127.0.0.1:${port}`}`;
+    const origin = requestOrigin(req, `127.0.0.1:${port}`);
     const resource = path.slice('/.well-known/oauth-protected-resource'.length);
     // RFC 9728 §3.3: a document describes the resource its URL was derived from. The root one is
     // the agent API (/v1/*), whose credentials come from attestation, not from the OAuth server.
@@ -147,7 +173,6 @@ function challengeFor(req: IncomingMessage, port: number, error: unknown): Recor
   const { code, message } = toErrorPayload(error);
   const status = httpStatusOf(code);
   if (!path.startsWith('/v1/') || (status !== 401 && status !== 403)) return {};
-  const host = req.headers.host ?? `127.0.0.1:${port}`;
   const kind = code === 'ERR_UNAUTHENTICATED' ? 'missing' : code;
-  return { 'www-authenticate': challenges(kind, `http://${host}/.well-known/oauth-protected-resource`, message).join(', ') };
+  return { 'www-authenticate': challenges(kind, `${requestOrigin(req, `127.0.0.1:${port}`)}/.well-known/oauth-protected-resource`, message).join(', ') };
 }

@@ -61,21 +61,37 @@ export function sendError(res: ServerResponse, error: unknown, headers: Record<s
   sendJson(res, httpStatusOf(payload.code), errorBody(payload), headers);
 }
 
-/**
- * DNS-rebinding defence: the Host must name this loopback listener, and an Origin, if any,
- * must be one of the listener's own origins.
- */
-export function checkHostAndOrigin(req: IncomingMessage, port: number, allowedOrigins: readonly string[], ownHost?: string): void {
-  const host = req.headers.host;
-  const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, ...(ownHost && !ownHost.includes(':') ? [`${ownHost}:${port}`] : [])];
-  if (!host || !allowedHosts.includes(host.toLowerCase())) throw new CharonError('ERR_BAD_HOST', 'Host header does not name this loopback listener');
-  const origin = req.headers.origin;
-  if (origin !== undefined && !allowedOrigins.includes(origin)) throw new CharonError('ERR_BAD_ORIGIN', 'Origin not allowed');
+/** The Host values and Origins a listener answers to: anything else is refused (DNS rebinding). */
+export interface HostRules {
+  readonly hosts: readonly string[];
+  readonly origins: readonly string[];
 }
 
-export const loopbackOrigins = (port: number, ownHost?: string): string[] => [
-  `http://127.0.0.1:${port}`,
-  `http://localhost:${port}`,
-  `http://[::1]:${port}`,
-  ...(ownHost && !ownHost.includes(':') && ownHost !== '127.0.0.1' && ownHost !== 'localhost' ? [`http://${ownHost}:${port}`] : []),
-];
+/**
+ * DNS-rebinding defence: the Host must name this listener (a loopback name, or one of the remote
+ * listener's configured names), and an Origin, if any, must be one of the listener's own origins.
+ */
+export function checkHostAndOrigin(req: IncomingMessage, rules: HostRules): void {
+  const host = req.headers.host;
+  if (!host || !rules.hosts.includes(host.toLowerCase())) throw new CharonError('ERR_BAD_HOST', 'Host header does not name this listener');
+  const origin = req.headers.origin;
+  if (origin !== undefined && !rules.origins.includes(origin)) throw new CharonError('ERR_BAD_ORIGIN', 'Origin not allowed');
+}
+
+/** A loopback listener: 127.0.0.1, localhost and [::1] on its port, and its own address (another of 127/8). */
+export function loopbackRules(port: number, ownHost?: string): HostRules {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  if (ownHost && /^127\./.test(ownHost) && ownHost !== '127.0.0.1') hosts.push(`${ownHost}:${port}`);
+  return { hosts, origins: hosts.map((h) => `http://${h}`) };
+}
+
+/** The remote (TLS) listener: exactly the names the owner configured, on its port (and bare on 443). */
+export function namedRules(port: number, names: readonly string[]): HostRules {
+  const hosts = names.flatMap((name) => {
+    const host = name.includes(':') ? `[${name}]` : name.toLowerCase();
+    return port === 443 ? [`${host}:443`, host] : [`${host}:${port}`];
+  });
+  return { hosts, origins: hosts.map((h) => `https://${h}`) };
+}
+
+export const loopbackOrigins = (port: number): readonly string[] => loopbackRules(port).origins;

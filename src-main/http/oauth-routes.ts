@@ -2,6 +2,7 @@
 // registration, the authorization endpoint and its waiting page, the token endpoint). Errors
 // are RFC 6749 `{ error, error_description }`, with Charon's stable `code` beside them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestOrigin } from '../core/request-origin.js';
 import type { ControlPlane } from '../app/control-plane.js';
 import { authorizationServerMetadata, OAUTH_PATHS, oauthErrorOf, type AuthorizeOutcome } from '../app/oauth-exports.js';
 import { CharonError, toErrorPayload } from '../core/errors.js';
@@ -16,7 +17,7 @@ export const isOAuthPath = (path: string): boolean => PATHS.has(path);
 
 export async function oauthRoute(plane: ControlPlane, port: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const issuer = `http://${req.headers.host ?? `127.0.0.1:${port}`}`;
+  const issuer = requestOrigin(req, `127.0.0.1:${port}`);
   const route = `${req.method ?? 'GET'} ${url.pathname}`;
   let endpoint: 'authorize' | 'token' | 'register' = 'token';
   try {

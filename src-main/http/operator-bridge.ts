@@ -7,7 +7,7 @@ import { validateOperatorCall } from '../../src-shared/validate.js';
 import { CharonError, toErrorPayload } from '../core/errors.js';
 import { closeServer, listen } from './agent-listener.js';
 import { httpStatusOf } from './http-errors.js';
-import { checkHostAndOrigin, loopbackOrigins, readJson, sendJson } from './http-io.js';
+import { checkHostAndOrigin, loopbackRules, readJson, sendJson } from './http-io.js';
 import { serveStatic } from './static-files.js';
 
 export interface OperatorBridgeOptions {
@@ -47,7 +47,7 @@ export async function startOperatorBridge(options: OperatorBridgeOptions): Promi
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    checkHostAndOrigin(req, port, loopbackOrigins(port));
+    checkHostAndOrigin(req, loopbackRules(port));
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path.startsWith('/api/')) {
       if (!authorized(req)) throw new CharonError('ERR_UNAUTHENTICATED', 'The operator bridge needs its per-launch secret');

@@ -19,6 +19,8 @@ export function charon(args: string[], env: NodeJS.ProcessEnv = {}): { status: n
 export interface Served {
   readonly child: ChildProcessWithoutNullStreams;
   readonly agentUrl: string;
+  /** The remote (TLS) listener's URL, when serve was given --listen. */
+  readonly remoteUrl?: string | null;
   readonly bridgeUrl: string | null;
   /** Resolves with the exit code (or signal name). */
   readonly exited: Promise<number | string>;
@@ -33,11 +35,11 @@ export async function startServe(dataDir: string, extra: string[] = [], port = 0
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });
-  const ready = await new Promise<{ agentUrl: string; bridgeUrl: string | null }>((resolve, reject) => {
+  const ready = await new Promise<{ agentUrl: string; remoteUrl?: string | null; bridgeUrl: string | null }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not get ready: ${stderr}`)), 15_000);
     lines.once('line', (line) => {
       clearTimeout(timer);
-      resolve(JSON.parse(line) as { agentUrl: string; bridgeUrl: string | null });
+      resolve(JSON.parse(line) as { agentUrl: string; remoteUrl?: string | null; bridgeUrl: string | null });
     });
     child.once('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
   });

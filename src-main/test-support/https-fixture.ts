@@ -18,14 +18,14 @@ export interface HttpsFixture {
   close(): Promise<void>;
 }
 
-/** A CA and a leaf for localhost / 127.0.0.1 / ::1, in a temp dir removed at once. */
-function makeCertificates(): { ca: string; key: string; cert: string } {
+/** A CA and a leaf for `altNames` (openssl's subjectAltName syntax; localhost / 127.0.0.1 / ::1 by default), in a temp dir removed at once. */
+export function makeCertificates(altNames = 'DNS:localhost,IP:127.0.0.1,IP:::1'): { ca: string; key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'charon-ca-'));
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   try {
     run('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Charon test CA');
     run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost');
-    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+    writeFileSync(join(dir, 'ext.cnf'), `subjectAltName=${altNames}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
     run('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '2', '-extfile', 'ext.cnf');
     return { ca: readFileSync(join(dir, 'ca.pem'), 'utf8'), key: readFileSync(join(dir, 'leaf.key'), 'utf8'), cert: readFileSync(join(dir, 'leaf.pem'), 'utf8') };
   } finally {
