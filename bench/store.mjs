@@ -26,7 +26,7 @@ async function gatewayOn(store) {
   await plane.handlers['servers.set']({ name: 'everything', config: downstream });
   await plane.handlers['identities.register']({ id: 'bench-store', owner: 'bench', environment: 'dev', selectors: [], scopes: ['mcp'] });
   const { token: joinToken } = await plane.handlers['joinTokens.create']({ agentId: 'bench-store' });
-  await plane.handlers['grants.create']({ spec: { agentId: 'bench-store', environment: 'dev', servers: { everything: { tools: { echo: {} }, resources: [], prompts: [] } }, expiresAt: null } });
+  await plane.handlers['grants.create']({ spec: { agentId: 'bench-store', environment: 'dev', servers: { everything: { tools: { echo: {} }, resources: [], prompts: [] } }, envelope: {}, expiresAt: null } });
   const listener = await startAgentListener(plane, { port: 0 });
   const agent = new CharonAgent({ url: listener.url, agentId: 'bench-store', joinToken, dpopKey: await DpopKey.generate() });
   await agent.attest();

@@ -26,6 +26,8 @@ export class PgDatabase {
   #wrote = false;
   #ownBumps = 0;
   #open = true;
+  /** Nested transactions open now, innermost last; `set` once the savepoint exists in Postgres. */
+  readonly #savepoints: { name: string; set: boolean }[] = [];
 
   constructor(conn: SyncConnection, name: string) {
     this.#conn = conn;
@@ -74,42 +76,42 @@ export class PgDatabase {
 
   /** @internal A read. */
   readStatement(statement: PgStatementText, params: Params): QueryResult {
+    this.#setSavepoints();
     return this.#conn.query(statement.text, params);
   }
 
   #write(fn: () => QueryResult): QueryResult {
     if (this.#depth === 0) return this.#transact(() => this.#write(fn));
     this.#wrote = true;
+    this.#setSavepoints();
     return fn();
   }
 
   #transact<R>(fn: () => R): R {
     const q = (text: string): void => void this.#conn.query(text);
     if (this.#depth > 0) {
-      const savepoint = `s${this.#depth}`;
-      q(`SAVEPOINT ${savepoint}`);
+      // A savepoint is set only once a statement runs inside it (with any pending outer ones, in
+      // one round trip), and never released: COMMIT ends them all, and a later savepoint of the
+      // same name shadows it, so ROLLBACK TO always reaches the innermost open one.
+      const savepoint = { name: `s${this.#depth}`, set: false };
+      this.#savepoints.push(savepoint);
       this.#depth++;
-      let result: R;
       try {
-        result = fn();
+        return fn();
       } catch (error) {
-        this.#depth--;
-        q(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-        q(`RELEASE SAVEPOINT ${savepoint}`);
+        if (savepoint.set) q(`ROLLBACK TO SAVEPOINT ${savepoint.name}`);
         throw error;
+      } finally {
+        this.#depth--;
+        this.#savepoints.pop();
       }
-      this.#depth--;
-      q(`RELEASE SAVEPOINT ${savepoint}`);
-      return result;
     }
-    q('BEGIN');
     this.#depth = 1;
     this.#wrote = false;
     try {
-      q(`SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
+      q(`BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
       const result = fn();
-      if (this.#wrote) q('UPDATE charon_data_version SET version = version + 1 WHERE id = 1');
-      q('COMMIT');
+      q(this.#wrote ? 'UPDATE charon_data_version SET version = version + 1 WHERE id = 1; COMMIT' : 'COMMIT');
       if (this.#wrote) this.#ownBumps++;
       return result;
     } catch (error) {
@@ -121,7 +123,16 @@ export class PgDatabase {
       throw error;
     } finally {
       this.#depth = 0;
+      this.#savepoints.length = 0;
     }
+  }
+
+  /** Sets the savepoints a statement is about to run inside, in one round trip. */
+  #setSavepoints(): void {
+    const pending = this.#savepoints.filter((s) => !s.set);
+    if (pending.length === 0) return;
+    this.#conn.query(pending.map((s) => `SAVEPOINT ${s.name}`).join('; '));
+    for (const s of pending) s.set = true;
   }
 }
 

@@ -20,6 +20,13 @@ const client = new Client({ connectionString: workerData.url, application_name: 
 let lost = null;
 client.on('error', (error) => { lost = error; });
 const ready = client.connect();
+// Statements with parameters are prepared once per connection (parsed and planned once).
+const names = new Map();
+const nameOf = (text) => {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = 'c' + names.size));
+  return name;
+};
 const reply = (message) => {
   port.postMessage(message);
   Atomics.store(flag, 0, 1);
@@ -35,7 +42,7 @@ port.on('message', async (m) => {
       port.close();
       return;
     }
-    const r = m.values ? await client.query({ text: m.text, values: m.values, rowMode: 'array' }) : await client.query({ text: m.text, rowMode: 'array' });
+    const r = m.values ? await client.query({ name: nameOf(m.text), text: m.text, values: m.values, rowMode: 'array' }) : await client.query({ text: m.text, rowMode: 'array' });
     const last = Array.isArray(r) ? r[r.length - 1] : r;
     reply({ ok: true, fields: last.fields.map((f) => [f.name, f.dataTypeID]), rows: last.rows, rowCount: last.rowCount ?? 0 });
   } catch (error) {
