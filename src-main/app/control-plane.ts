@@ -15,8 +15,8 @@ import { fileMasterKeyProvider, type MasterKeyProvider } from '../crypto/master-
 import { DownstreamManager, type DownstreamOptions } from '../gateway/downstream/downstream-manager.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import { IdentityService } from '../identity/identity-service.js';
-import { openPostgresStore } from '../store/postgres/pg-store.js';
-import { openSqliteStore, type Store } from '../store/sqlite-store.js';
+import type { Store } from '../store/sqlite-store.js';
+import { openConfiguredStore } from './open-store.js';
 import { AgentApi } from './agent-api.js';
 import { loadConfig, type CharonConfig, type ConfigFile } from './config.js';
 import { operatorHandlers } from './operator-handlers.js';
@@ -214,7 +214,7 @@ export class ControlPlane {
     const lock = options.exclusive ? acquireInstanceLock(config.dataDir, options.exclusive) : null;
     let store: Store;
     try {
-      store = config.store ? openPostgresStore(config.store) : openSqliteStore(`${config.dataDir}/charon.db`, { durability: config.durability, walCheckpoints: options.walCheckpoints ?? 'inline' });
+      store = openConfiguredStore(config, options.walCheckpoints ?? 'inline');
     } catch (error) {
       lock?.release();
       throw error;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ControlPlane } from '../app/control-plane.js';
+import type { ConfigFile } from '../app/config.js';
 import { defaultDataDir } from '../app/data-dir.js';
 import { fileMasterKeyProvider } from '../app/master-key.js';
 import { toErrorPayload } from '../core/errors.js';
@@ -7,6 +8,7 @@ import { intOption, parseCli, type ParsedArgs } from './args.js';
 import { remoteOption } from './remote-option.js';
 import { agentCommand, joinTokenCommand } from './commands-agents.js';
 import { connectCommand } from './commands-connect.js';
+import { exportCommand, importCommand } from './commands-store.js';
 import { delegationCommand, traceCommand } from './commands-delegation.js';
 import { auditCommand, keysCommand } from './commands-keys-audit.js';
 import { grantCommand } from './commands-grants.js';
@@ -35,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   known.push('reaper', 'owner');
   known.push('trace', 'delegation');
   known.push('request', 'requests');
+  known.push('export', 'import');
   if (!known.includes(command)) {
     process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -44,6 +47,9 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'connect') return connectCommand(args);
   // Offline export verification needs no data directory at all.
   if (command === 'audit' && sub === 'verify' && args.values.file) return run(() => auditCommand(null, sub, args));
+
+  // An import fills a new store before any control plane opens on it (which would make keys of its own).
+  if (command === 'import') return run(() => importCommand(args, dataDirOf(args), overridesOf(args), () => open(args, false)));
 
   let plane: ControlPlane;
   try {
@@ -83,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
           return traceCommand(plane, args);
         case 'delegation':
           return delegationCommand(plane, sub, args);
+        case 'export':
+          return exportCommand(plane, args);
       }
     });
   } finally {
@@ -112,19 +120,26 @@ function fail(error: unknown): number {
   return payload.code === 'ERR_INVALID_INPUT' ? 2 : 1;
 }
 
+const dataDirOf = (args: ParsedArgs): string => args.values['data-dir'] ?? defaultDataDir();
+
+function overridesOf(args: ParsedArgs): ConfigFile {
+  const v = args.values;
+  return {
+    agentPort: intOption(v.port, 'port'),
+    bridgePort: intOption(v['bridge-port'], 'bridge-port'),
+    trustDomain: v['trust-domain'],
+    store: v.store ?? process.env.CHARON_STORE,
+    remote: remoteOption(v),
+  };
+}
+
 async function open(args: ParsedArgs, longRunning: boolean): Promise<ControlPlane> {
   const v = args.values;
   const passphrase = v['passphrase-file'] ? readFileSync(v['passphrase-file'], 'utf8').trimEnd() : process.env.CHARON_PASSPHRASE;
   return ControlPlane.open({
-    dataDir: v['data-dir'] ?? defaultDataDir(),
+    dataDir: dataDirOf(args),
     masterKeyProvider: fileMasterKeyProvider({ passphrase }),
-    overrides: {
-      agentPort: intOption(v.port, 'port'),
-      bridgePort: intOption(v['bridge-port'], 'bridge-port'),
-      trustDomain: v['trust-domain'],
-      store: v.store ?? process.env.CHARON_STORE,
-      remote: remoteOption(v),
-    },
+    overrides: overridesOf(args),
     // Only the long-running server checkpoints in a worker; a one-shot command keeps SQLite's default.
     walCheckpoints: longRunning ? 'worker' : 'inline',
     ...(longRunning ? { exclusive: 'charon serve' } : {}),

@@ -4,6 +4,8 @@ Usage: charon <command> [options]
 
   serve [--port N] [--bridge-port N] [--trust-domain TD] [--no-bridge]
                                         run the control plane headless (--port 0 picks a free port)
+        [--listen ADDR:PORT --tls-cert CERT.pem --tls-key KEY.pem [--listen-name NAME]...]
+                                        also serve agents on other hosts, over TLS only, by these names
   agent register <id> --owner O --env dev|test|prod [--selector S]... [--scope S]... [--name N] [--new-owner]
   agent list [--state S] [--env E] [--owner O]
   agent show <id>
@@ -42,6 +44,8 @@ Usage: charon <command> [options]
   server add <name> --url U [--header K=V]...                            a Streamable HTTP MCP server
   server remove <name>
   server import <path> [--overwrite]    the mcpServers of an MCP client's config file
+  export --file FILE                    every row of this store (chain verified, head signed first), for import
+  import --file FILE                    into a new store (e.g. --store postgres://…); the chain must verify there
   connect --agent ID [--url http://127.0.0.1:7470] [--server NAME] [--join-token-file F]
           [--key-file F] [--state-file F]
                                         MCP on stdio for a client that launches processes: attests once
@@ -51,6 +55,8 @@ Usage: charon <command> [options]
 Options for every command:
   --data-dir DIR          data directory (default: the desktop app's; env CHARON_DATA_DIR)
   --passphrase-file FILE  passphrase of a protected master key (or env CHARON_PASSPHRASE)
+  --store postgres://…    a team's shared Postgres instead of the SQLite file (or env CHARON_STORE,
+                          or config.json's "store"); the password goes in PGPASSWORD or ~/.pgpass
   --json                  machine-readable output
 
 Exit codes: 0 ok, 1 refused or failed (the error code is printed), 2 usage.`;

@@ -103,6 +103,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_AUDIT_CHAIN_BROKEN':
     case 'ERR_AUDIT_UNAUTHENTICATED':
     case 'ERR_ALREADY_RUNNING':
+    case 'ERR_STORE_NOT_EMPTY':
     case 'ERR_GRANT_REQUEST_NOT_PENDING':
     case 'ERR_GRANT_REQUEST_EXPIRED':
     case 'ERR_STREAM_CONFLICT':
