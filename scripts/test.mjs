@@ -44,9 +44,9 @@ for (const [name, args] of [
   }
 }
 
-// The load and kill -9 suites (issue 8) keep both cores busy: they run on their own after the
+// The load and kill -9 suites (issue 8; two replicas on Postgres, issue 17) keep both cores busy: they run on their own after the
 // rest, so no other test's timeout has to share the machine with them.
-const HEAVY = ['src-main/cli/serve-load.test.ts', 'src-main/cli/serve-crash.test.ts'];
+const HEAVY = ['src-main/cli/serve-load.test.ts', 'src-main/cli/serve-crash.test.ts', 'src-main/cli/serve-replicas.test.ts'];
 const vitestSteps = [
   ['unit and integration tests (vitest)', ['vitest', 'run', ...HEAVY.flatMap((f) => ['--exclude', f]), '--reporter=default', '--reporter=json', `--outputFile.json=${results}/unit.json`], `${results}/unit.json`],
   ['load and crash proof (vitest, one file at a time)', ['vitest', 'run', ...HEAVY, '--no-file-parallelism', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/proof.json`], `${results}/proof.json`],

@@ -50,3 +50,26 @@ describe('Kubernetes JWKS source', () => {
     expect(loadConfig(dir).kubernetes?.jwksUrl).toBe('https://cluster.example/openid/v1/jwks');
   });
 });
+
+describe('team mode configuration', () => {
+  it("the README's sample team config (docs/team/config.json) is a valid config.json", () => {
+    const sample = JSON.parse(readFileSync(new URL('../../docs/team/config.json', import.meta.url), 'utf8')) as unknown;
+    expect(configFileSchema.safeParse(sample).success).toBe(true);
+  });
+
+  it('a store that is not a postgres:// URL is refused, from the file or the command line', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ store: 'mysql://x' }));
+    expect(() => loadConfig(dir)).toThrow(/postgres/);
+    expect(() => loadConfig(tempDir(), { store: 'sqlite:///tmp/x.db' })).toThrow(/postgres/);
+  });
+
+  it('the loopback host may be another address of 127/8, never one off loopback', () => {
+    expect(configFileSchema.safeParse({ host: '127.0.0.2' }).success).toBe(true);
+    for (const host of ['0.0.0.0', '10.0.0.5', '127.0.0.256', 'example.com']) expect(configFileSchema.safeParse({ host }).success).toBe(false);
+  });
+
+  it('a remote listener needs a certificate and a key: there is no plain HTTP one', () => {
+    expect(configFileSchema.safeParse({ remote: { address: '0.0.0.0', port: 7443, names: ['a.example'] } }).success).toBe(false);
+  });
+});
