@@ -52,7 +52,8 @@ export interface GatewayWiringDeps {
 export function wireGateway(d: GatewayWiringDeps): GatewayStack {
   const nonces = createDpopNonceSource(d.clock);
   const nonce = d.config.dpopNonce ? nonces : null;
-  const envelope = new EnvelopeEnforcer({ usage: d.store.envelopeUsage });
+  // Replicas of a team server share their rate buckets; one process keeps them in memory.
+  const envelope = new EnvelopeEnforcer({ usage: d.store.envelopeUsage, ...(d.store.sharedRateLimits ? { rateLimits: d.store.sharedRateLimits } : {}) });
   // "Last seen" to the second: one write per agent per second, not a commit of its own on every request.
   const lastTouched = new Map<string, number>();
   const touch = (agentId: string, now: number): void => {

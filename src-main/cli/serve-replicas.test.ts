@@ -47,6 +47,8 @@ beforeAll(async () => {
       // A cumulative cap: 20 of get-sum's `a` per day, each call charging its `a`.
       { id: 'capped', tools: { 'get-sum': { args: { a: { amount: { min: '0', max: '100' } } } } }, envelope: { caps: [{ tool: 'everything__get-sum', arg: 'a', max: '20', per: 'day' }] } },
       { id: 'bound', tools: { echo: {} } },
+      // A rate of 10 at once (then one a minute): the burst is the whole budget of this test.
+      { id: 'rated', tools: { echo: {} }, envelope: { rate: { perMinute: 1, burst: 10 } } },
       ...LOAD_AGENTS.map((id) => ({ id, tools: { echo: { args: { message: { pattern: 'ok-*' } } } } })),
     ],
   );
@@ -114,6 +116,23 @@ describe('two replicas on one Postgres', () => {
     );
     expect(outcomes.filter((o) => o === 'allowed')).toHaveLength(20);
     expect(outcomes.filter((o) => o !== 'allowed').every((o) => o === 'ERR_CAP_EXCEEDED')).toBe(true);
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  it('a rate limit holds across replicas: 30 concurrent calls split across both against a burst of 10 let exactly 10 through', async () => {
+    const { agent: onA, credential } = await attestOn(served.a?.agentUrl as string, 'rated');
+    const onB = new CharonAgent({ url: served.b?.agentUrl as string, agentId: 'rated', credential: credential() });
+    const clients = await Promise.all([mcpOn(onA), mcpOn(onB)]);
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        (clients[i % 2] as Awaited<ReturnType<typeof connectMcp>>).callTool({ name: 'everything__echo', arguments: { message: `rated ${i}` } }).then(
+          () => 'allowed',
+          async (error: unknown) => (await refusalOf(Promise.reject(error))).code ?? 'unknown',
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'allowed')).toHaveLength(10);
+    expect(outcomes.filter((o) => o !== 'allowed').every((o) => o === 'ERR_RATE_LIMITED')).toBe(true);
     await Promise.all(clients.map((c) => c.close()));
   });
 

@@ -1,7 +1,6 @@
-// Rate-limit buckets in this gateway process's memory. Limits are therefore per gateway
-// process: two gateways on one data dir each allow the full rate. That is the accepted trade
-// (a rate limit smooths load; the cumulative caps are the budget, and those live in the shared
-// store). A shared implementation of RateLimitStore replaces this one when gateways scale out.
+// Rate-limit buckets in this gateway process's memory: the one gateway of a data dir (the
+// desktop app or `charon serve` on SQLite). Replicas of a team server (Postgres) share theirs in
+// the store instead (store/rate-bucket-repository.ts), so together they allow the grant's rate.
 import type { RateLimitStore } from '../core/ports.js';
 import { giveBack, isFull, take, type BucketState, type RateLimit } from '../core/token-bucket.js';
 

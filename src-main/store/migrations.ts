@@ -321,4 +321,13 @@ export const migrations: readonly string[] = [
   `
   DROP INDEX credentials_state;
   `,
+  // 13: rate-limit buckets shared by the gateways of a team server (replicas on one Postgres), so
+  // two replicas together allow a grant's rate, not twice it. One row per grant (and tool) limited.
+  `
+  CREATE TABLE rate_buckets (
+    key TEXT PRIMARY KEY,
+    level INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

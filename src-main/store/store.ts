@@ -11,6 +11,7 @@ import type {
   JoinTokenRepository,
   McpServerRepository,
   MetaRepository,
+  RateLimitStore,
   SigningKeyRepository,
   Transactor,
 } from '../core/ports.js';
@@ -27,6 +28,7 @@ import { sqliteJoinTokenRepository } from './join-token-repository.js';
 import { sqliteMcpServerRepository } from './mcp-server-repository.js';
 import { sqliteMetaRepository } from './meta-repository.js';
 import { sqliteOwnerRepository } from './owner-repository.js';
+import { sqliteRateBucketRepository } from './rate-bucket-repository.js';
 import { sqliteReaperRepository } from './reaper-repository.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
 import { sqliteSigningKeyRepository } from './signing-key-repository.js';
@@ -54,6 +56,8 @@ export interface Store extends Transactor {
   readonly reaperFacts: ReaperFactsRepository;
   /** Hops of delegation chains (RFC 8693 token exchange). */
   readonly delegations: DelegationRepository;
+  /** Rate buckets shared by replicas (Postgres); null where one gateway process keeps them in memory (SQLite). */
+  readonly sharedRateLimits: RateLimitStore | null;
   /** Commits `fn` together with other work queued in the same tick; settles after the commit. */
   groupCommit<T>(fn: () => T): Promise<T>;
   /** Changes when another connection commits: lets caches notice writes from the CLI or another replica. */
@@ -100,6 +104,7 @@ export function assembleStore(c: StoreConnection): Store {
     owners: sqliteOwnerRepository(db),
     reaperFacts: sqliteReaperRepository(db),
     delegations: sqliteDelegationRepository(db),
+    sharedRateLimits: c.kind === 'postgres' ? sqliteRateBucketRepository(db, transactor) : null,
     dataVersion: c.dataVersion,
     close: c.close,
   };
