@@ -2,6 +2,7 @@ import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import { AttestationService } from '../attest/attestation-service.js';
 import { K8sPsatAttestor } from '../attest/k8s-psat.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { AuditFeed } from '../audit/audit-feed.js';
 import { CheckpointAnchor } from '../audit/checkpoint-anchor.js';
 import { Checkpointer } from '../audit/checkpointer.js';
 import { deriveAuditMacKey } from '../audit/record-mac.js';
@@ -64,6 +65,8 @@ export class ControlPlane {
   readonly store: Store;
   readonly clock: Clock;
   readonly audit: AuditLog;
+  /** The console's live feed: this process's records and every other writer's (the CLI, other replicas), in chain order. */
+  readonly auditFeed: AuditFeed;
   readonly keyRing: KeyRing;
   /** The authorization server's keys (RFC 9068 access tokens), published at /oauth/jwks and never in the SPIFFE bundle. */
   readonly accessKeyRing: KeyRing;
@@ -113,6 +116,7 @@ export class ControlPlane {
     // Records carry a MAC only the master key can make: a forged append is told apart (audit/record-mac.ts).
     const macKey = deriveAuditMacKey(masterKey);
     this.audit = new AuditLog({ repo: store.audit, tx, clock, macKey });
+    this.auditFeed = new AuditFeed({ audit: this.audit, repo: store.audit, dataVersion: store.dataVersion });
     this.keyRing = new KeyRing({ keys: store.signingKeys, tx, clock, masterKey, dataVersion: store.dataVersion });
     this.accessKeyRing = new KeyRing({ keys: store.accessSigningKeys, tx, clock, masterKey, dataVersion: store.dataVersion });
     this.checkpointer = new Checkpointer({ repo: store.audit, tx, clock, keyRing: this.keyRing, issuer: config.issuer, anchor: new CheckpointAnchor(`${config.dataDir}/audit-anchor.json`), macKey });

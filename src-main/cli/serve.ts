@@ -24,7 +24,7 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
       handlers: plane.handlers,
       port: plane.config.bridgePort,
       staticDir: existsSync(consoleDir) ? consoleDir : undefined,
-      subscribe: (sink) => subscribeOperatorEvents(plane.audit, sink),
+      subscribe: (sink) => subscribeOperatorEvents(plane.auditFeed, sink),
     });
   }
   plane.endpoints.agentUrl = agent.url;

@@ -194,6 +194,8 @@ describe('desktop main process', () => {
     const window = await consoleWindow();
     const call = (method: string, input: unknown) => fake.ipcHandlers.get(`operator:${method}`)?.({ sender: window.webContents, senderFrame: window.webContents.mainFrame }, input);
     await call('identities.register', { id: 'pushed', owner: 'alice', environment: 'dev' });
+    // The feed reads committed records back from the store on the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
     const pushed = window.webContents.sent.filter(([channel]) => channel === 'operator-event').map(([, message]) => message);
     expect(pushed).toContainEqual({ event: 'audit.appended', data: expect.objectContaining({ kind: 'identity.register', subject: 'spiffe://charon.local/agent/pushed' }) });
     const tray = fake.FakeTray.made[0];

@@ -96,7 +96,7 @@ function watchEvents(plane: ControlPlane, presence: Presence | null): void {
       .finally(() => (counting = false));
   };
   recount();
-  subscribeOperatorEvents(plane.audit, (message: OperatorEventMessage) => {
+  subscribeOperatorEvents(plane.auditFeed, (message: OperatorEventMessage) => {
     for (const window of BrowserWindow.getAllWindows()) {
       if (!window.isDestroyed() && isOwnWebContents(window.webContents)) window.webContents.send(OPERATOR_EVENT_CHANNEL, message);
     }
@@ -128,7 +128,7 @@ async function start(): Promise<Running> {
       handlers: controlPlane.handlers,
       port: 0,
       staticDir: rendererDir,
-      subscribe: (sink) => subscribeOperatorEvents(controlPlane.audit, sink),
+      subscribe: (sink) => subscribeOperatorEvents(controlPlane.auditFeed, sink),
     });
     stops.push(() => bridge.close());
     stops.push(startHousekeeping(controlPlane, (line) => console.error(line)));
