@@ -4,14 +4,12 @@
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GrantSpec } from '../../src-shared/grant.js';
-import { validateOperatorCall } from '../../src-shared/validate.js';
+import { grantSpecSchema } from '../../src-shared/grant.js';
 import { assertBuilt, charon } from '../test-support/cli.js';
 import { openTestPlane, tempDir } from '../test-support/control-plane.js';
 import { startTestPostgres, type TestPostgres } from '../test-support/postgres.js';
-import { SoftAuthenticator } from '../test-support/soft-authenticator.js';
+import { approveWithPasskey, enrollOwner } from '../test-support/passkey-owner.js';
 
-const ORIGIN = 'http://localhost:7471';
 const desk = tempDir('charon-desk-');
 const team = tempDir('charon-team-');
 const files = tempDir('charon-move-');
@@ -29,17 +27,10 @@ beforeAll(async () => {
   // The desktop: an agent, a grant the owner approved with a passkey, a credential, their records.
   const t = await openTestPlane({ store: undefined }, desk);
   const { plane } = t;
-  plane.endpoints.bridgeUrl = ORIGIN;
   await t.activeAgent('builder');
-  const auth = new SoftAuthenticator(ORIGIN);
-  const begun = await plane.approvals.passkeys.registerBegin('desk key');
-  await plane.approvals.passkeys.registerComplete(begun.ceremonyId, auth.register(begun.registration as { challenge: string }), undefined, 'operator');
-  const parsed = validateOperatorCall('grants.create', { spec: { agentId: 'builder', environment: 'dev', servers: { memory: { tools: { read_graph: {} } } } } });
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  const spec = (parsed.value.input as { spec: GrantSpec }).spec;
-  const request = plane.approvals.approvals.request('builder', 'spiffe://charon.local/agent/builder', spec, 'read the graph');
-  const challenge = await plane.approvals.approvals.begin(request.id, spec, 'operator');
-  grantId = (await plane.approvals.approvals.complete(request.id, auth.assert(challenge.options as { challenge: string }), 'operator')).grant.id;
+  const auth = await enrollOwner(plane);
+  const request = plane.approvals.approvals.request('builder', 'spiffe://charon.local/agent/builder', grantSpecSchema.parse({ agentId: 'builder', environment: 'dev', servers: { memory: { tools: { read_graph: {} } } } }), 'read the graph');
+  grantId = (await approveWithPasskey(plane, auth, request.id)).grant.id;
   token = (await plane.authority.issue({ agentId: 'builder', ttlSeconds: 3600 * 24 * 365 }, 'test')).token;
   await plane.close();
   const verified = JSON.parse(charon(['--data-dir', desk, 'audit', 'verify', '--json']).stdout) as { ok: boolean; records: number };

@@ -2,7 +2,6 @@
 // every call that was answered as allowed has its allow record, `charon audit verify` passes, no
 // grant or credential is lost or duplicated, and a DPoP proof spent before the crash is still
 // refused as a replay. Asserts invariants, not timings; the kill points are random and logged.
-import { createServer } from 'node:net';
 import { afterAll, expect, it } from 'vitest';
 import { INITIALIZE, MCP_HEADERS, rawRequest } from '../test-support/gateway-harness.js';
 import { tempDir } from '../test-support/control-plane.js';
@@ -10,6 +9,7 @@ import { assertBuilt, charon, discardServe, startServe, type Served } from '../t
 import { writeProofFigures } from '../test-support/proof-figures.js';
 import { openRawDb } from '../test-support/raw-db.js';
 import { allowedWithoutRecord, attestAgents, decisionRows, drive, emptyStats, prepareDataDir, type LoadAgent } from '../test-support/serve-load.js';
+import { freePort } from '../test-support/free-port.js';
 
 const KILLS = Number(process.env.CHARON_SOAK_KILLS ?? 0) || 5;
 const AGENTS = 12;
@@ -19,15 +19,6 @@ let served: Served | null = null;
 
 afterAll(() => discardServe(served, dataDir));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Grants and credentials as stored: what a crash must neither lose nor duplicate. */
 function durableState(): { grants: unknown[]; credentials: unknown[]; activePerAgent: unknown[] } {

@@ -3,7 +3,6 @@
 // replicas behind one address. What one decides, the other sees at once; what must happen once
 // happens once across both.
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CharonAgent, type AgentCredential } from '../agent-client/charon-agent.js';
 import { DpopKey } from '../agent-client/dpop-key.js';
@@ -13,6 +12,7 @@ import { refusalOf, textOf } from '../test-support/gateway-harness.js';
 import { startTestPostgres, type TestPostgres } from '../test-support/postgres.js';
 import { prepareReplicas, sharedAudit, sharedDecisionRows } from '../test-support/replicas.js';
 import { allowedWithoutRecord, attestAgents, connectMcp, drive, emptyStats } from '../test-support/serve-load.js';
+import { freePort } from '../test-support/free-port.js';
 
 let pg: TestPostgres;
 let store: string;
@@ -22,13 +22,6 @@ let joinTokens = new Map<string, string>();
 let port = 0;
 const LOAD_AGENTS = Array.from({ length: 8 }, (_, i) => `load-${i}`);
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const p = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return p;
-}
 
 beforeAll(async () => {
   assertBuilt();
@@ -71,6 +64,23 @@ async function attestOn(url: string, agentId: string, dpopKey?: DpopKey): Promis
 
 const mcpOn = connectMcp;
 
+/** `n` calls at once, alternating between the two replicas' sessions: 'allowed' or the refusal's code, each. */
+async function splitAcross(onA: CharonAgent, onB: CharonAgent, n: number, call: (i: number) => { name: string; arguments: Record<string, unknown> }): Promise<string[]> {
+  const clients = await Promise.all([mcpOn(onA), mcpOn(onB)]);
+  try {
+    return await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        (clients[i % 2] as Awaited<ReturnType<typeof connectMcp>>).callTool(call(i)).then(
+          () => 'allowed',
+          async (error: unknown) => (await refusalOf(Promise.reject(error))).code ?? 'unknown',
+        ),
+      ),
+    );
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+}
+
 describe('two replicas on one Postgres', () => {
   it('the replicas listen on one port of two loopback addresses', () => {
     expect(served.a?.agentUrl).toBe(`http://127.0.0.1:${port}`);
@@ -104,36 +114,18 @@ describe('two replicas on one Postgres', () => {
   it('a cap under 50 concurrent calls split across both replicas lets exactly the allowed number through', async () => {
     const { agent: onA, credential } = await attestOn(served.a?.agentUrl as string, 'capped');
     const onB = new CharonAgent({ url: served.b?.agentUrl as string, agentId: 'capped', credential: credential() });
-    const clients = await Promise.all([mcpOn(onA), mcpOn(onB)]);
     // 50 calls of 1 unit each, 25 on each replica, all at once: the cap is 20.
-    const outcomes = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        (clients[i % 2] as Awaited<ReturnType<typeof connectMcp>>).callTool({ name: 'everything__get-sum', arguments: { a: 1, b: i } }).then(
-          () => 'allowed',
-          async (error: unknown) => (await refusalOf(Promise.reject(error))).code ?? 'unknown',
-        ),
-      ),
-    );
+    const outcomes = await splitAcross(onA, onB, 50, (i) => ({ name: 'everything__get-sum', arguments: { a: 1, b: i } }));
     expect(outcomes.filter((o) => o === 'allowed')).toHaveLength(20);
     expect(outcomes.filter((o) => o !== 'allowed').every((o) => o === 'ERR_CAP_EXCEEDED')).toBe(true);
-    await Promise.all(clients.map((c) => c.close()));
   });
 
   it('a rate limit holds across replicas: 30 concurrent calls split across both against a burst of 10 let exactly 10 through', async () => {
     const { agent: onA, credential } = await attestOn(served.a?.agentUrl as string, 'rated');
     const onB = new CharonAgent({ url: served.b?.agentUrl as string, agentId: 'rated', credential: credential() });
-    const clients = await Promise.all([mcpOn(onA), mcpOn(onB)]);
-    const outcomes = await Promise.all(
-      Array.from({ length: 30 }, (_, i) =>
-        (clients[i % 2] as Awaited<ReturnType<typeof connectMcp>>).callTool({ name: 'everything__echo', arguments: { message: `rated ${i}` } }).then(
-          () => 'allowed',
-          async (error: unknown) => (await refusalOf(Promise.reject(error))).code ?? 'unknown',
-        ),
-      ),
-    );
+    const outcomes = await splitAcross(onA, onB, 30, (i) => ({ name: 'everything__echo', arguments: { message: `rated ${i}` } }));
     expect(outcomes.filter((o) => o === 'allowed')).toHaveLength(10);
     expect(outcomes.filter((o) => o !== 'allowed').every((o) => o === 'ERR_RATE_LIMITED')).toBe(true);
-    await Promise.all(clients.map((c) => c.close()));
   });
 
   it('a DPoP proof spent on one replica is refused as a replay by the other (same URL, same proof)', async () => {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGatewayHarness, type GatewayHarness } from '../test-support/gateway-harness.js';
 import { modernRequest } from '../test-support/modern-client.js';
+import { freePort } from '../test-support/free-port.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const referenceServer = join(root, 'vendor/mcp-conformance/everything-server.ts');
@@ -27,13 +28,6 @@ let agentToken: string;
 const work = mkdtempSync(join(tmpdir(), 'charon-conformance-'));
 
 /** A free loopback port (the reference server takes its port from PORT). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function startReference(): Promise<void> {
   const port = await freePort();

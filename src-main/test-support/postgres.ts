@@ -2,10 +2,10 @@
 // cluster in a temp dir on a free loopback port, started by the test and stopped after it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './free-port.js';
 
 export interface TestPostgres {
   /** postgres://… of a fresh database on this server (each call: a new database). */
@@ -26,13 +26,6 @@ export function postgresBin(): string | null {
   return null;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Postgres refuses to run as root: as root, the cluster belongs to the package's `postgres` user. */
 function asServerUser(): { uid: number; gid: number } | null {
