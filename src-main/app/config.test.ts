@@ -52,8 +52,8 @@ describe('Kubernetes JWKS source', () => {
 });
 
 describe('team mode configuration', () => {
-  it("the README's sample team config (docs/team/config.json) is a valid config.json", () => {
-    const sample = JSON.parse(readFileSync(new URL('../../docs/team/config.json', import.meta.url), 'utf8')) as unknown;
+  it("the README's sample team config (resources/config.team.sample.json) is a valid config.json", () => {
+    const sample = JSON.parse(readFileSync(new URL('../../resources/config.team.sample.json', import.meta.url), 'utf8')) as unknown;
     expect(configFileSchema.safeParse(sample).success).toBe(true);
   });
 
