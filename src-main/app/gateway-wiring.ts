@@ -50,7 +50,9 @@ export interface GatewayWiringDeps {
 
 /** Builds the gateway: per-request authentication (Bearer/DPoP), the policy backend, the envelope. */
 export function wireGateway(d: GatewayWiringDeps): GatewayStack {
-  const nonces = createDpopNonceSource(d.clock);
+  // Derived from the master key: every replica of a team server (they share it) hands out and
+  // accepts the same DPoP nonces, so a nonce from one is good at the other.
+  const nonces = createDpopNonceSource(d.clock, { secret: createHmac('sha256', d.masterKey).update('charon/dpop-nonce-secret').digest() });
   const nonce = d.config.dpopNonce ? nonces : null;
   // Replicas of a team server share their rate buckets; one process keeps them in memory.
   const envelope = new EnvelopeEnforcer({ usage: d.store.envelopeUsage, ...(d.store.sharedRateLimits ? { rateLimits: d.store.sharedRateLimits } : {}) });
