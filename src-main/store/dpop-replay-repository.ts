@@ -8,14 +8,18 @@ import type { Db } from './database.js';
  * SQLite serializes writers, so of two concurrent inserts exactly one reports a change.
  */
 export function sqliteDpopReplayRepository(db: Db): DpopReplayStore {
-  const insert = db.prepare('INSERT OR IGNORE INTO dpop_proofs (jkt, jti, expires_at) VALUES (?, ?, ?)');
+  // The horizon check and the insert in one statement (one round trip on a shared Postgres): a
+  // proof older than what purges forgot is never recorded as unseen.
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO dpop_proofs (jkt, jti, expires_at) SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER)
+    WHERE ? >= coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${PURGED_UNTIL}'), 0)`,
+  );
   // Uses the dpop_proofs_expiry index.
   const purge = db.prepare('DELETE FROM dpop_proofs WHERE expires_at < ?');
   // How far purges have forgotten, never moving back: after the clock jumps forward, a purge and a
   // jump back, a proof from before the jump would otherwise look fresh and unseen. Purges keep a
   // margin, so a clock stepped back by less than it loses nothing; a larger step fails closed
   // (proofs refused) until the clock is past the horizon again.
-  const purgedUntil = db.prepare<[], number>(`SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${PURGED_UNTIL}'`).pluck();
   const raisePurgedUntil = db.prepare(`INSERT INTO meta (key, value) VALUES ('${PURGED_UNTIL}', ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(meta.value AS INTEGER), CAST(excluded.value AS INTEGER))`);
   const purgeAndRaise = db.transaction((now: number) => {
     const horizon = now - PURGE_MARGIN_MS;
@@ -24,7 +28,7 @@ export function sqliteDpopReplayRepository(db: Db): DpopReplayStore {
     return n;
   });
   return {
-    remember: (jkt, jti, expiresAt) => expiresAt >= (purgedUntil.get() ?? 0) && insert.run(jkt, jti, expiresAt).changes === 1,
+    remember: (jkt, jti, expiresAt) => insert.run(jkt, jti, expiresAt, expiresAt).changes === 1,
     purgeExpired: (now) => purgeAndRaise(now),
   };
 }

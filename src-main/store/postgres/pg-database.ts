@@ -26,8 +26,10 @@ export class PgDatabase {
   #wrote = false;
   #ownBumps = 0;
   #open = true;
-  /** Nested transactions open now, innermost last; `set` once the savepoint exists in Postgres. */
-  readonly #savepoints: { name: string; set: boolean }[] = [];
+  /** Nested transactions open now, innermost last; `set` once the savepoint exists in Postgres (or needs not: `virtual`). */
+  readonly #savepoints: { name: string; set: boolean; virtual: boolean }[] = [];
+  /** Statements run in the open transaction. */
+  #statements = 0;
 
   constructor(conn: SyncConnection, name: string) {
     this.#conn = conn;
@@ -93,13 +95,14 @@ export class PgDatabase {
       // A savepoint is set only once a statement runs inside it (with any pending outer ones, in
       // one round trip), and never released: COMMIT ends them all, and a later savepoint of the
       // same name shadows it, so ROLLBACK TO always reaches the innermost open one.
-      const savepoint = { name: `s${this.#depth}`, set: false };
+      const savepoint = { name: `s${this.#depth}`, set: false, virtual: false };
       this.#savepoints.push(savepoint);
       this.#depth++;
       try {
         return fn();
       } catch (error) {
-        if (savepoint.set) q(`ROLLBACK TO SAVEPOINT ${savepoint.name}`);
+        if (savepoint.virtual) this.#restart();
+        else if (savepoint.set) q(`ROLLBACK TO SAVEPOINT ${savepoint.name}`);
         throw error;
       } finally {
         this.#depth--;
@@ -108,6 +111,7 @@ export class PgDatabase {
     }
     this.#depth = 1;
     this.#wrote = false;
+    this.#statements = 0;
     try {
       q(`BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
       const result = fn();
@@ -127,12 +131,28 @@ export class PgDatabase {
     }
   }
 
-  /** Sets the savepoints a statement is about to run inside, in one round trip. */
+  /**
+   * Sets the savepoints a statement is about to run inside, in one round trip. Before the
+   * transaction's first statement none is needed: rolling back to it is rolling the transaction
+   * back and beginning again (nothing of it had run), so those stay virtual.
+   */
   #setSavepoints(): void {
     const pending = this.#savepoints.filter((s) => !s.set);
-    if (pending.length === 0) return;
-    this.#conn.query(pending.map((s) => `SAVEPOINT ${s.name}`).join('; '));
-    for (const s of pending) s.set = true;
+    if (pending.length > 0) {
+      if (this.#statements > 0) this.#conn.query(pending.map((s) => `SAVEPOINT ${s.name}`).join('; '));
+      for (const s of pending) {
+        s.set = true;
+        s.virtual = this.#statements === 0;
+      }
+    }
+    if (this.#depth > 0) this.#statements++;
+  }
+
+  /** Back to the state right after BEGIN (a virtual savepoint's rollback). */
+  #restart(): void {
+    this.#conn.query(`ROLLBACK; BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
+    this.#statements = 0;
+    this.#wrote = false;
   }
 }
 
