@@ -130,6 +130,8 @@ export interface StatusDto {
   readonly agentUrl: string | null;
   readonly bridgeUrl: string | null;
   readonly dataDir: string;
+  /** Where the tables live: the SQLite file here, or (team mode) a Postgres database shared by every replica, its URL without password. */
+  readonly store: { readonly kind: 'sqlite' | 'postgres'; readonly location: string };
   readonly ttlCapsSeconds: Readonly<Record<Environment, number>>;
   readonly counts: Readonly<Record<LifecycleState, number>>;
   readonly auditHeadSeq: number;

@@ -23,6 +23,7 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
       agentUrl: plane.endpoints.agentUrl ?? null,
       bridgeUrl: plane.endpoints.bridgeUrl ?? null,
       dataDir: config.dataDir,
+      store: { kind: store.kind, location: store.db.name },
       ttlCapsSeconds: config.ttlCapsSeconds,
       counts: store.identities.countByState(),
       auditHeadSeq: store.audit.head()?.seq ?? 0,

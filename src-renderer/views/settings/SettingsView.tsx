@@ -46,6 +46,18 @@ export function SettingsView() {
             <dd>
               <code>{status.data.dataDir}</code>
             </dd>
+            <dt>Store</dt>
+            <dd>
+              {status.data.store.kind === 'postgres' ? (
+                <>
+                  Postgres, shared by every replica of this team server: <code>{status.data.store.location}</code>
+                </>
+              ) : (
+                <>
+                  SQLite, on this machine: <code>{status.data.store.location}</code>
+                </>
+              )}
+            </dd>
           </dl>
           <table className="counts">
             <caption>Credential TTL caps per environment</caption>
