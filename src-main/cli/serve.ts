@@ -43,6 +43,7 @@ export async function serve(plane: ControlPlane, args: ParsedArgs): Promise<void
         ...(remoteAgent ? [`  remote agents    ${remoteAgent.url} (TLS)`] : []),
         `  operator bridge  ${bridge ? bridge.url : '(disabled)'}`,
         `  data directory   ${plane.config.dataDir}`,
+        `  store            ${plane.store.kind === 'postgres' ? `Postgres ${plane.store.db.name} (shared with every replica)` : plane.store.db.name}`,
         'Press Ctrl+C to stop.',
         '',
       ].join('\n'),
