@@ -6,16 +6,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CharonAgent, CharonRequestError } from '../agent-client/charon-agent.js';
 import { DpopKey } from '../agent-client/dpop-key.js';
+import { grantSpecSchema } from '../../src-shared/grant.js';
+import { ControlPlane } from '../app/control-plane.js';
 import { assertBuilt, charon, discardServe, startServe, type Served } from '../test-support/cli.js';
 import { tempDir } from '../test-support/control-plane.js';
 import { textOf } from '../test-support/gateway-harness.js';
 import { makeCertificates } from '../test-support/https-fixture.js';
+import { AUDIENCE, cluster, ISSUER, mint, NS, SA, type Cluster } from '../test-support/k8s-cluster.js';
 import { connectMcp, prepareDataDir } from '../test-support/serve-load.js';
 
 const dataDir = tempDir('charon-remote-');
 const files = tempDir('charon-remote-tls-');
 let served: Served | null = null;
 let tokens: { id: string; joinToken: string }[] = [];
+let kube: Cluster | undefined;
 const { ca, key, cert } = makeCertificates('DNS:agents.charon.test,IP:127.0.0.2');
 const other = makeCertificates('DNS:agents.charon.test,IP:127.0.0.2');
 
@@ -24,11 +28,22 @@ beforeAll(async () => {
   writeFileSync(join(files, 'cert.pem'), cert);
   writeFileSync(join(files, 'key.pem'), key, { mode: 0o600 });
   tokens = await prepareDataDir(dataDir, 3);
+  // A cluster whose pods attest by their projected service-account tokens.
+  kube = await cluster();
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ kubernetes: { issuer: ISSUER, audience: AUDIENCE, jwksFile: kube.jwksFile } }));
+  const plane = await ControlPlane.open({ dataDir });
+  try {
+    await plane.handlers['identities.register']({ id: 'pod-agent', owner: 'alice', environment: 'dev', selectors: [`k8s:ns:${NS}`, `k8s:sa:${SA}`], scopes: ['tools:call'] });
+    await plane.handlers['grants.create']({ spec: grantSpecSchema.parse({ agentId: 'pod-agent', environment: 'dev', servers: { everything: { tools: { echo: {} } } } }) });
+  } finally {
+    await plane.close();
+  }
   served = await startServe(dataDir, ['--no-bridge', '--listen', '127.0.0.2:0', '--tls-cert', join(files, 'cert.pem'), '--tls-key', join(files, 'key.pem'), '--listen-name', '127.0.0.2', '--listen-name', 'agents.charon.test']);
 }, 60_000);
 
 afterAll(async () => {
   await discardServe(served, dataDir);
+  kube?.dispose();
 });
 
 /** GET over TLS to 127.0.0.2 (the certificate checked for agents.charon.test), with the Host header given. */
@@ -54,6 +69,15 @@ describe('the remote agent listener (TLS)', () => {
     expect(agent.spiffeId).toBe(`spiffe://charon.local/agent/${id}`);
     const client = await connectMcp(agent);
     expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'ok-over-tls' } }))).toContain('ok-over-tls');
+    await client.close();
+  });
+
+  it('a pod on another host attests with its projected service-account token over TLS, and calls tools', async () => {
+    const agent = new CharonAgent({ url: served?.remoteUrl as string, agentId: 'pod-agent', k8sToken: () => mint(kube as Cluster, { nowMs: Date.now() }), ca });
+    await agent.attest();
+    expect(agent.spiffeId).toBe('spiffe://charon.local/agent/pod-agent');
+    const client = await connectMcp(agent);
+    expect(textOf(await client.callTool({ name: 'everything__echo', arguments: { message: 'from the pod' } }))).toContain('from the pod');
     await client.close();
   });
 
