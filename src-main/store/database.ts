@@ -160,13 +160,18 @@ const isBusy = (error: unknown): boolean => ['SQLITE_BUSY', '55P03', '40001', '4
  */
 export function dataVersionReader(db: Db): () => number {
   const statement = db.prepare('PRAGMA data_version').pluck();
+  return oncePerTurn(() => statement.get() as number);
+}
+
+/** `read`, at most once per turn of the event loop (the data version of either store). */
+export function oncePerTurn(read: () => number): () => number {
   let current: number | null = null;
   const forget = (): void => {
     current = null;
   };
   return () => {
     if (current === null) {
-      current = statement.get() as number;
+      current = read();
       setImmediate(forget);
     }
     return current;

@@ -1,5 +1,5 @@
 import { CharonError } from '../../core/errors.js';
-import { sqliteTransactor, type Db } from '../database.js';
+import { oncePerTurn, sqliteTransactor, type Db } from '../database.js';
 import { migrations } from '../migrations.js';
 import { assembleStore, type Store } from '../store.js';
 import { PgDatabase } from './pg-database.js';
@@ -15,33 +15,23 @@ export function openPostgresStore(url: string): Store {
   const conn = connect(url);
   const pg = new PgDatabase(conn, redacted(url));
   try {
-    migrate(conn);
+    migrate(pg);
   } catch (error) {
     pg.close();
     throw error;
   }
   // PgDatabase has the methods of better-sqlite3's Database that the repositories call (pg-store.test.ts runs each of them).
   const db = pg as unknown as Db;
-  let current: number | null = null;
   return assembleStore({
     kind: 'postgres',
     db,
     transactor: sqliteTransactor(db),
     walCheckpointer: null,
     // As SQLite's data_version is read: at most once per turn of the event loop.
-    dataVersion: () => {
-      if (current === null) {
-        current = pg.changesByOthers();
-        setImmediate(() => (current = null));
-      }
-      return current;
-    },
+    dataVersion: oncePerTurn(() => pg.changesByOthers()),
     close: () => pg.close(),
   });
 }
-
-/** `postgres://` or `postgresql://` URLs are Postgres stores. */
-export const isPostgresUrl = (store: string): boolean => /^postgres(ql)?:\/\//i.test(store);
 
 /** The URL without its password, for messages and `db.name`. */
 export function redacted(url: string): string {
@@ -66,30 +56,20 @@ function connect(url: string): SyncConnection {
   }
 }
 
-/** The schema version is Charon's migration count, as SQLite's user_version is; migrations run under the writer lock. */
-function migrate(conn: SyncConnection): void {
-  conn.query('BEGIN');
-  try {
-    conn.query('SELECT pg_advisory_xact_lock(1667785074)');
-    conn.query(`CREATE TABLE IF NOT EXISTS charon_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+/** The schema version is Charon's migration count, as SQLite's user_version is; migrations run in one transaction under the writer lock. */
+function migrate(pg: PgDatabase): void {
+  pg.transaction(() => {
+    pg.exec(`CREATE TABLE IF NOT EXISTS charon_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
       INSERT INTO charon_schema (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
       CREATE TABLE IF NOT EXISTS charon_data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL);
       INSERT INTO charon_data_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;`);
-    const current = Number(conn.query('SELECT version FROM charon_schema WHERE id = 1').rows[0]?.[0] ?? 0);
+    const current = pg.prepare('SELECT version FROM charon_schema WHERE id = 1').pluck().get() as number;
     if (current > migrations.length) {
       throw new CharonError('ERR_INTERNAL', `Database schema v${current} is newer than this build (v${migrations.length}); upgrade Charon.`);
     }
     for (let version = current; version < migrations.length; version++) {
-      conn.query(ddlToPostgres(migrations[version] as string));
-      conn.query(`UPDATE charon_schema SET version = ${version + 1} WHERE id = 1`);
+      pg.exec(ddlToPostgres(migrations[version] as string));
+      pg.exec(`UPDATE charon_schema SET version = ${version + 1} WHERE id = 1`);
     }
-    conn.query('COMMIT');
-  } catch (error) {
-    try {
-      conn.query('ROLLBACK');
-    } catch {
-      // The connection is gone, and the transaction with it.
-    }
-    throw error;
-  }
+  })();
 }
