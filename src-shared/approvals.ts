@@ -136,6 +136,29 @@ export interface ApprovalItemDto {
   readonly agentEnvironment: string | null;
   /** For a just-in-time request: the scopes it can be approved at, the narrowest (the default) first. */
   readonly choices: readonly JitChoiceDto[] | null;
+  /** When this environment needs M of N approvers (team mode): who may sign, and who has. */
+  readonly quorum: QuorumStatusDto | null;
+}
+
+/** M of N approvers for one request: the grant is created once `required` of `approvers` signed the same spec. */
+export interface QuorumStatusDto {
+  readonly required: number;
+  readonly approvers: readonly string[];
+  /** Approvers who signed so far, in order. */
+  readonly signedBy: readonly string[];
+  /** The spec hash the signatures so far are over: every further one must sign exactly it. */
+  readonly specHash: string | null;
+  /** Their spec, exactly as signed (null before the first signature). */
+  readonly spec: GrantSpec | null;
+}
+
+/** One approver's signature, re-verified offline. */
+export interface SignatureCheckDto {
+  readonly operatorId: string;
+  readonly credentialId: string;
+  readonly signedAt: number;
+  readonly ok: boolean;
+  readonly message: string;
 }
 
 /** WebAuthn options as JSON, passed to @simplewebauthn/browser unchanged. */
@@ -174,7 +197,8 @@ export type GrantVerifyProblem =
   | 'challenge-mismatch'
   | 'client-data-mismatch'
   | 'passkey-unknown'
-  | 'signature-invalid';
+  | 'signature-invalid'
+  | 'quorum-not-met';
 
 export interface GrantVerifyDto {
   readonly grantId: string;
@@ -187,6 +211,9 @@ export interface GrantVerifyDto {
   readonly approvedSpecHash: string | null;
   readonly credentialId: string | null;
   readonly approvedAt: number | null;
+  /** M of N (team mode): the rule in force for this grant's environment, and each approver's signature. */
+  readonly quorum: { readonly required: number; readonly approvers: readonly string[] } | null;
+  readonly signatures: readonly SignatureCheckDto[];
 }
 
 /** One way a request would let the agent do more than its active grants allow today. */

@@ -18,7 +18,7 @@ import type {
   VerifiedCredentialDto,
 } from './dto.js';
 import type { GrantDto } from './grant.js';
-import type { ApprovalChallengeDto, ApprovalItemDto, GrantRequestDto, GrantVerifyDto, PasskeyCeremonyDto, PasskeyDto } from './approvals.js';
+import type { ApprovalChallengeDto, ApprovalItemDto, GrantRequestDto, GrantVerifyDto, PasskeyCeremonyDto, PasskeyDto, QuorumStatusDto } from './approvals.js';
 import {
   beginApprovalInput,
   completeApprovalInput,
@@ -32,6 +32,7 @@ import {
   verifyGrantInput,
 } from './approvals.js';
 import { jitSetInput, type JitSettingDto } from './jit.js';
+import { inviteOperatorInput, operatorRefInput, type InviteDto, type OperatorDto } from './team.js';
 import type { DelegationDto, DelegationGraphDto, DelegationIssuedDto, DelegationTraceDto } from './delegation.js';
 import { delegationAuthorizeInput, delegationGraphInput, delegationRefInput, delegationRevokeInput, delegationTraceInput } from './delegation.js';
 import type { ClientConfigDto, GatewayAgentSessionsDto, ServerImportDto, ServerStatusDto, ServerToolDto } from './mcp-servers.js';
@@ -130,6 +131,9 @@ export const operatorInputs = {
   'grants.policy': grantRefInput,
   'audit.export': emptyInput,
   'grants.tryCall': tryCallInput,
+  'operators.list': emptyInput,
+  'operators.invite': inviteOperatorInput,
+  'operators.remove': operatorRefInput,
 } as const satisfies Record<OperatorMethod, z.ZodType>;
 
 export interface OperatorOutputs {
@@ -181,7 +185,8 @@ export interface OperatorOutputs {
   'passkeys.remove': { removed: string };
   'approvals.list': ApprovalItemDto[];
   'approvals.begin': ApprovalChallengeDto;
-  'approvals.complete': { request: GrantRequestDto; grant: GrantDto };
+  /** `grant` is null while a quorum still waits for more approvers' signatures (`quorum` says who signed). */
+  'approvals.complete': { request: GrantRequestDto; grant: GrantDto | null; quorum: QuorumStatusDto | null };
   'approvals.deny': GrantRequestDto;
   'delegation.graph': DelegationGraphDto;
   'jit.list': JitSettingDto[];
@@ -203,6 +208,11 @@ export interface OperatorOutputs {
   'audit.export': { readonly jsonl: string; readonly verify: AuditVerifyDto };
   /** What the gateway's policy would decide for that call now, and why, in words (nothing recorded, nothing forwarded, no limit spent). */
   'grants.tryCall': { readonly allow: boolean; readonly code: ErrorCode | null; readonly message: string; readonly grantIds: readonly string[] };
+  /** Team mode: the operators of the remote console. */
+  'operators.list': OperatorDto[];
+  /** Adds the operator if new, and opens a one-time enrolment invite (shown once). */
+  'operators.invite': InviteDto;
+  'operators.remove': OperatorDto;
 }
 
 export { OPERATOR_METHODS, type OperatorMethod } from './operator-methods.js';

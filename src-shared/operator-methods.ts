@@ -61,6 +61,9 @@ export const OPERATOR_METHODS = [
   'grants.policy',
   'audit.export',
   'grants.tryCall',
+  'operators.list',
+  'operators.invite',
+  'operators.remove',
 ] as const;
 
 export type OperatorMethod = (typeof OPERATOR_METHODS)[number];

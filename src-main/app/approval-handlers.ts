@@ -1,6 +1,7 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { ControlPlane } from './control-plane.js';
 import { grantDto } from './grant-handlers.js';
+import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
 type ApprovalMethods =
   | 'grants.verify'
@@ -14,25 +15,22 @@ type ApprovalMethods =
   | 'approvals.complete'
   | 'approvals.deny';
 
-/** The owner in the audit chain (as in operator-handlers.ts; not imported to avoid a cycle). */
-const OPERATOR = 'operator';
-
 /** Passkeys and approvals over the operator contract; inputs arrive validated. */
-export function approvalHandlers(plane: ControlPlane): Pick<OperatorHandlers, ApprovalMethods> {
+export function approvalHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, ApprovalMethods> {
   const { passkeys, approvals } = plane.approvals;
   return {
     'grants.verify': async ({ id }) => approvals.verify(id),
     'passkeys.list': async () => passkeys.list(),
     'passkeys.registerBegin': async ({ label }) => passkeys.registerBegin(label),
-    'passkeys.registerComplete': async ({ ceremonyId, registration, assertion }) => passkeys.registerComplete(ceremonyId, registration, assertion, OPERATOR),
+    'passkeys.registerComplete': async ({ ceremonyId, registration, assertion }) => passkeys.registerComplete(ceremonyId, registration, assertion, who.actor),
     'passkeys.removeBegin': async ({ id }) => passkeys.removeBegin(id),
-    'passkeys.remove': async ({ id, ceremonyId, assertion }) => passkeys.remove(id, ceremonyId, assertion, OPERATOR),
+    'passkeys.remove': async ({ id, ceremonyId, assertion }) => passkeys.remove(id, ceremonyId, assertion, who.actor),
     'approvals.list': async ({ state }) => approvals.list(state),
-    'approvals.begin': async ({ requestId, spec }) => approvals.begin(requestId, spec, OPERATOR),
+    'approvals.begin': async ({ requestId, spec }) => approvals.begin(requestId, spec, who.actor, who.signer),
     'approvals.complete': async ({ requestId, response }) => {
-      const { request, grant } = await approvals.complete(requestId, response, OPERATOR);
-      return { request, grant: grantDto(plane.grants.get(grant.id)) };
+      const { request, grant, quorum } = await approvals.complete(requestId, response, who.actor, who.signer);
+      return { request, grant: grant ? grantDto(plane.grants.get(grant.id)) : null, quorum };
     },
-    'approvals.deny': async ({ requestId, reason }) => approvals.deny(requestId, OPERATOR, reason),
+    'approvals.deny': async ({ requestId, reason }) => approvals.deny(requestId, who.actor, reason),
   };
 }

@@ -1,7 +1,11 @@
 // Passkeys and grant approvals, wired: SQLite repositories over the store's connection, the
 // grant service behind a port (approvals does not import grants), the console's origin.
 import { ApprovalService, type AutoApproveRule } from '../approvals/approval-service.js';
+import { OperatorService } from '../approvals/operators.js';
 import { PasskeyService } from '../approvals/passkeys.js';
+import type { QuorumRule } from '../core/quorum.js';
+import { sqliteSignatureRepository } from '../store/approval-signature-repository.js';
+import { sqliteOperatorRepository } from '../store/operator-repository.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../core/clock.js';
 import type { GrantRecord } from '../core/records.js';
@@ -12,6 +16,8 @@ import type { Store } from '../store/sqlite-store.js';
 export interface ApprovalStack {
   readonly passkeys: PasskeyService;
   readonly approvals: ApprovalService;
+  /** Team mode: operators, their invites, sign-in and sessions. */
+  readonly operators: OperatorService;
 }
 
 export function wireApprovals(deps: {
@@ -24,6 +30,9 @@ export function wireApprovals(deps: {
   autoApprove: readonly AutoApproveRule[];
   /** The console's origins (the bridge's `http://localhost:<port>`, configured extras). */
   origins: () => readonly string[];
+  quorum: readonly QuorumRule[];
+  /** The remote console's enrolment address for an invite, if there is a console. */
+  inviteUrl: (code: string) => string | null;
 }): ApprovalStack {
   const { store, audit, clock, grants } = deps;
   const passkeyRecords = sqlitePasskeyRepository(store.db);
@@ -47,6 +56,9 @@ export function wireApprovals(deps: {
     audit,
     clock,
     autoApprove: deps.autoApprove,
+    signatures: sqliteSignatureRepository(store.db),
+    quorum: () => deps.quorum,
   });
-  return { passkeys, approvals };
+  const operators = new OperatorService({ operators: sqliteOperatorRepository(store.db), passkeys: passkeyRecords, tx: store, audit, clock, inviteUrl: deps.inviteUrl });
+  return { passkeys, approvals, operators };
 }

@@ -41,6 +41,30 @@ export const configFileSchema = z.strictObject({
       keyFile: z.string().min(1),
     })
     .optional(),
+  /**
+   * The remote console (team mode): operators sign in with their passkeys at https://<name>:<port>,
+   * over TLS only. `name` is the WebAuthn relying party ID: a DNS name in the certificate.
+   */
+  console: z
+    .strictObject({
+      address: z.string().min(1).max(64),
+      port: z.number().int().min(0).max(65535),
+      name: z.string().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'a DNS name with a dot (the passkeys\' relying party ID)'),
+      certFile: z.string().min(1),
+      keyFile: z.string().min(1),
+    })
+    .optional(),
+  /** M of N approvers (team mode): grants for `environment` need `required` distinct `approvers`' passkeys. */
+  quorum: z
+    .array(
+      z
+        .strictObject({ environment: z.enum(['dev', 'test', 'prod']), required: z.number().int().min(1).max(16), approvers: z.array(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)).min(1).max(32) })
+        .refine((q) => new Set(q.approvers).size === q.approvers.length, 'approvers are named once each')
+        .refine((q) => q.required <= q.approvers.length, 'required is at most the number of approvers'),
+    )
+    .max(3)
+    .refine((rules) => new Set(rules.map((r) => r.environment)).size === rules.length, 'one rule per environment')
+    .optional(),
   /** Environments whose credentials must be DPoP-bound at the gateway (prod by default). */
   dpopRequired: z.array(z.enum(['dev', 'test', 'prod'])).optional(),
   /** Require RFC 9449 server nonces in DPoP proofs. */
@@ -99,6 +123,9 @@ export interface CharonConfig {
   readonly store: string | null;
   /** The remote TLS listener (team mode), or null. */
   readonly remote: ConfigFile['remote'] | null;
+  /** The remote console (team mode), or null. */
+  readonly console: ConfigFile['console'] | null;
+  readonly quorum: NonNullable<ConfigFile['quorum']>;
   readonly dpopRequired: readonly ('dev' | 'test' | 'prod')[];
   readonly dpopNonce: boolean;
   readonly bundleRefreshHintSeconds: number;
@@ -146,6 +173,8 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
   }
   const remote = configFileSchema.shape.remote.safeParse(merged.remote);
   if (!remote.success) throw new CharonError('ERR_INVALID_INPUT', `remote: ${remote.error.issues[0]?.path.join('.') ?? ''} ${remote.error.issues[0]?.message ?? 'invalid'}`);
+  const consoleListener = configFileSchema.shape.console.safeParse(merged.console);
+  if (!consoleListener.success) throw new CharonError('ERR_INVALID_INPUT', `console: ${consoleListener.error.issues[0]?.path.join('.') ?? ''} ${consoleListener.error.issues[0]?.message ?? 'invalid'}`);
   const trustDomain = merged.trustDomain ?? DEFAULTS.trustDomain;
   return {
     dataDir,
@@ -164,6 +193,8 @@ export function loadConfig(dataDir: string, overrides: ConfigFile = {}): CharonC
     durability: merged.durability ?? DEFAULTS.durability,
     store: merged.store ?? null,
     remote: merged.remote ?? null,
+    console: merged.console ?? null,
+    quorum: merged.quorum ?? [],
     dpopRequired: merged.dpopRequired ?? ['prod'],
     dpopNonce: merged.dpopNonce ?? false,
     bundleRefreshHintSeconds: merged.bundleRefreshHintSeconds ?? DEFAULTS.bundleRefreshHintSeconds,

@@ -39,6 +39,9 @@ import { wireReaper } from './reaper-wiring.js';
 import { wireDelegation } from './delegation-wiring.js';
 import type { DelegationService } from '../delegation/delegation-service.js';
 
+/** The remote console's origin, as browsers (and so WebAuthn) see it. */
+export const consoleOrigin = (c: { name: string; port: number }): string => `https://${c.name}${c.port === 443 ? '' : `:${c.port}`}`;
+
 /** Reported to MCP clients as the gateway's version. */
 export const CHARON_VERSION = '0.1.0';
 
@@ -186,6 +189,8 @@ export class ControlPlane {
       },
       autoApprove: config.autoApprove,
       origins: () => [...(this.endpoints.bridgeUrl ? [new URL(this.endpoints.bridgeUrl).origin] : []), ...config.passkeyOrigins],
+      quorum: config.quorum,
+      inviteUrl: (code) => (config.console ? `${consoleOrigin(config.console)}/#invite=${code}` : null),
     });
     this.#gate.connect(
       (grantId) => this.approvals.approvals.passkeyApproved(grantId),

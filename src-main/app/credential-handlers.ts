@@ -2,7 +2,7 @@ import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import { CharonError } from '../core/errors.js';
 import { agentSpiffeId } from '../core/spiffe-id.js';
 import type { ControlPlane } from './control-plane.js';
-import { OPERATOR } from './operator-handlers.js';
+import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
 /**
  * `credentials.rotate`: the console's "Rotate" on a live credential. The new one has the same
@@ -10,7 +10,7 @@ import { OPERATOR } from './operator-handlers.js';
  * rotated twice), and the rotation is refused like any issuance without an ACTIVE identity and a
  * fresh attestation. A delegated credential is renewed by its token exchange, not here.
  */
-export function credentialHandlers(plane: ControlPlane): Pick<OperatorHandlers, 'credentials.rotate'> {
+export function credentialHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, 'credentials.rotate'> {
   const { store, authority, config } = plane;
   return {
     'credentials.rotate': async ({ jti }) => {
@@ -20,7 +20,7 @@ export function credentialHandlers(plane: ControlPlane): Pick<OperatorHandlers, 
         throw new CharonError('ERR_INVALID_INPUT', `Credential ${jti} was delegated; it is renewed by token exchange, not rotated by the operator`);
       }
       const request = { agentId: current.agentId, audience: current.audience, scope: current.scope.split(' ').filter(Boolean), dpopJkt: current.dpopJkt };
-      return authority.issue(request, OPERATOR, current);
+      return authority.issue(request, who.actor, current);
     },
   };
 }

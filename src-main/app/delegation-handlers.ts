@@ -1,28 +1,27 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { ControlPlane } from './control-plane.js';
+import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
 type DelegationMethods = 'delegation.graph' | 'delegation.authorizeBegin' | 'delegation.authorize' | 'delegation.trace' | 'delegation.get' | 'delegation.revoke';
 
-/** The operator actor in the audit chain (same as operator-handlers.ts; not imported to avoid a cycle). */
-const OPERATOR = 'operator';
 
 /** RFC 8176 methods: a hardware-bound key, with the user verified on the authenticator. */
 const PASSKEY_UV = { acr: 'urn:charon:acr:passkey-uv', amr: ['hwk', 'user'] } as const;
 
 /** Delegation over the operator contract: the owner's authorization (a chain's root), provenance, the graph. */
-export function delegationHandlers(plane: ControlPlane): Pick<OperatorHandlers, DelegationMethods> {
+export function delegationHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, DelegationMethods> {
   const { delegation, clock } = plane;
   // plane.approvals.passkeys: the step-up ceremonies shared with other sensitive operator actions.
   return {
     'delegation.graph': async ({ ownerId, agentId, liveOnly }) => delegation.graph({ ownerId, agentId, liveAt: liveOnly ? clock.now() : undefined }),
-    'delegation.authorizeBegin': async () => (plane.approvals.passkeys.hasAny() ? plane.approvals.passkeys.stepUpBegin('delegation.authorize') : null),
+    'delegation.authorizeBegin': async () => (plane.approvals.passkeys.hasAny(who.signer) ? plane.approvals.passkeys.stepUpBegin('delegation.authorize', undefined, who.signer) : null),
     // The owner's assurance travels down the chain: a fresh user-verified passkey assertion, or the operator channel alone.
     'delegation.authorize': async ({ ceremonyId, assertion, ...input }) => {
-      const stepUp = assertion ? await plane.approvals.passkeys.stepUp('delegation.authorize', ceremonyId, assertion, OPERATOR) : { authorizedBy: null };
-      return delegation.authorize({ ...input, assurance: stepUp.authorizedBy ? PASSKEY_UV : undefined }, OPERATOR);
+      const stepUp = assertion ? await plane.approvals.passkeys.stepUp('delegation.authorize', ceremonyId, assertion, who.actor, undefined, who.signer) : { authorizedBy: null };
+      return delegation.authorize({ ...input, assurance: stepUp.authorizedBy ? PASSKEY_UV : undefined }, who.actor);
     },
     'delegation.trace': async ({ token }) => delegation.trace(token),
     'delegation.get': async ({ id }) => delegation.get(id),
-    'delegation.revoke': async ({ id, reason }) => delegation.revoke(id, OPERATOR, reason),
+    'delegation.revoke': async ({ id, reason }) => delegation.revoke(id, who.actor, reason),
   };
 }

@@ -8,12 +8,10 @@ import { grantHandlers } from './grant-handlers.js';
 import { jitHandlers } from './jit-handlers.js';
 import { reaperHandlers } from './reaper-handlers.js';
 import { serverHandlers } from './server-handlers.js';
-
-/** The operator actor in the audit chain (the console or the CLI, on the owner's behalf). */
-export const OPERATOR = 'operator';
+import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
 /** Every operator method, over the control plane; inputs arrive validated. */
-export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
+export function operatorHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): OperatorHandlers {
   const { identities, attestation, authority, keys, checkpointer, store, config } = plane;
   return {
     'status.get': async () => ({
@@ -29,36 +27,36 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
       auditHeadSeq: store.audit.head()?.seq ?? 0,
       keyProtection: plane.keyProtection,
     }),
-    'identities.register': async (input) => identities.register(input, OPERATOR),
+    'identities.register': async (input) => identities.register(input, who.actor),
     'identities.list': async (input) => identities.list(input),
     'identities.get': async ({ id }) => identities.get(id),
-    'identities.transition': async ({ id, to, reason }) => identities.transition(id, to, OPERATOR, reason),
-    'identities.revoke': async ({ id, reason }) => identities.transition(id, 'REVOKED', OPERATOR, reason),
+    'identities.transition': async ({ id, to, reason }) => identities.transition(id, to, who.actor, reason),
+    'identities.revoke': async ({ id, reason }) => identities.transition(id, 'REVOKED', who.actor, reason),
     'identities.kill': async ({ id, reason }) => {
-      const { identity, revokedCredentials } = identities.kill(id, OPERATOR, reason);
+      const { identity, revokedCredentials } = identities.kill(id, who.actor, reason);
       return { identity: identity, revokedCredentials };
     },
-    'joinTokens.create': async ({ agentId, selectors, ttlSeconds }) => attestation.createJoinToken(agentId, selectors, ttlSeconds, OPERATOR),
+    'joinTokens.create': async ({ agentId, selectors, ttlSeconds }) => attestation.createJoinToken(agentId, selectors, ttlSeconds, who.actor),
     'credentials.issue': async (input) => {
-      const { token, credential } = await authority.issue(input, OPERATOR);
+      const { token, credential } = await authority.issue(input, who.actor);
       return { token, credential: credential };
     },
     'credentials.list': async (input) => authority.list(input),
-    'credentials.revoke': async ({ jti, reason }) => authority.revoke(jti, OPERATOR, reason),
+    'credentials.revoke': async ({ jti, reason }) => authority.revoke(jti, who.actor, reason),
     'credentials.introspect': async ({ token }) => plane.agentApi.introspect(token),
     'credentials.verify': async ({ token, audience }) => {
       const v = await authority.verify(token, audience, 'any');
       return { jti: v.jti, agentId: v.credential.agentId, spiffeId: v.spiffeId, audience: v.audience, scope: v.scope, environment: v.env, expiresAt: v.expiresAt, kid: v.kid };
     },
     'keys.list': async () => keys.list(),
-    'keys.rotate': async ({ reason }) => (await keys.rotate(OPERATOR, reason)).key,
+    'keys.rotate': async ({ reason }) => (await keys.rotate(who.actor, reason)).key,
     // Rotate and revoke everything: with a passkey enrolled, only with a fresh assertion.
-    'keys.emergencyRotateBegin': async () => (plane.approvals.passkeys.hasAny() ? plane.approvals.passkeys.stepUpBegin('keys.emergencyRotate') : null),
+    'keys.emergencyRotateBegin': async () => (plane.approvals.passkeys.hasAny(who.signer) ? plane.approvals.passkeys.stepUpBegin('keys.emergencyRotate', undefined, who.signer) : null),
     'keys.emergencyRotate': async ({ reason, ceremonyId, assertion }) => {
-      await plane.approvals.passkeys.stepUp('keys.emergencyRotate', ceremonyId, assertion, OPERATOR);
-      const rotated = await keys.rotate(OPERATOR, reason, true);
+      await plane.approvals.passkeys.stepUp('keys.emergencyRotate', ceremonyId, assertion, who.actor, undefined, who.signer);
+      const rotated = await keys.rotate(who.actor, reason, true);
       // The authorization server's keys (delegated and OAuth tokens) leave their JWKS at once too.
-      await plane.accessKeys.rotate(OPERATOR, reason, true);
+      await plane.accessKeys.rotate(who.actor, reason, true);
       return rotated;
     },
     'trustBundle.get': async () => keys.bundle(),
@@ -69,12 +67,15 @@ export function operatorHandlers(plane: ControlPlane): OperatorHandlers {
       return { jsonl: `${lines.join('\n')}\n`, verify };
     },
     'audit.verify': async () => checkpointer.verify(),
-    ...grantHandlers(plane),
-    ...serverHandlers(plane),
-    ...credentialHandlers(plane),
-    ...reaperHandlers(plane),
-    ...approvalHandlers(plane),
-    ...delegationHandlers(plane),
-    ...jitHandlers(plane),
+    'operators.list': async () => plane.approvals.operators.list(),
+    'operators.invite': async ({ id, role }) => plane.approvals.operators.invite(id, role, who.actor),
+    'operators.remove': async ({ id }) => plane.approvals.operators.remove(id, who.actor),
+    ...grantHandlers(plane, who),
+    ...serverHandlers(plane, who),
+    ...credentialHandlers(plane, who),
+    ...reaperHandlers(plane, who),
+    ...approvalHandlers(plane, who),
+    ...delegationHandlers(plane, who),
+    ...jitHandlers(plane, who),
   };
 }

@@ -1,13 +1,12 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { ControlPlane } from './control-plane.js';
+import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
 type ReaperMethods = 'reaper.preview' | 'reaper.run' | 'owners.list' | 'owners.set';
 
-/** The operator actor in the audit chain (same as operator-handlers.ts; not imported to avoid a cycle). */
-const OPERATOR = 'operator';
 
 /** The reaper and owners over the operator contract; the time is the control plane's clock. */
-export function reaperHandlers(plane: ControlPlane): Pick<OperatorHandlers, ReaperMethods> {
+export function reaperHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, ReaperMethods> {
   const { reaper, owners, clock } = plane;
   return {
     'reaper.preview': async () => {
@@ -19,6 +18,6 @@ export function reaperHandlers(plane: ControlPlane): Pick<OperatorHandlers, Reap
       return { now, ...reaper.run(now, actionIds) };
     },
     'owners.list': async () => owners.list(),
-    'owners.set': async (input) => owners.set(input, OPERATOR),
+    'owners.set': async (input) => owners.set(input, who.actor),
   };
 }

@@ -9,8 +9,8 @@ import type { DownstreamManager } from '../gateway/downstream/downstream-manager
 import { readClientConfig } from '../gateway/downstream/import-file.js';
 import type { GatewaySession } from '../gateway/sessions.js';
 import { clientConfigLocations, type ClientConfigLocation } from './client-configs.js';
-import { OPERATOR } from './operator-handlers.js';
 import { launchBinding, launchesProcess } from './server-approval.js';
+import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
 type ServerMethods = 'servers.list' | 'servers.set' | 'servers.setBegin' | 'servers.remove' | 'servers.import' | 'servers.importBegin' | 'servers.tools' | 'servers.restart' | 'servers.discover' | 'gateway.sessions';
 
@@ -25,34 +25,34 @@ export interface ServerHandlerDeps {
 }
 
 /** Operator methods for downstream MCP servers: thin adapters over the DownstreamManager. */
-export function serverHandlers(plane: ServerHandlerDeps): Pick<OperatorHandlers, ServerMethods> {
+export function serverHandlers(plane: ServerHandlerDeps, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, ServerMethods> {
   const { downstream } = plane;
   const { passkeys } = plane.approvals;
   return {
     'servers.list': async () => downstream.status(),
     // A server Charon launches as a process needs the owner's passkey over exactly it (app/server-approval.ts).
-    'servers.setBegin': async ({ name, config }) => (launchesProcess(config) && passkeys.hasAny() ? passkeys.stepUpBegin('servers.launch', launchBinding([{ name, config }])) : null),
+    'servers.setBegin': async ({ name, config }) => (launchesProcess(config) && passkeys.hasAny(who.signer) ? passkeys.stepUpBegin('servers.launch', launchBinding([{ name, config }]), who.signer) : null),
     'servers.set': async ({ name, config, ceremonyId, assertion }) => {
-      if (launchesProcess(config)) await passkeys.stepUp('servers.launch', ceremonyId, assertion, OPERATOR, launchBinding([{ name, config }]));
-      return downstream.set(name, config, OPERATOR);
+      if (launchesProcess(config)) await passkeys.stepUp('servers.launch', ceremonyId, assertion, who.actor, launchBinding([{ name, config }]), who.signer);
+      return downstream.set(name, config, who.actor);
     },
     'servers.remove': async ({ name }) => {
-      await downstream.remove(name, OPERATOR);
+      await downstream.remove(name, who.actor);
       return { removed: name };
     },
     'servers.importBegin': async ({ path, overwrite }) => {
       const launches = (await downstream.importPlan(path, overwrite)).filter((s) => launchesProcess(s.config));
-      return { launches: launches.map((s) => s.name), ceremony: launches.length > 0 && passkeys.hasAny() ? await passkeys.stepUpBegin('servers.launch', launchBinding(launches)) : null };
+      return { launches: launches.map((s) => s.name), ceremony: launches.length > 0 && passkeys.hasAny(who.signer) ? await passkeys.stepUpBegin('servers.launch', launchBinding(launches), who.signer) : null };
     },
     'servers.import': async ({ path, overwrite, ceremonyId, assertion }) => {
       // The assertion covers the launched servers as the file says now: a file changed since is refused.
       const launches = (await downstream.importPlan(path, overwrite)).filter((s) => launchesProcess(s.config));
-      if (launches.length > 0) await passkeys.stepUp('servers.launch', ceremonyId, assertion, OPERATOR, launchBinding(launches));
-      return downstream.importFrom(path, overwrite, OPERATOR);
+      if (launches.length > 0) await passkeys.stepUp('servers.launch', ceremonyId, assertion, who.actor, launchBinding(launches), who.signer);
+      return downstream.importFrom(path, overwrite, who.actor);
     },
     'servers.tools': async ({ name }) => (await downstream.listTools(name)).map(toolOf),
     // The config stays the one approved when it was set: restarting launches nothing new.
-    'servers.restart': async ({ name }) => downstream.restart(name, OPERATOR),
+    'servers.restart': async ({ name }) => downstream.restart(name, who.actor),
     'servers.discover': async () => discoverClientConfigs(downstream, (plane.clientConfigs ?? clientConfigLocations)()),
     'gateway.sessions': async () => connectedAgents(plane.gateway.gateway.sessions.all(), plane.clock.now()),
   };

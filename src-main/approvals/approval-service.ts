@@ -13,20 +13,24 @@ import type {
   GrantVerifyDto,
   GrantVerifyProblem,
   HeldCallDto,
+  QuorumStatusDto,
   RiskLevel,
+  SignatureCheckDto,
 } from '../../src-shared/approvals.js';
 import type { GrantSpec } from '../../src-shared/grant.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { ApprovalRecord, ApprovalRepository, GrantRequestRecord, GrantRequestRepository, PasskeyRepository } from '../core/approval-records.js';
+import type { ApprovalRecord, ApprovalRepository, GrantRequestRecord, GrantRequestRepository, PasskeyRepository, SignatureRecord, SignatureRepository } from '../core/approval-records.js';
+import { countedSigners, quorumFor, quorumMet, type QuorumRule } from '../core/quorum.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import { isNarrowerOrEqual } from '../core/grant-attenuation.js';
 import { grantWidenings } from '../core/grant-diff.js';
 import { jitChoices } from '../core/jit-choices.js';
 import type { IdentityRepository, Transactor } from '../core/ports.js';
-import { CHALLENGE_TTL_MS, type PasskeyService } from './passkeys.js';
+import { checkEvidence } from './evidence.js';
+import { CHALLENGE_TTL_MS, DESKTOP_SIGNER, RP_ID_OF, type PasskeyService, type Signer } from './passkeys.js';
 import { riskAtMost, specRisk, toolsOf } from './risk.js';
-import { approvalChallenge, assertionDigest, authenticationOptions, clientDataOf, sha256Canonical, verifyAssertion } from './webauthn.js';
+import { approvalChallenge, assertionDigest, authenticationOptions, sha256Canonical } from './webauthn.js';
 
 /** The grants feature, as approvals needs it (injected by app: approvals does not import grants). */
 export interface GrantPort {
@@ -55,6 +59,10 @@ export interface ApprovalServiceDeps {
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly autoApprove: readonly AutoApproveRule[];
+  /** Approvers' signatures when a grant needs M of N (team mode). */
+  readonly signatures: SignatureRepository;
+  /** M-of-N rules by environment (read at each use, as configured). */
+  readonly quorum: () => readonly QuorumRule[];
   readonly requestTtlMs?: number;
   readonly maxPendingPerAgent?: number;
 }
@@ -121,6 +129,11 @@ export class ApprovalService {
     });
   }
 
+  /** A request as stored, whoever it is for (the team console checks who may decide it). */
+  find(id: string): GrantRequestRecord | null {
+    return this.#d.requests.get(id);
+  }
+
   /** The caller's own request; another agent's reads as not found. */
   getForAgent(callerAgentId: string, id: string): GrantRequestDto {
     const r = this.#d.requests.get(id);
@@ -135,7 +148,7 @@ export class ApprovalService {
       this.#assertPending(r);
       const now = this.#d.clock.now();
       this.#d.requests.decide(id, 'WITHDRAWN', now, actor, null, null);
-      this.#pending.delete(id);
+      this.#dropPending(id);
       this.#d.audit.append({ actor, kind: 'grant.request.withdraw', subject: id, decision: 'allow', details: { agentId: r.agentId } });
       return requestDto(this.#d.requests.get(id) as GrantRequestRecord, now);
     });
@@ -154,7 +167,7 @@ export class ApprovalService {
    * Opens an approval of `spec` (the request's spec or a narrower one, exactly as the console
    * shows it): WebAuthn options whose challenge commits to the spec's hash, the request and a nonce.
    */
-  async begin(requestId: string, spec: GrantSpec, actor: string): Promise<ApprovalChallengeDto> {
+  async begin(requestId: string, spec: GrantSpec, actor: string, signer: Signer = DESKTOP_SIGNER): Promise<ApprovalChallengeDto> {
     const refusal: Refusal = { actor, kind: 'grant.approve', subject: requestId, details: { phase: 'begin' } };
     const prepared = this.#audited(refusal, () => {
       const r = this.#requestRecord(requestId);
@@ -162,24 +175,31 @@ export class ApprovalService {
       if (spec.agentId !== r.agentId || spec.environment !== r.spec.environment) throw new CharonError('ERR_GRANT_WIDENS', 'The approved spec must be for the requesting agent and environment');
       const verdict = isNarrowerOrEqual(spec, r.spec);
       if (!verdict.ok) throw new CharonError('ERR_GRANT_WIDENS', `The approved spec would allow more than was requested: ${verdict.reason}`);
-      const passkeys = this.#d.passkeys.active();
+      const passkeys = this.#d.passkeys.active(signer.operatorId);
       if (passkeys.length === 0) throw new CharonError('ERR_PASSKEY_REQUIRED', 'Enroll a passkey first: approvals need one');
       const specHash = sha256Canonical(spec);
+      this.#assertMaySign(r, specHash, signer);
       const nonce = randomBytes(32).toString('base64url');
       const pending: PendingApproval = { requestId, spec, specHash, nonce, challenge: approvalChallenge(requestId, specHash, nonce), expiresAt: this.#d.clock.now() + CHALLENGE_TTL_MS };
       for (const [id, open] of this.#pending) if (open.expiresAt <= this.#d.clock.now()) this.#pending.delete(id);
-      this.#pending.set(requestId, pending);
+      this.#pending.set(pendingKey(requestId, signer), pending);
       return pending;
     });
-    return { requestId, specHash: prepared.specHash, nonce: prepared.nonce, expiresAt: prepared.expiresAt, options: await authenticationOptions(prepared.challenge, this.#d.passkeys.active()) };
+    const options = await authenticationOptions(prepared.challenge, this.#d.passkeys.active(signer.operatorId), RP_ID_OF(signer));
+    return { requestId, specHash: prepared.specHash, nonce: prepared.nonce, expiresAt: prepared.expiresAt, options };
   }
 
-  /** Verifies the assertion against the open approval, then creates the grant and stores the evidence together. */
-  async complete(requestId: string, response: AuthenticationResponseInput, actor: string): Promise<{ request: GrantRequestDto; grant: { id: string; specHash: string } }> {
+  /**
+   * Verifies the assertion against the open approval, then creates the grant and stores the
+   * evidence together. Under an M-of-N rule the signature is stored, and the grant is created only
+   * with the signature that makes the quorum (`grant` is null until then).
+   */
+  async complete(requestId: string, response: AuthenticationResponseInput, actor: string, signer: Signer = DESKTOP_SIGNER): Promise<{ request: GrantRequestDto; grant: { id: string; specHash: string } | null; quorum: QuorumStatusDto | null }> {
     const refusal: Refusal = { actor, kind: 'grant.approve', subject: requestId, details: { phase: 'complete', credentialId: response.id, assertionDigest: safeDigest(response) } };
-    const pending = this.#pending.get(requestId);
+    const key = pendingKey(requestId, signer);
+    const pending = this.#pending.get(key);
     // Single use: whatever happens next, this challenge cannot be answered again.
-    this.#pending.delete(requestId);
+    this.#pending.delete(key);
     let origin: string;
     try {
       if (!pending) throw new CharonError('ERR_CHALLENGE_INVALID', 'No open approval for this request (never begun, already used, or replaced)');
@@ -187,7 +207,7 @@ export class ApprovalService {
       this.#assertPending(this.#requestRecord(requestId));
       // The challenge is recomputed from what was shown, never taken from the response.
       const challenge = approvalChallenge(pending.requestId, sha256Canonical(pending.spec), pending.nonce);
-      ({ origin } = await this.#d.passkeys.assert(response, challenge));
+      ({ origin } = await this.#d.passkeys.assert(response, challenge, signer));
     } catch (error) {
       this.#refuse(error, refusal);
       throw error;
@@ -196,8 +216,35 @@ export class ApprovalService {
       const r = this.#requestRecord(requestId);
       this.#assertPending(r);
       const now = this.#d.clock.now();
-      const grant = this.#d.grants.create(pending.spec, actor);
       const digest = assertionDigest(response);
+      const rule = quorumFor(this.#d.quorum(), r.spec.environment);
+      if (rule) {
+        this.#assertMaySign(r, pending.specHash, signer);
+        const signature: SignatureRecord = {
+          requestId,
+          operatorId: signer.operatorId as string,
+          spec: pending.spec,
+          specHash: pending.specHash,
+          nonce: pending.nonce,
+          challenge: pending.challenge,
+          credentialId: response.id,
+          authenticatorData: response.response.authenticatorData,
+          clientDataJson: response.response.clientDataJSON,
+          signature: response.response.signature,
+          userHandle: response.response.userHandle ?? null,
+          origin,
+          rpId: RP_ID_OF(signer),
+          assertionDigest: digest,
+          signedAt: now,
+        };
+        if (!this.#d.signatures.insert(signature)) throw new CharonError('ERR_QUORUM_ALREADY_SIGNED', `${signature.operatorId} already signed this request`);
+        const status = this.#quorumStatus(r, rule);
+        if (!quorumMet(rule, status.signedBy)) {
+          this.#d.audit.append({ actor, kind: 'grant.approve.sign', subject: requestId, decision: 'allow', details: { agentId: r.agentId, specHash: pending.specHash, credentialId: response.id, assertionDigest: digest, signedBy: status.signedBy, required: rule.required } });
+          return { request: requestDto(r, now), grant: null, quorum: status };
+        }
+      }
+      const grant = this.#d.grants.create(pending.spec, actor);
       const approval: ApprovalRecord = {
         grantId: grant.id,
         requestId,
@@ -212,7 +259,7 @@ export class ApprovalService {
         signature: response.response.signature,
         userHandle: response.response.userHandle ?? null,
         origin,
-        rpId: 'localhost',
+        rpId: RP_ID_OF(signer),
         assertionDigest: digest,
         rule: null,
         approvedAt: now,
@@ -225,9 +272,9 @@ export class ApprovalService {
         kind: 'grant.approve',
         subject: requestId,
         decision: 'allow',
-        details: { method: 'passkey', agentId: r.agentId, grantId: grant.id, specHash: pending.specHash, requestedSpecHash: r.specHash, narrowed, nonce: pending.nonce, challenge: pending.challenge, credentialId: response.id, assertionDigest: digest },
+        details: { method: 'passkey', agentId: r.agentId, grantId: grant.id, specHash: pending.specHash, requestedSpecHash: r.specHash, narrowed, nonce: pending.nonce, challenge: pending.challenge, credentialId: response.id, assertionDigest: digest, ...(rule ? { signedBy: this.#quorumStatus(r, rule).signedBy, required: rule.required } : {}) },
       });
-      return { request: requestDto(this.#d.requests.get(requestId) as GrantRequestRecord, now), grant };
+      return { request: requestDto(this.#d.requests.get(requestId) as GrantRequestRecord, now), grant, quorum: rule ? this.#quorumStatus(r, rule) : null };
     });
   }
 
@@ -237,7 +284,7 @@ export class ApprovalService {
       this.#assertPending(r);
       const now = this.#d.clock.now();
       this.#d.requests.decide(requestId, 'DENIED', now, actor, reason ?? null, null);
-      this.#pending.delete(requestId);
+      this.#dropPending(requestId);
       this.#d.audit.append({ actor, kind: 'grant.deny', subject: requestId, decision: 'allow', details: { agentId: r.agentId, specHash: r.specHash, reason } });
       return requestDto(this.#d.requests.get(requestId) as GrantRequestRecord, now);
     });
@@ -252,6 +299,8 @@ export class ApprovalService {
     const grant = this.#d.grants.get(grantId);
     const specHash = sha256Canonical(grant.spec);
     const approval = this.#d.approvals.get(grantId);
+    const rule = quorumFor(this.#d.quorum(), grant.spec.environment);
+    const signatures = approval && rule ? await this.#signatureChecks(approval) : [];
     const result = (ok: boolean, problem: GrantVerifyProblem | null, message: string): GrantVerifyDto => ({
       grantId,
       ok,
@@ -263,12 +312,17 @@ export class ApprovalService {
       approvedSpecHash: approval?.specHash ?? null,
       credentialId: approval?.credentialId ?? null,
       approvedAt: approval?.approvedAt ?? null,
+      quorum: rule ? { required: rule.required, approvers: rule.approvers } : null,
+      signatures,
     });
     if (!approval) return result(false, 'no-approval', 'No approval is on record for this grant (created directly by the operator)');
     if (approval.method === 'auto') return result(false, 'auto-approved', `Auto-approved under rule ${approval.rule ?? '?'}; no passkey signed it`);
     if (specHash !== approval.specHash) return result(false, 'spec-changed', 'The stored grant is not the spec the owner approved');
-    const signed = await this.#signatureOver(approval, specHash);
-    return result(signed.ok, signed.problem, signed.message);
+    const signed = await checkEvidence(approval, specHash, this.#d.passkeyRecords);
+    if (!signed.ok || !rule) return result(signed.ok, signed.problem, signed.message);
+    const counted = countedSigners(rule, signatures.filter((c) => c.ok).map((c) => c.operatorId));
+    if (counted.length < rule.required) return result(false, 'quorum-not-met', `${counted.length} of the ${rule.required} approver signatures this environment needs verify (${counted.join(', ') || 'none'})`);
+    return result(true, null, `Approved by ${counted.join(', ')} (${rule.required} of ${rule.approvers.length} needed), each passkey signature over exactly this grant`);
   }
 
   /**
@@ -279,36 +333,23 @@ export class ApprovalService {
   async passkeyApproved(grantId: string): Promise<boolean> {
     const approval = this.#d.approvals.get(grantId);
     if (!approval || approval.method !== 'passkey' || sha256Canonical(approval.spec) !== approval.specHash) return false;
-    if (!isNarrowerOrEqual(this.#d.grants.get(grantId).spec, approval.spec).ok) return false;
-    return (await this.#signatureOver(approval, approval.specHash)).ok;
+    const grant = this.#d.grants.get(grantId);
+    if (!isNarrowerOrEqual(grant.spec, approval.spec).ok) return false;
+    if (!(await checkEvidence(approval, approval.specHash, this.#d.passkeyRecords)).ok) return false;
+    // Under M of N, the quorum in force now must be met by signatures that each verify.
+    const rule = quorumFor(this.#d.quorum(), grant.spec.environment);
+    if (!rule) return true;
+    return quorumMet(rule, (await this.#signatureChecks(approval)).filter((c) => c.ok).map((c) => c.operatorId));
   }
 
-  /** Re-checks the stored assertion: the challenge recomputed from `specHash`, the client data, the signature with the stored public key. */
-  async #signatureOver(approval: ApprovalRecord, specHash: string): Promise<{ ok: boolean; problem: GrantVerifyProblem | null; message: string }> {
-    const no = (problem: GrantVerifyProblem, message: string) => ({ ok: false, problem, message });
-    const challenge = approvalChallenge(approval.requestId, specHash, approval.nonce);
-    const client = clientDataOf(approval.clientDataJson ?? '');
-    if (client.challenge !== challenge || approval.challenge !== challenge) return no('challenge-mismatch', 'The assertion does not sign this grant');
-    if (client.type !== 'webauthn.get' || typeof client.origin !== 'string' || client.origin !== approval.origin) return no('client-data-mismatch', 'The client data is not a WebAuthn assertion from the recorded origin');
-    const passkey = approval.credentialId ? this.#d.passkeyRecords.get(approval.credentialId) : null;
-    if (!passkey) return no('passkey-unknown', 'The passkey that signed is not on record');
-    try {
-      await verifyAssertion(
-        {
-          id: passkey.id,
-          rawId: passkey.id,
-          type: 'public-key',
-          response: { authenticatorData: approval.authenticatorData ?? '', clientDataJSON: approval.clientDataJson ?? '', signature: approval.signature ?? '', userHandle: approval.userHandle ?? undefined },
-          clientExtensionResults: {},
-        },
-        { ...passkey, counter: 0 },
-        challenge,
-        [client.origin],
-      );
-    } catch (error) {
-      return no('signature-invalid', error instanceof Error ? error.message : 'The signature does not verify');
+  /** Each approver's stored signature for the approval's request, re-verified over the approved spec. */
+  async #signatureChecks(approval: ApprovalRecord): Promise<SignatureCheckDto[]> {
+    const checks: SignatureCheckDto[] = [];
+    for (const sig of this.#d.signatures.forRequest(approval.requestId)) {
+      const check = sig.specHash === approval.specHash ? await checkEvidence(sig, approval.specHash, this.#d.passkeyRecords, sig.operatorId) : { ok: false, message: 'Signed another spec than the one approved' };
+      checks.push({ operatorId: sig.operatorId, credentialId: sig.credentialId, signedAt: sig.signedAt, ok: check.ok, message: check.message });
     }
-    return { ok: true, problem: null, message: `Approved with passkey ${passkey.label}${passkey.removedAt ? ' (since removed)' : ''}: the signature covers exactly this grant` };
+    return checks;
   }
 
   // --- internals --------------------------------------------------------------------------
@@ -328,7 +369,41 @@ export class ApprovalService {
       agentEnvironment: this.#d.identities.get(r.agentId)?.environment ?? null,
       // A held call is offered at the narrowest scope first (core/jit-choices.ts); expiries count from now, as the owner reads them.
       choices: r.heldCall ? jitChoices(r.heldCall, r.spec, specs, now).map((c) => ({ ...c, widenings: grantWidenings(c.spec, specs) })) : null,
+      quorum: this.#quorumStatusOf(r),
     };
+  }
+
+  #quorumStatusOf(r: GrantRequestRecord): QuorumStatusDto | null {
+    const rule = quorumFor(this.#d.quorum(), r.spec.environment);
+    return rule ? this.#quorumStatus(r, rule) : null;
+  }
+
+  /** Who signed so far (approvers of the rule, over the first signature's spec) and what they signed. */
+  #quorumStatus(r: GrantRequestRecord, rule: QuorumRule): QuorumStatusDto {
+    const signatures = this.#d.signatures.forRequest(r.id);
+    const first = signatures[0] ?? null;
+    const same = signatures.filter((sig) => sig.specHash === first?.specHash);
+    return { required: rule.required, approvers: rule.approvers, signedBy: countedSigners(rule, same.map((sig) => sig.operatorId)), specHash: first?.specHash ?? null, spec: first?.spec ?? null };
+  }
+
+  /**
+   * Under an M-of-N rule: only a team operator named by the rule signs, once, and over exactly the
+   * spec the first approver signed (a signature over another spec would count toward nothing).
+   */
+  #assertMaySign(r: GrantRequestRecord, specHash: string, signer: Signer): void {
+    const rule = quorumFor(this.#d.quorum(), r.spec.environment);
+    if (!rule) return;
+    if (signer.operatorId === null || !rule.approvers.includes(signer.operatorId)) {
+      throw new CharonError('ERR_FORBIDDEN', `${r.spec.environment} grants need ${rule.required} of these approvers: ${rule.approvers.join(', ')}`);
+    }
+    const signatures = this.#d.signatures.forRequest(r.id);
+    if (signatures.some((sig) => sig.operatorId === signer.operatorId)) throw new CharonError('ERR_QUORUM_ALREADY_SIGNED', `${signer.operatorId} already signed this request`);
+    const first = signatures[0];
+    if (first && first.specHash !== specHash) throw new CharonError('ERR_QUORUM_SPEC_MISMATCH', `Approvers must sign exactly the spec ${first.operatorId} signed (sha256 ${first.specHash.slice(0, 12)}…)`);
+  }
+
+  #dropPending(requestId: string): void {
+    for (const key of this.#pending.keys()) if (key.startsWith(`${requestId}\u0000`)) this.#pending.delete(key);
   }
 
 
@@ -387,6 +462,9 @@ export class ApprovalService {
     }
   }
 }
+
+/** One open ceremony per request and signer: approvers of one request sign side by side. */
+const pendingKey = (requestId: string, signer: Signer): string => `${requestId}\u0000${signer.operatorId ?? ''}`;
 
 function safeDigest(response: AuthenticationResponseInput): string | null {
   try {

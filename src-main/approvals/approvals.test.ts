@@ -61,7 +61,9 @@ function request(s: GrantSpecInput = spec(), agentId = 'builder') {
 
 async function approve(auth: SoftAuthenticator, requestId: string, s: GrantSpecInput = spec()) {
   const challenge = await op('approvals.begin', { requestId, spec: s });
-  return op('approvals.complete', { requestId, response: auth.assert(challenge.options as { challenge: string }) });
+  const result = await op('approvals.complete', { requestId, response: auth.assert(challenge.options as { challenge: string }) });
+  if (!result.grant) throw new Error('approved, but no grant was created');
+  return { ...result, grant: result.grant };
 }
 
 describe('passkeys', () => {

@@ -11,9 +11,29 @@ import type { PasskeyRecord, PasskeyRepository } from '../core/approval-records.
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import type { MetaRepository, Transactor } from '../core/ports.js';
-import { authenticationOptions, registrationOptions, verifyAssertion, verifyRegistration } from './webauthn.js';
+import { authenticationOptions, registrationOptions, RP_ID, verifyAssertion, verifyRegistration } from './webauthn.js';
 
 export const CHALLENGE_TTL_MS = 2 * 60 * 1000;
+
+/** A WebAuthn relying party: its ID and the origins a response may come from. */
+export interface RelyingParty {
+  readonly id: string;
+  readonly origins: readonly string[];
+}
+
+/**
+ * Who signs: the desktop owner (no operator; the console's origins and RP ID localhost) or a
+ * team operator signed in to the remote console (its RP).
+ */
+export interface Signer {
+  readonly operatorId: string | null;
+  readonly rp: RelyingParty | null;
+}
+
+export const DESKTOP_SIGNER: Signer = { operatorId: null, rp: null };
+
+/** The RP ID a signer's assertions are made for (recorded with each approval, checked again offline). */
+export const RP_ID_OF = (signer: Signer): string => signer.rp?.id ?? RP_ID;
 const MAX_OPEN_CEREMONIES = 64;
 
 export interface PasskeyServiceDeps {
@@ -56,12 +76,14 @@ export class PasskeyService {
     return this.#d.passkeys.listActive().map(passkeyDto);
   }
 
-  hasAny(): boolean {
-    return this.#d.passkeys.listActive().length > 0;
+  /** Whether the signer has a passkey to step up with (a team operator always has: they signed in with one). */
+  hasAny(signer: Signer = DESKTOP_SIGNER): boolean {
+    return this.#d.passkeys.listActive(signer.operatorId).length > 0;
   }
 
-  active(): PasskeyRecord[] {
-    return this.#d.passkeys.listActive();
+  /** The desktop owner's passkeys, or one team operator's. */
+  active(operatorId: string | null = null): PasskeyRecord[] {
+    return this.#d.passkeys.listActive(operatorId);
   }
 
   /** Registration options; when a passkey exists, also authentication options one of them must answer. */
@@ -90,7 +112,7 @@ export class PasskeyService {
       }
       const verified = await verifyRegistration(registration, ceremony.registrationChallenge as string, this.#d.origins());
       const now = this.#d.clock.now();
-      const record: PasskeyRecord = { id: verified.id, publicKey: verified.publicKey, counter: verified.counter, transports: verified.transports, label: ceremony.label, createdAt: now, lastUsedAt: null, removedAt: null };
+      const record: PasskeyRecord = { id: verified.id, publicKey: verified.publicKey, counter: verified.counter, transports: verified.transports, label: ceremony.label, createdAt: now, lastUsedAt: null, removedAt: null, operatorId: null };
       return this.#d.tx.transact(() => {
         if (this.#d.passkeys.get(record.id)) throw new CharonError('ERR_INVALID_INPUT', 'This passkey is already on record');
         this.#d.passkeys.insert(record);
@@ -134,13 +156,13 @@ export class PasskeyService {
   }
 
   /** Opens a step-up ceremony for `action`: authentication options any enrolled passkey may answer. */
-  async stepUpBegin(action: StepUpAction, binding?: string): Promise<PasskeyCeremonyDto> {
-    const existing = this.#d.passkeys.listActive();
+  async stepUpBegin(action: StepUpAction, binding?: string, signer: Signer = DESKTOP_SIGNER): Promise<PasskeyCeremonyDto> {
+    const existing = this.#d.passkeys.listActive(signer.operatorId);
     if (existing.length === 0) throw new CharonError('ERR_PASSKEY_REQUIRED', 'No passkey is enrolled');
     const challenge = newChallenge();
     const expiresAt = this.#d.clock.now() + CHALLENGE_TTL_MS;
     const ceremonyId = this.#open({ kind: action, registrationChallenge: null, authenticationChallenge: challenge, passkeyId: null, label: action, expiresAt, ...(binding ? { binding } : {}) });
-    return { ceremonyId, expiresAt, registration: null, authentication: await authenticationOptions(challenge, existing) };
+    return { ceremonyId, expiresAt, registration: null, authentication: await authenticationOptions(challenge, existing, RP_ID_OF(signer)) };
   }
 
   /**
@@ -148,8 +170,8 @@ export class PasskeyService {
    * assert with (as for the first enrolment, the operator channel is the gate); with one, a fresh
    * assertion over a ceremony opened for exactly this action. Audited either way.
    */
-  async stepUp(action: StepUpAction, ceremonyId: string | undefined, assertion: AuthenticationResponseInput | undefined, actor: string, binding?: string): Promise<{ authorizedBy: string | null }> {
-    if (!this.hasAny()) return { authorizedBy: null };
+  async stepUp(action: StepUpAction, ceremonyId: string | undefined, assertion: AuthenticationResponseInput | undefined, actor: string, binding?: string, signer: Signer = DESKTOP_SIGNER): Promise<{ authorizedBy: string | null }> {
+    if (!this.hasAny(signer)) return { authorizedBy: null };
     const refusal = { actor, kind: 'passkey.step-up', subject: action, details: {} };
     try {
       if (!ceremonyId || !assertion) throw new CharonError('ERR_PASSKEY_REQUIRED', `${action} needs a fresh passkey assertion: use the console (it asks for your passkey)`);
@@ -161,7 +183,7 @@ export class PasskeyService {
     try {
       // A ceremony opened for one server (say) does not approve another.
       if ((ceremony.binding ?? null) !== (binding ?? null)) throw new CharonError('ERR_CHALLENGE_INVALID', `The passkey challenge was opened for something else than this ${action}`);
-      await this.assert(assertion, ceremony.authenticationChallenge as string);
+      await this.assert(assertion, ceremony.authenticationChallenge as string, signer);
     } catch (error) {
       this.#auditRefusal(error, refusal);
       throw error;
@@ -174,10 +196,12 @@ export class PasskeyService {
    * A fresh assertion from an enrolled passkey over `challenge`; the counter must move forward
    * (compare-and-set, so two uses of one assertion cannot both pass). Returns the passkey used.
    */
-  async assert(response: AuthenticationResponseInput, challenge: string): Promise<{ passkey: PasskeyRecord; origin: string; newCounter: number }> {
+  async assert(response: AuthenticationResponseInput, challenge: string, signer: Signer = DESKTOP_SIGNER): Promise<{ passkey: PasskeyRecord; origin: string; newCounter: number }> {
     const passkey = this.#d.passkeys.get(response.id);
     if (!passkey || passkey.removedAt !== null) throw new CharonError('ERR_PASSKEY_REQUIRED', 'The assertion is not from an enrolled passkey');
-    const { newCounter, origin } = await verifyAssertion(response, passkey, challenge, this.#d.origins());
+    // A passkey answers only for whoever holds it: the desktop owner's for the desktop, an operator's for that operator.
+    if (passkey.operatorId !== signer.operatorId) throw new CharonError('ERR_PASSKEY_REQUIRED', 'The assertion is not from a passkey of the signed-in operator');
+    const { newCounter, origin } = signer.rp ? await verifyAssertion(response, passkey, challenge, signer.rp.origins, signer.rp.id) : await verifyAssertion(response, passkey, challenge, this.#d.origins());
     if (!this.#d.passkeys.advanceCounter(passkey.id, passkey.counter, newCounter, this.#d.clock.now())) {
       throw new CharonError('ERR_ASSERTION_INVALID', 'The passkey was used concurrently; its counter moved');
     }

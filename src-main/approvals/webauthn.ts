@@ -36,12 +36,21 @@ export function assertionDigest(response: AuthenticationResponseInput): string {
     .digest('hex');
 }
 
-export async function registrationOptions(challenge: string, userId: Uint8Array, exclude: readonly PasskeyRecord[]): Promise<WebAuthnOptionsJson> {
+/** Who a passkey is registered for: the desktop's owner, or a team operator by name. */
+export interface PasskeyUser {
+  readonly name: string;
+  readonly displayName: string;
+}
+
+const DESKTOP_OWNER: PasskeyUser = { name: 'owner', displayName: 'Charon owner' };
+
+/** `rpId`: localhost for the desktop console; the remote console's own DNS name in team mode. */
+export async function registrationOptions(challenge: string, userId: Uint8Array, exclude: readonly PasskeyRecord[], rpId = RP_ID, user = DESKTOP_OWNER): Promise<WebAuthnOptionsJson> {
   const options = await generateRegistrationOptions({
     rpName: RP_NAME,
-    rpID: RP_ID,
-    userName: 'owner',
-    userDisplayName: 'Charon owner',
+    rpID: rpId,
+    userName: user.name,
+    userDisplayName: user.displayName,
     userID: new Uint8Array(userId),
     challenge: Buffer.from(challenge, 'base64url'),
     timeout: 120_000,
@@ -53,9 +62,9 @@ export async function registrationOptions(challenge: string, userId: Uint8Array,
   return options as unknown as WebAuthnOptionsJson;
 }
 
-export async function authenticationOptions(challenge: string, allow: readonly PasskeyRecord[]): Promise<WebAuthnOptionsJson> {
+export async function authenticationOptions(challenge: string, allow: readonly PasskeyRecord[], rpId = RP_ID): Promise<WebAuthnOptionsJson> {
   const options = await generateAuthenticationOptions({
-    rpID: RP_ID,
+    rpID: rpId,
     challenge: Buffer.from(challenge, 'base64url'),
     timeout: 120_000,
     userVerification: 'required',
@@ -71,14 +80,14 @@ export interface VerifiedRegistration {
   readonly transports: string[];
 }
 
-export async function verifyRegistration(response: RegistrationResponseInput, challenge: string, origins: readonly string[]): Promise<VerifiedRegistration> {
+export async function verifyRegistration(response: RegistrationResponseInput, challenge: string, origins: readonly string[], rpId = RP_ID): Promise<VerifiedRegistration> {
   let result;
   try {
     result = await verifyRegistrationResponse({
       response: { ...response, clientExtensionResults: {} } as unknown as RegistrationResponseJSON,
       expectedChallenge: challenge,
       expectedOrigin: [...origins],
-      expectedRPID: RP_ID,
+      expectedRPID: rpId,
       requireUserVerification: true,
       supportedAlgorithmIDs: ALGORITHMS,
     });
@@ -95,7 +104,7 @@ export async function verifyRegistration(response: RegistrationResponseInput, ch
  * `webauthn.get`, user present and verified, and a counter that moved forward (when used).
  * `counter: 0` re-verifies an old assertion offline, where only the signature and contents matter.
  */
-export async function verifyAssertion(response: AuthenticationResponseInput, passkey: Pick<PasskeyRecord, 'id' | 'publicKey' | 'counter' | 'transports'>, challenge: string, origins: readonly string[]): Promise<{ newCounter: number; origin: string }> {
+export async function verifyAssertion(response: AuthenticationResponseInput, passkey: Pick<PasskeyRecord, 'id' | 'publicKey' | 'counter' | 'transports'>, challenge: string, origins: readonly string[], rpId = RP_ID): Promise<{ newCounter: number; origin: string }> {
   if (response.id !== passkey.id || response.rawId !== passkey.id) throw new CharonError('ERR_ASSERTION_INVALID', 'The assertion is from another passkey');
   let result;
   try {
@@ -103,7 +112,7 @@ export async function verifyAssertion(response: AuthenticationResponseInput, pas
       response: { ...response, clientExtensionResults: {} } as unknown as AuthenticationResponseJSON,
       expectedChallenge: challenge,
       expectedOrigin: [...origins],
-      expectedRPID: RP_ID,
+      expectedRPID: rpId,
       expectedType: 'webauthn.get',
       credential: { id: passkey.id, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: [...passkey.transports] },
       requireUserVerification: true,

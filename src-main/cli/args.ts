@@ -19,6 +19,11 @@ const options = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'listen-name': { type: 'string', multiple: true },
+  // serve: the remote console (TLS only; the same --tls-cert/--tls-key)
+  console: { type: 'string' },
+  'console-name': { type: 'string' },
+  // operators (team mode)
+  role: { type: 'string' },
   // agents, tokens
   owner: { type: 'string' },
   env: { type: 'string' },

@@ -35,6 +35,7 @@ describe('charon grant verify', () => {
     const request = plane.approvals.approvals.request('builder', 'spiffe://charon.local/agent/builder', spec, 'read the graph');
     const challenge = await plane.approvals.approvals.begin(request.id, spec, 'operator');
     const { grant } = await plane.approvals.approvals.complete(request.id, auth.assert(challenge.options as { challenge: string }), 'operator');
+    if (!grant) throw new Error('no grant');
     await plane.close();
 
     const ok = charon(['--data-dir', t.dataDir, 'grants', 'verify', grant.id, '--json']);

@@ -5,7 +5,7 @@ import { defaultDataDir } from '../app/data-dir.js';
 import { fileMasterKeyProvider } from '../app/master-key.js';
 import { toErrorPayload } from '../core/errors.js';
 import { intOption, parseCli, type ParsedArgs } from './args.js';
-import { remoteOption } from './remote-option.js';
+import { consoleOption, remoteOption } from './remote-option.js';
 import { agentCommand, joinTokenCommand } from './commands-agents.js';
 import { connectCommand } from './commands-connect.js';
 import { exportCommand, importCommand } from './commands-store.js';
@@ -13,6 +13,7 @@ import { delegationCommand, traceCommand } from './commands-delegation.js';
 import { auditCommand, keysCommand } from './commands-keys-audit.js';
 import { grantCommand } from './commands-grants.js';
 import { requestCommand } from './commands-requests.js';
+import { operatorCommand } from './commands-operators.js';
 import { serverCommand } from './commands-servers.js';
 import { ownerCommand, reaperCommand } from './commands-reaper.js';
 import { tokenCommand } from './commands-tokens.js';
@@ -38,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   known.push('trace', 'delegation');
   known.push('request', 'requests');
   known.push('export', 'import');
+  known.push('operator', 'operators');
   if (!known.includes(command)) {
     process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -91,6 +93,9 @@ export async function main(argv: string[]): Promise<number> {
           return delegationCommand(plane, sub, args);
         case 'export':
           return exportCommand(plane, args);
+        case 'operator':
+        case 'operators':
+          return operatorCommand(plane, sub, args);
       }
     });
   } finally {
@@ -130,6 +135,7 @@ function overridesOf(args: ParsedArgs): ConfigFile {
     trustDomain: v['trust-domain'],
     store: v.store ?? process.env.CHARON_STORE,
     remote: remoteOption(v),
+    console: consoleOption(v),
   };
 }
 

@@ -6,6 +6,10 @@ Usage: charon <command> [options]
                                         run the control plane headless (--port 0 picks a free port)
         [--listen ADDR:PORT --tls-cert CERT.pem --tls-key KEY.pem [--listen-name NAME]...]
                                         also serve agents on other hosts, over TLS only, by these names
+        [--console ADDR:PORT --console-name NAME --tls-cert CERT.pem --tls-key KEY.pem]
+                                        the remote console: operators sign in with their passkeys (team mode)
+  operator invite <id> [--role admin|owner]   add a team operator (an owner of agents) and print a one-time enrolment link
+  operator list | operator remove <id>
   agent register <id> --owner O --env dev|test|prod [--selector S]... [--scope S]... [--name N] [--new-owner]
   agent list [--state S] [--env E] [--owner O]
   agent show <id>

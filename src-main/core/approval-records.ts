@@ -15,6 +15,8 @@ export interface PasskeyRecord {
   readonly lastUsedAt: number | null;
   /** Removed passkeys stay on record so approvals they signed can still be verified. */
   readonly removedAt: number | null;
+  /** The team operator who holds it; null for the desktop owner's own passkeys. */
+  readonly operatorId: string | null;
 }
 
 /** Shown to the operator exactly as held. */
@@ -49,7 +51,8 @@ export interface PasskeyRepository {
   insert(passkey: PasskeyRecord): void;
   /** Including removed ones. */
   get(id: string): PasskeyRecord | null;
-  listActive(): PasskeyRecord[];
+  /** The desktop owner's (no operator), or one team operator's. */
+  listActive(operatorId?: string | null): PasskeyRecord[];
   /** Raises the counter only if it moves forward (compare-and-set); false otherwise. */
   advanceCounter(id: string, from: number, to: number, at: number): boolean;
   markRemoved(id: string, at: number): void;
@@ -68,4 +71,30 @@ export interface GrantRequestRepository {
 export interface ApprovalRepository {
   insert(approval: ApprovalRecord): void;
   get(grantId: string): ApprovalRecord | null;
+}
+
+/** One approver's passkey signature over a request's spec, when a grant needs M of N (team mode). */
+export interface SignatureRecord {
+  readonly requestId: string;
+  readonly operatorId: string;
+  readonly spec: GrantSpec;
+  readonly specHash: string;
+  readonly nonce: string;
+  /** base64url(SHA-256(canonicalJson({ nonce, requestId, specHash }))), as for a single approval. */
+  readonly challenge: string;
+  readonly credentialId: string;
+  readonly authenticatorData: string;
+  readonly clientDataJson: string;
+  readonly signature: string;
+  readonly userHandle: string | null;
+  readonly origin: string;
+  readonly rpId: string;
+  readonly assertionDigest: string;
+  readonly signedAt: number;
+}
+
+export interface SignatureRepository {
+  /** False when this operator already signed this request. */
+  insert(signature: SignatureRecord): boolean;
+  forRequest(requestId: string): SignatureRecord[];
 }

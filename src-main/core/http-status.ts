@@ -80,6 +80,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_APPROVAL_REQUIRED':
     case 'ERR_APPROVAL_PENDING':
     case 'ERR_OAUTH_ACCESS_DENIED':
+    case 'ERR_INVITE_INVALID':
       return 403;
     case 'ERR_NOT_FOUND':
     case 'ERR_GRANT_NOT_FOUND':
@@ -92,6 +93,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_DELEGATION_NOT_FOUND':
     case 'ERR_METHOD_NOT_FOUND':
     case 'ERR_OWNER_NOT_FOUND':
+    case 'ERR_OPERATOR_NOT_FOUND':
       return 404;
     case 'ERR_METHOD_NOT_ALLOWED':
       return 405;
@@ -107,6 +109,9 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ERR_GRANT_REQUEST_NOT_PENDING':
     case 'ERR_GRANT_REQUEST_EXPIRED':
     case 'ERR_STREAM_CONFLICT':
+    case 'ERR_OPERATOR_EXISTS':
+    case 'ERR_QUORUM_ALREADY_SIGNED':
+    case 'ERR_QUORUM_SPEC_MISMATCH':
       return 409;
     case 'ERR_PAYLOAD_TOO_LARGE':
       return 413;

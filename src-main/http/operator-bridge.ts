@@ -78,7 +78,8 @@ export async function startOperatorBridge(options: OperatorBridgeOptions): Promi
   return { url: `${origin}/#token=${secret}`, origin, secret, port, close: () => closeServer(server) };
 }
 
-function streamEvents(req: IncomingMessage, res: ServerResponse, subscribe: OperatorBridgeOptions['subscribe']): void {
+/** Pushed events as Server-Sent Events, until the client goes away. */
+export function streamEvents(req: IncomingMessage, res: ServerResponse, subscribe: OperatorBridgeOptions['subscribe']): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.write(': charon operator events\n\n');
   const unsubscribe = subscribe?.(({ event, data }) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)) ?? (() => undefined);

@@ -19,6 +19,7 @@ interface PasskeyRow {
   created_at: number;
   last_used_at: number | null;
   removed_at: number | null;
+  operator_id: string | null;
 }
 
 const passkeyFromRow = (r: PasskeyRow): PasskeyRecord => ({
@@ -30,23 +31,25 @@ const passkeyFromRow = (r: PasskeyRow): PasskeyRecord => ({
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   removedAt: r.removed_at,
+  operatorId: r.operator_id,
 });
 
 export function sqlitePasskeyRepository(db: Db): PasskeyRepository {
-  const insert = db.prepare('INSERT INTO passkeys (id, public_key, counter, transports, label, created_at, last_used_at, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare('INSERT INTO passkeys (id, public_key, counter, transports, label, created_at, last_used_at, removed_at, operator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const get = db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE id = ?');
-  const listActive = db.prepare<[], PasskeyRow>('SELECT * FROM passkeys WHERE removed_at IS NULL ORDER BY created_at, id');
+  const listOwn = db.prepare<[], PasskeyRow>('SELECT * FROM passkeys WHERE removed_at IS NULL AND operator_id IS NULL ORDER BY created_at, id');
+  const listOperator = db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE removed_at IS NULL AND operator_id = ? ORDER BY created_at, id');
   const advance = db.prepare('UPDATE passkeys SET counter = ?, last_used_at = ? WHERE id = ? AND counter = ? AND removed_at IS NULL');
   const remove = db.prepare('UPDATE passkeys SET removed_at = ? WHERE id = ? AND removed_at IS NULL');
   return {
     insert(p) {
-      insert.run(p.id, Buffer.from(p.publicKey), p.counter, JSON.stringify(p.transports), p.label, p.createdAt, p.lastUsedAt, p.removedAt);
+      insert.run(p.id, Buffer.from(p.publicKey), p.counter, JSON.stringify(p.transports), p.label, p.createdAt, p.lastUsedAt, p.removedAt, p.operatorId);
     },
     get(id) {
       const row = get.get(id);
       return row ? passkeyFromRow(row) : null;
     },
-    listActive: () => listActive.all().map(passkeyFromRow),
+    listActive: (operatorId = null) => (operatorId === null ? listOwn.all() : listOperator.all(operatorId)).map(passkeyFromRow),
     advanceCounter: (id, from, to, at) => advance.run(to, at, id, from).changes === 1,
     markRemoved(id, at) {
       remove.run(at, id);

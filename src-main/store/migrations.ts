@@ -330,4 +330,55 @@ export const migrations: readonly string[] = [
     at INTEGER NOT NULL
   ) STRICT;
   `,
+  // 14: team mode's operators (each an owner; an admin manages servers, keys and owners), their
+  // one-time enrolment invites, their signed-in console sessions (shared by every replica), the
+  // passkey each operator holds, and each approver's signature when a grant needs M of N.
+  `
+  CREATE TABLE operators (
+    id TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('admin','owner')),
+    user_handle TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    removed_at INTEGER
+  ) STRICT;
+
+  CREATE TABLE operator_invites (
+    code_hash TEXT PRIMARY KEY,
+    operator_id TEXT NOT NULL REFERENCES operators(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  ) STRICT;
+
+  CREATE TABLE operator_sessions (
+    token_hash TEXT PRIMARY KEY,
+    operator_id TEXT NOT NULL REFERENCES operators(id),
+    passkey_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ended_at INTEGER
+  ) STRICT;
+  CREATE INDEX operator_sessions_operator ON operator_sessions(operator_id);
+
+  ALTER TABLE passkeys ADD COLUMN operator_id TEXT;
+
+  CREATE TABLE approval_signatures (
+    request_id TEXT NOT NULL REFERENCES grant_requests(id),
+    operator_id TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    spec_hash TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    challenge TEXT NOT NULL,
+    credential_id TEXT NOT NULL,
+    authenticator_data TEXT NOT NULL,
+    client_data_json TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    user_handle TEXT,
+    origin TEXT NOT NULL,
+    rp_id TEXT NOT NULL,
+    assertion_digest TEXT NOT NULL,
+    signed_at INTEGER NOT NULL,
+    PRIMARY KEY (request_id, operator_id)
+  ) STRICT;
+  `,
 ];

@@ -21,7 +21,9 @@ export async function approveWithPasskey(plane: ControlPlane, auth: SoftAuthenti
   const request = plane.approvals.approvals.list().find((i) => i.request.id === requestId)?.request;
   if (!request) throw new Error(`no pending request ${requestId}`);
   const challenge = await plane.handlers['approvals.begin']({ requestId, spec: spec ? grantSpecSchema.parse(spec) : request.spec });
-  return plane.handlers['approvals.complete']({ requestId, response: auth.assert(challenge.options as { challenge: string }) });
+  const result = await plane.handlers['approvals.complete']({ requestId, response: auth.assert(challenge.options as { challenge: string }) });
+  if (!result.grant) throw new Error(`approving ${requestId} created no grant (a quorum waits for more signatures)`);
+  return { ...result, grant: result.grant };
 }
 
 /** The id of the next grant request anyone makes (resolves once it is committed). */
