@@ -5,6 +5,7 @@ import { OperatorClientProvider } from './api/client-context.js';
 import { connectOperatorClient, OperatorCallError } from './api/operator-client.js';
 import { App } from './App.js';
 import { LiveEventsProvider } from './live/LiveEvents.js';
+import { TeamGate } from './views/team/TeamGate.js';
 import './styles.css';
 
 // Before anything renders: take the bridge secret out of the address bar.
@@ -22,14 +23,16 @@ const queryClient = new QueryClient({
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
+const consoleTree = (
+  <QueryClientProvider client={queryClient}>
+    <LiveEventsProvider>
+      <App />
+    </LiveEventsProvider>
+  </QueryClientProvider>
+);
+
 createRoot(container).render(
   <StrictMode>
-    <OperatorClientProvider value={connection}>
-      <QueryClientProvider client={queryClient}>
-        <LiveEventsProvider>
-          <App />
-        </LiveEventsProvider>
-      </QueryClientProvider>
-    </OperatorClientProvider>
+    <OperatorClientProvider value={connection}>{connection.kind === 'team' ? <TeamGate>{consoleTree}</TeamGate> : consoleTree}</OperatorClientProvider>
   </StrictMode>,
 );

@@ -8,13 +8,24 @@ export function bridgeTransport(secret: string | null): Transport {
     if (!secret) {
       return fail({ code: 'ERR_UNAUTHENTICATED', message: 'No operator secret: open the console with the URL that `charon serve` printed.' });
     }
+    return post(method, input, { authorization: `Bearer ${secret}` }, 'omit');
+  };
+}
+
+/** Team console: the same calls, carried by the signed-in operator's session cookie (this origin only). */
+export function teamTransport(): Transport {
+  return (method, input) => post(method, input, {}, 'same-origin');
+}
+
+async function post(method: string, input: unknown, headers: Record<string, string>, credentials: RequestCredentials): Promise<Result<unknown>> {
+  {
     let response: Response;
     try {
       response = await fetch(`/api/${method}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify(input ?? {}),
-        credentials: 'omit',
+        credentials,
         cache: 'no-store',
       });
     } catch {
@@ -27,7 +38,7 @@ export function bridgeTransport(secret: string | null): Transport {
       return fail({ code: 'ERR_INTERNAL', message: `The control plane answered HTTP ${response.status} without a result.` });
     }
     return isResult(body) ? body : fail({ code: 'ERR_INTERNAL', message: `The control plane answered HTTP ${response.status} with an unexpected body.` });
-  };
+  }
 }
 
 function isResult(value: unknown): value is Result<unknown> {

@@ -1,10 +1,10 @@
 import type { ErrorCode } from '../../src-shared/errors.js';
 import { OPERATOR_METHODS, type OperatorClient, type OperatorMethod } from '../../src-shared/operator-api.js';
-import { bridgeTransport } from './bridge-transport.js';
+import { bridgeTransport, teamTransport } from './bridge-transport.js';
 import { reloadOnNewSecret, takeBridgeSecret } from './bridge-secret.js';
 import { ipcTransport } from './ipc-transport.js';
 import type { Transport, TransportKind } from './transport.js';
-import { bridgeEvents, ipcEvents, type EventSubscribe } from '../live/event-stream.js';
+import { bridgeEvents, ipcEvents, teamEvents, type EventSubscribe } from '../live/event-stream.js';
 
 /** A refused or failed operator call, with the contract's stable error code. */
 export class OperatorCallError extends Error {
@@ -37,12 +37,14 @@ export interface ConnectedClient {
   readonly events: EventSubscribe;
 }
 
-/** The desktop preload's IPC when present, else the headless bridge on this origin. */
+/** The desktop preload's IPC when present, else the team console (served over https only), else the headless bridge on this origin. */
 export function connectOperatorClient(): ConnectedClient {
   // Always consume the fragment, so a secret never lingers in the address bar.
   const secret = takeBridgeSecret();
   const api = window.charon;
   if (api) return { client: createOperatorClient(ipcTransport(api)), kind: 'desktop', events: ipcEvents(window.charonEvents ?? { subscribe: () => () => undefined }) };
+  // The loopback bridge is plain http; a team server's console is TLS only.
+  if (window.location.protocol === 'https:') return { client: createOperatorClient(teamTransport()), kind: 'team', events: teamEvents() };
   reloadOnNewSecret();
   return { client: createOperatorClient(bridgeTransport(secret)), kind: 'headless', events: bridgeEvents(secret) };
 }

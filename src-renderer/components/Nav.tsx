@@ -17,11 +17,12 @@ export function isViewId(value: string): value is ViewId {
   return VIEWS.some((view) => view.id === value);
 }
 
-export function Nav({ current, onSelect, badges = {} }: { current: ViewId; onSelect: (view: ViewId) => void; badges?: Partial<Record<ViewId, number>> }) {
+/** `only`: the views this operator may use (team console); every view otherwise. */
+export function Nav({ current, onSelect, badges = {}, only }: { current: ViewId; onSelect: (view: ViewId) => void; badges?: Partial<Record<ViewId, number>>; only?: readonly ViewId[] }) {
   return (
     <nav aria-label="Console">
       <ul>
-        {VIEWS.map((view) => (
+        {VIEWS.filter((view) => !only || only.includes(view.id)).map((view) => (
           <li key={view.id}>
             <button type="button" aria-current={view.id === current ? 'page' : undefined} onClick={() => onSelect(view.id)}>
               {view.label}

@@ -41,8 +41,14 @@ const UNREACHABLE_AFTER = 3;
 
 /** Headless: GET /api/events with the bridge secret, read as a stream; reconnects after a drop. */
 export function bridgeEvents(secret: string | null): EventSubscribe {
+  return secret ? httpEvents({ authorization: `Bearer ${secret}` }, 'omit') : () => () => undefined;
+}
+
+/** Team console: the same stream, with the operator's session cookie. */
+export const teamEvents = (): EventSubscribe => httpEvents({}, 'same-origin');
+
+function httpEvents(headers: Record<string, string>, credentials: RequestCredentials): EventSubscribe {
   return (sink, onState) => {
-    if (!secret) return () => undefined;
     let stopped = false;
     let controller: AbortController | null = null;
     const parse = createSseParser(({ event, data }) => {
@@ -52,7 +58,7 @@ export function bridgeEvents(secret: string | null): EventSubscribe {
     /** 'live-ended' when a stream was read and then ended, else why no stream was had. */
     const readOnce = async (): Promise<'live-ended' | 'failed' | 'rejected'> => {
       controller = new AbortController();
-      const response = await fetch('/api/events', { headers: { authorization: `Bearer ${secret}` }, signal: controller.signal, cache: 'no-store', credentials: 'omit' });
+      const response = await fetch('/api/events', { headers, signal: controller.signal, cache: 'no-store', credentials });
       if (response.status === 401) return 'rejected';
       if (!response.ok || !response.body) return 'failed';
       onState('live');

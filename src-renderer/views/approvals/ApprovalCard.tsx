@@ -3,6 +3,7 @@ import type { ApprovalItemDto, JitChoiceDto } from '../../../src-shared/approval
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { GrantDiff } from './GrantDiff.js';
+import { QuorumNote } from './QuorumNote.js';
 import { JitChoices } from './JitChoices.js';
 import { Time } from '../../components/Time.js';
 import { toggled } from '../../components/toggled.js';
@@ -24,8 +25,10 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
   const choice = item.choices?.find((c) => c.id === scope) ?? null;
   const approve = useApprove();
   const deny = useDeny();
-  // A held call is approved at the scope chosen (exactly that spec); otherwise the checked tools.
-  const spec = choice ? choice.spec : checked.size === tools.length ? request.spec : subsetOf(request.spec, checked);
+  // Under M of N, every approver signs exactly the spec the first one signed; a held call is
+  // approved at the scope chosen (exactly that spec); otherwise the checked tools.
+  const fixed = item.quorum?.spec ?? null;
+  const spec = fixed ?? (choice ? choice.spec : checked.size === tools.length ? request.spec : subsetOf(request.spec, checked));
   const toggle = (name: string) => setChecked((prev) => toggled(prev, name));
   const headingId = `request-${request.id}`;
   const client = clientNameOf(request.purpose);
@@ -54,8 +57,9 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
       <p>
         <strong>Purpose:</strong> {request.purpose}
       </p>
-      {item.choices && <JitChoices requestId={request.id} choices={item.choices} chosen={scope} onChoose={setScope} />}
-      <fieldset hidden={item.choices !== null}>
+      {item.quorum && <QuorumNote quorum={item.quorum} />}
+      {item.choices && !fixed && <JitChoices requestId={request.id} choices={item.choices} chosen={scope} onChoose={setScope} />}
+      <fieldset hidden={item.choices !== null} disabled={fixed !== null}>
         <legend>Tools (uncheck to approve less)</legend>
         <ul className="tool-list">
           {tools.map((tool) => {
@@ -113,11 +117,17 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
             // Awaited here, not in mutate's callbacks: the card leaves the inbox (unmounts) once the list refreshes.
             void approve
               .mutateAsync({ requestId: request.id, spec })
-              .then((result) => onDone(`Approved ${request.agentId}'s request: grant ${result.grant.id}.`))
+              .then((result) =>
+                onDone(
+                  result.grant
+                    ? `Approved ${request.agentId}'s request: grant ${result.grant.id}.`
+                    : `Signed ${request.agentId}'s request: ${result.quorum?.signedBy.length ?? 1} of ${result.quorum?.required ?? '?'} approvals. Nothing is granted until another approver signs.`,
+                ),
+              )
               .catch(() => undefined)
           }
         >
-          {approve.isPending ? 'Waiting for passkey…' : `Approve ${checked.size === tools.length ? '' : 'selected '}with passkey`}
+          {approve.isPending ? 'Waiting for passkey…' : item.quorum ? 'Sign with passkey' : `Approve ${checked.size === tools.length ? '' : 'selected '}with passkey`}
           <span className="visually-hidden"> for {request.agentId}</span>
         </button>
         <button type="button" className="danger" onClick={() => setDenying(true)}>

@@ -5,13 +5,16 @@ import { ApprovalCard } from './ApprovalCard.js';
 import { DecidedRequests } from './DecidedRequests.js';
 import { NotificationToggle } from './NotificationToggle.js';
 import { usePasskeys, usePendingApprovals } from './use-approvals.js';
+import { useTeamSession } from '../team/TeamGate.js';
 
 /** The approval inbox: pending grant requests, approved with a passkey or denied (passkeys live in Settings). */
 export function ApprovalsView() {
   const pending = usePendingApprovals();
-  const passkeys = usePasskeys();
+  const team = useTeamSession();
+  const passkeys = usePasskeys(!team);
   const [message, setMessage] = useState('');
-  const hasPasskey = (passkeys.data?.length ?? 0) > 0;
+  // A team operator signed in with their passkey: it is what approves.
+  const hasPasskey = team !== null || (passkeys.data?.length ?? 0) > 0;
 
   return (
     <section aria-labelledby="view-heading">
@@ -25,7 +28,7 @@ export function ApprovalsView() {
       {pending.data?.length === 0 && <p>No pending requests.</p>}
       {pending.data?.map((item) => <ApprovalCard key={item.request.id} item={item} hasPasskey={hasPasskey} onDone={setMessage} />)}
       <DecidedRequests />
-      {passkeys.data?.length === 0 && <p className="notice">No passkey is enrolled: approving is impossible until you enroll one in Settings.</p>}
+      {!team && passkeys.data?.length === 0 && <p className="notice">No passkey is enrolled: approving is impossible until you enroll one in Settings.</p>}
     </section>
   );
 }

@@ -17,9 +17,10 @@ export function usePendingApprovals() {
   return useQuery({ queryKey: approvalKeys.pending, queryFn: () => client['approvals.list']({}) });
 }
 
-export function usePasskeys() {
+/** The desktop owner's passkeys (`enabled: false` on the team console, where the operator signed in with theirs). */
+export function usePasskeys(enabled = true) {
   const client = useOperatorClient();
-  return useQuery({ queryKey: approvalKeys.passkeys, queryFn: () => client['passkeys.list']({}) });
+  return useQuery({ queryKey: approvalKeys.passkeys, queryFn: () => client['passkeys.list']({}), enabled });
 }
 
 const asCreation = (options: WebAuthnOptionsJson) => options as unknown as PublicKeyCredentialCreationOptionsJSON;
