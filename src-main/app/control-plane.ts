@@ -8,6 +8,7 @@ import { Checkpointer } from '../audit/checkpointer.js';
 import { deriveAuditMacKey } from '../audit/record-mac.js';
 import { acquireInstanceLock, type InstanceLock } from '../store/instance-lock.js';
 import { ProdApprovalGate } from './prod-approval-gate.js';
+import { TlsAuthority } from './tls-authority.js';
 import { serverApproval, type ServerApproval } from './server-approval.js';
 import { CredentialAuthority } from '../authority/credential-authority.js';
 import { KeyManagement } from '../authority/key-management.js';
@@ -104,6 +105,8 @@ export class ControlPlane {
   /** Addresses of the running listeners (set by `serve`), for status. */
   readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
   #appendsSinceCheckpoint = 0;
+  /** Charon's own CA for the trust domain, and the TLS certificates it issues (team mode). */
+  readonly tls: TlsAuthority;
   /** Which launched servers Charon set itself (app/server-approval.ts). */
   readonly serverApproval: ServerApproval;
   #lock: InstanceLock | null = null;
@@ -174,6 +177,7 @@ export class ControlPlane {
       refreshHintSeconds: config.bundleRefreshHintSeconds,
     });
     this.serverApproval = serverApproval(masterKey);
+    this.tls = new TlsAuthority({ meta: store.meta, masterKey, clock, audit: this.audit, trustDomain: config.trustDomain });
     this.downstream = new DownstreamManager({ repo: store.mcpServers, tx, audit: this.audit, clock, options: downstream, dataVersion: store.dataVersion, approve: this.serverApproval.approve, launchable: (record) => this.serverApproval.launchable(record) });
     ({ grants: this.grants, policy: this.policy } = wireGrants(store, this.audit, clock, this.#gate));
     revokeGrantsOfDeadAgents(config.trustDomain, this.audit, this.grants);

@@ -14,6 +14,7 @@ import { auditCommand, keysCommand } from './commands-keys-audit.js';
 import { grantCommand } from './commands-grants.js';
 import { requestCommand } from './commands-requests.js';
 import { operatorCommand } from './commands-operators.js';
+import { tlsCommand } from './commands-tls.js';
 import { serverCommand } from './commands-servers.js';
 import { ownerCommand, reaperCommand } from './commands-reaper.js';
 import { tokenCommand } from './commands-tokens.js';
@@ -39,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   known.push('trace', 'delegation');
   known.push('request', 'requests');
   known.push('export', 'import');
-  known.push('operator', 'operators');
+  known.push('operator', 'operators', 'tls');
   if (!known.includes(command)) {
     process.stderr.write(`charon: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -96,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
         case 'operator':
         case 'operators':
           return operatorCommand(plane, sub, args);
+        case 'tls':
+          return tlsCommand(plane, sub, args);
       }
     });
   } finally {

@@ -10,6 +10,8 @@ Usage: charon <command> [options]
                                         the remote console: operators sign in with their passkeys (team mode)
   operator invite <id> [--role admin|owner]   add a team operator (an owner of agents) and print a one-time enrolment link
   operator list | operator remove <id>
+  tls issue <name>... --out DIR         a TLS certificate for these names (in the trust domain) from Charon's own CA
+  tls ca [--out FILE]                   that CA's certificate, for agents and browsers to trust
   agent register <id> --owner O --env dev|test|prod [--selector S]... [--scope S]... [--name N] [--new-owner]
   agent list [--state S] [--env E] [--owner O]
   agent show <id>
