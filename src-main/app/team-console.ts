@@ -9,6 +9,7 @@ import { operatorActor } from '../approvals/operators.js';
 export { SESSION_TTL_MS, type SignedIn } from '../approvals/operators.js';
 import type { RelyingParty } from '../approvals/passkeys.js';
 import type { OperatorRecord } from '../core/operator-records.js';
+import { quorumFor } from '../core/quorum.js';
 import { agentIdOf } from '../core/spiffe-id.js';
 import type { ControlPlane } from './control-plane.js';
 import { consoleOrigin } from './control-plane.js';
@@ -35,7 +36,11 @@ export function teamConsole(plane: ControlPlane, name: string, configuredPort: n
     },
   };
   const cache = new Map<string, OperatorHandlers>();
-  const owns = (operator: OperatorRecord, agentId: unknown): boolean => typeof agentId === 'string' && plane.store.identities.get(agentId)?.owner === operator.id;
+  // An operator hears of their own agents, and of agents whose environment's M-of-N rule names them.
+  const owns = (operator: OperatorRecord, agentId: unknown): boolean => {
+    const identity = typeof agentId === 'string' ? plane.store.identities.get(agentId) : null;
+    return Boolean(identity && (identity.owner === operator.id || quorumFor(plane.config.quorum, identity.environment)?.approvers.includes(operator.id)));
+  };
   return {
     rp,
     listening(actual) {

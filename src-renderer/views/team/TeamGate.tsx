@@ -18,6 +18,16 @@ export function TeamGate({ children }: { children: ReactNode }) {
   const [notice, setNotice] = useState('');
 
   useEffect(() => {
+    // An invite link pasted into a tab already open here changes only the fragment.
+    const onHash = () => {
+      const taken = takeInvite();
+      if (taken) setInvite(taken);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
     currentSession().then(setSession, (e: unknown) => {
       setSession(null);
       setError(errorText(e));
