@@ -104,6 +104,9 @@ test('operators sign in with passkeys; each sees and approves only their own age
   const ask = async (svid: string, agentId: string, environment: 'dev' | 'prod') =>
     (await agent<{ id: string }>('POST', '/v1/grant-requests', svid, { spec: { agentId, environment, servers: { memory: { tools: { read_graph: {} } } } }, purpose: `${agentId}: read the graph` })).body.id;
 
+  // `charon operator invite` printed each operator's link to this console, the code in the fragment.
+  for (const url of invites.values()) expect(url.startsWith(`${consoleUrl}/#invite=inv_`)).toBe(true);
+
   const aliceSvid = await svidOf('alice-notes', 'alice', 'dev');
   const bobSvid = await svidOf('bob-notes', 'bob', 'dev');
   await ask(aliceSvid, 'alice-notes', 'dev');
