@@ -57,6 +57,17 @@ describe('team mode configuration', () => {
     expect(configFileSchema.safeParse(sample).success).toBe(true);
   });
 
+  it('an M-of-N rule needs distinct approvers, at least as many as it requires, one rule per environment; the console name is a DNS name', () => {
+    const rule = { environment: 'prod', required: 2, approvers: ['alice', 'bob', 'carol'] };
+    expect(configFileSchema.safeParse({ quorum: [rule] }).success).toBe(true);
+    expect(configFileSchema.safeParse({ quorum: [{ ...rule, required: 4 }] }).success).toBe(false);
+    expect(configFileSchema.safeParse({ quorum: [{ ...rule, approvers: ['alice', 'alice'] }] }).success).toBe(false);
+    expect(configFileSchema.safeParse({ quorum: [rule, rule] }).success).toBe(false);
+    const console = { address: '0.0.0.0', port: 7444, certFile: 'c.pem', keyFile: 'k.pem' };
+    expect(configFileSchema.safeParse({ console: { ...console, name: 'console.team.example.com' } }).success).toBe(true);
+    for (const name of ['localhost', '127.0.0.2', 'Console.Example.com', 'x..example.com']) expect(configFileSchema.safeParse({ console: { ...console, name } }).success).toBe(false);
+  });
+
   it('a store that is not a postgres:// URL is refused, from the file or the command line', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ store: 'mysql://x' }));

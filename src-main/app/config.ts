@@ -49,7 +49,7 @@ export const configFileSchema = z.strictObject({
     .strictObject({
       address: z.string().min(1).max(64),
       port: z.number().int().min(0).max(65535),
-      name: z.string().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'a DNS name with a dot (the passkeys\' relying party ID)'),
+      name: z.string().regex(/^(?=.{1,253}$)(?!.*\.\d+$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'a DNS name with a dot, not an IP address (the passkeys\' relying party ID)'),
       certFile: z.string().min(1),
       keyFile: z.string().min(1),
     })
