@@ -4,17 +4,14 @@
 import type { AuditEventDto } from '../../src-shared/dto.js';
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import type { OperatorService } from '../approvals/operators.js';
-import { operatorActor } from '../approvals/operators.js';
 
 export { SESSION_TTL_MS, type SignedIn } from '../approvals/operators.js';
 import type { RelyingParty } from '../approvals/passkeys.js';
 import type { OperatorRecord } from '../core/operator-records.js';
-import { quorumFor } from '../core/quorum.js';
-import { agentIdOf } from '../core/spiffe-id.js';
 import type { ControlPlane } from './control-plane.js';
 import { consoleOrigin } from './control-plane.js';
 import { operatorHandlers } from './operator-handlers.js';
-import { teamHandlers, teamSigner } from './team-handlers.js';
+import { auditVisible, teamHandlers, teamSigner } from './team-handlers.js';
 
 export interface TeamConsole {
   /** The console's relying party: its name, and its origin once the listener has its port. */
@@ -36,11 +33,6 @@ export function teamConsole(plane: ControlPlane, name: string, configuredPort: n
     },
   };
   const cache = new Map<string, OperatorHandlers>();
-  // An operator hears of their own agents, and of agents whose environment's M-of-N rule names them.
-  const owns = (operator: OperatorRecord, agentId: unknown): boolean => {
-    const identity = typeof agentId === 'string' ? plane.store.identities.get(agentId) : null;
-    return Boolean(identity && (identity.owner === operator.id || quorumFor(plane.config.quorum, identity.environment)?.approvers.includes(operator.id)));
-  };
   return {
     rp,
     listening(actual) {
@@ -57,15 +49,13 @@ export function teamConsole(plane: ControlPlane, name: string, configuredPort: n
           requests: { get: (id) => plane.approvals.approvals.find(id) },
           grants: plane.grants,
           quorum: plane.config.quorum,
+          trustDomain: plane.config.trustDomain,
+          audit: plane.audit,
         });
         cache.set(key, handlers);
       }
       return handlers;
     },
-    sees(operator, event) {
-      if (operator.role === 'admin' || event.actor === operatorActor(operator.id)) return true;
-      const details = event.details as Record<string, unknown>;
-      return owns(operator, details.agentId) || owns(operator, event.subject) || owns(operator, agentIdOf(plane.config.trustDomain, event.actor));
-    },
+    sees: (operator, event) => auditVisible(operator, event, { identities: plane.store.identities, quorum: plane.config.quorum, trustDomain: plane.config.trustDomain }),
   };
 }

@@ -151,6 +151,11 @@ describe('team console: operators sign in with passkeys and see their own agents
     const deny = await bob.send('POST', '/api/approvals.deny', { requestId: alices.id });
     expect([deny.status, deny.body.error?.code]).toEqual([403, 'ERR_FORBIDDEN']);
     expect(plane.approvals.approvals.find(alices.id)?.state).toBe('PENDING');
+    // Who tried is on record (newest first).
+    expect(plane.store.audit.list({ limit: 50, kind: 'operator.refused' }).map((r) => [r.actor, r.subject, r.details.code])).toEqual([
+      ['operator:bob', 'approvals.deny', 'ERR_FORBIDDEN'],
+      ['operator:bob', 'approvals.begin', 'ERR_FORBIDDEN'],
+    ]);
   });
 
   it('a call without a session, or with a forged session cookie: 401 ERR_UNAUTHENTICATED', async () => {
@@ -178,7 +183,7 @@ describe('team console: operators sign in with passkeys and see their own agents
   it('an owner calling an admin’s method (servers, keys, operators): ERR_FORBIDDEN; an admin may', async () => {
     const { plane, browser } = await setup();
     const alice = await signedIn(plane, browser, 'alice');
-    for (const [method, input] of [['servers.list', {}], ['keys.rotate', {}], ['operators.invite', { id: 'mallory', role: 'admin' }], ['audit.list', {}]] as const) {
+    for (const [method, input] of [['servers.list', {}], ['keys.rotate', {}], ['operators.invite', { id: 'mallory', role: 'admin' }], ['reaper.run', {}], ['owners.set', { id: 'bob', state: 'DEPARTED' }]] as const) {
       const reply = await alice.send('POST', `/api/${method}`, input);
       expect([method, reply.status, reply.body.error?.code]).toEqual([method, 403, 'ERR_FORBIDDEN']);
     }
@@ -188,6 +193,25 @@ describe('team console: operators sign in with passkeys and see their own agents
     const invite = await admin.api<{ operator: { id: string } }>('operators.invite', { id: 'dave' });
     expect(invite.operator.id).toBe('dave');
     expect(plane.store.audit.list({ limit: 50, kind: 'operator.invite' }).map((r) => r.actor)).toContain('operator:root');
+  });
+
+  it('an owner reads only their agents’ records, and may stop only their own agents: another’s kill is ERR_FORBIDDEN', async () => {
+    const { plane, browser } = await setup();
+    const alice = await signedIn(plane, browser, 'alice');
+    await agentRequest(plane, 'alice-bot', 'alice');
+    await agentRequest(plane, 'bob-bot', 'bob');
+    const records = await alice.api<{ subject: string; details: { agentId?: string } }[]>('audit.list', { limit: 500 });
+    expect(records.some((r) => r.details.agentId === 'alice-bot')).toBe(true);
+    expect(records.some((r) => r.details.agentId === 'bob-bot' || r.subject === 'bob-bot')).toBe(false);
+    const others = await alice.send('POST', '/api/identities.kill', { id: 'bob-bot', reason: 'not mine' });
+    expect([others.status, others.body.error?.code]).toEqual([403, 'ERR_FORBIDDEN']);
+    expect(plane.store.identities.get('bob-bot')?.state).toBe('PROVISIONED');
+    await alice.api('identities.kill', { id: 'alice-bot', reason: 'lost laptop' });
+    expect(plane.store.identities.get('alice-bot')?.state).toBe('REVOKED');
+    expect(plane.store.audit.list({ limit: 50, kind: 'identity.kill' }).map((r) => [r.subject, r.actor])).toEqual([['spiffe://charon.local/agent/alice-bot', 'operator:alice']]);
+    // Her own agent's lifecycle records are hers to read; bob's are not.
+    const after = await alice.api<{ kind: string }[]>('audit.list', { limit: 500 });
+    expect(after.some((r) => r.kind === 'identity.kill')).toBe(true);
   });
 
   it('replaying a used invite, or enrolling with a made-up one: ERR_INVITE_INVALID', async () => {
