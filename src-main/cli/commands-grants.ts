@@ -83,10 +83,14 @@ export async function grantCommand(plane: ControlPlane, sub: string | undefined,
     }
     case 'verify': {
       const result = await call(plane, 'grants.verify', { id: required(id, '<id>') });
+      // Under M of N, each approver's signature on its own line, as re-verified.
+      const signatures = result.quorum
+        ? `\n  ${result.quorum.required} of ${result.quorum.approvers.join(', ')} needed:${result.signatures.map((sig) => `\n    ${sig.operatorId}: ${sig.ok ? 'verified' : 'NOT verified'}  passkey ${sig.credentialId}  signed ${time(sig.signedAt)}`).join('') || ' no signatures'}`
+        : '';
       print(json, result, () =>
-        result.ok
+        (result.ok
           ? `${result.grantId}: verified — ${result.message}\n  request ${result.requestId ?? '-'}  passkey ${result.credentialId ?? '-'}  approved ${time(result.approvedAt)}\n  spec sha256 ${result.specHash}`
-          : `${result.grantId}: NOT verified (${result.problem ?? 'unknown'}) — ${result.message}\n  spec sha256 ${result.specHash}  approved sha256 ${result.approvedSpecHash ?? '-'}`,
+          : `${result.grantId}: NOT verified (${result.problem ?? 'unknown'}) — ${result.message}\n  spec sha256 ${result.specHash}  approved sha256 ${result.approvedSpecHash ?? '-'}`) + signatures,
       );
       // A grant that does not verify is a failed check: exit 1.
       return result.ok ? undefined : false;
