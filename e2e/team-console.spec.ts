@@ -157,6 +157,8 @@ test('operators sign in with passkeys; each sees and approves only their own age
   await prodCard.getByRole('button', { name: 'Sign with passkey for pay-bot' }).click();
   await expect(alice.getByRole('status').filter({ hasText: 'Signed' })).toContainText('1 of 2 approvals. Nothing is granted until another approver signs.');
   await expect(prodCard.getByTestId('quorum')).toContainText('Signed by alice.');
+  await expect(prodCard.getByRole('button', { name: 'Sign with passkey for pay-bot' })).toBeDisabled();
+  await expect(prodCard).toContainText('You signed this request; it waits for another approver.');
   expect(await operator<unknown[]>('grants.list', { agentId: 'pay-bot' })).toEqual([]);
   expect(await call()).toBe('- refused');
 

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { GrantDiff } from './GrantDiff.js';
 import { QuorumNote } from './QuorumNote.js';
+import { useTeamSession } from '../team/TeamGate.js';
 import { JitChoices } from './JitChoices.js';
 import { Time } from '../../components/Time.js';
 import { toggled } from '../../components/toggled.js';
@@ -28,6 +29,8 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
   // Under M of N, every approver signs exactly the spec the first one signed; a held call is
   // approved at the scope chosen (exactly that spec); otherwise the checked tools.
   const fixed = item.quorum?.spec ?? null;
+  const me = useTeamSession()?.session.operator.id ?? null;
+  const signedAlready = me !== null && (item.quorum?.signedBy.includes(me) ?? false);
   const spec = fixed ?? (choice ? choice.spec : checked.size === tools.length ? request.spec : subsetOf(request.spec, checked));
   const toggle = (name: string) => setChecked((prev) => toggled(prev, name));
   const headingId = `request-${request.id}`;
@@ -112,7 +115,7 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
         <button
           type="button"
           className="primary"
-          disabled={!hasPasskey || checked.size === 0 || approve.isPending}
+          disabled={!hasPasskey || checked.size === 0 || approve.isPending || signedAlready}
           onClick={() =>
             // Awaited here, not in mutate's callbacks: the card leaves the inbox (unmounts) once the list refreshes.
             void approve
@@ -135,6 +138,7 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
         </button>
       </div>
       {!hasPasskey && <p className="muted">Enroll a passkey below to approve.</p>}
+      {signedAlready && <p className="muted">You signed this request; it waits for another approver.</p>}
       {approve.isError && <ErrorNotice error={approve.error} title="Not approved" />}
       {denying && (
         <ConfirmDialog
