@@ -102,6 +102,16 @@ export function teamHandlers(operator: OperatorRecord, d: TeamHandlerDeps): Oper
     'jit.set': async (input) => (own(input.agentId), d.handlers['jit.set'](input)),
     'grants.tryCall': async (input) => (own(input.agentId), d.handlers['grants.tryCall'](input)),
     'grants.revoke': async (input) => (grant(input.id), d.handlers['grants.revoke'](input)),
+    // Consent is the owner's own, admin or not: a grant made directly, or the owner's authority
+    // delegated to an agent, only for the operator's own agents and in their own name.
+    'grants.create': async (input) => {
+      if (!ownsAgent(input.spec.agentId)) throw refused('ERR_FORBIDDEN', `Only ${input.spec.agentId}'s owner grants it anything; ${me} may send it through a request instead`);
+      return d.handlers['grants.create'](input);
+    },
+    'delegation.authorize': async (input) => {
+      if (input.ownerId !== me || !ownsAgent(input.agentId)) throw refused('ERR_FORBIDDEN', `${me} delegates only their own authority, to their own agents`);
+      return d.handlers['delegation.authorize'](input);
+    },
     'identities.revoke': async (input) => (own(input.id), d.handlers['identities.revoke'](input)),
     'identities.kill': async (input) => (own(input.id), d.handlers['identities.kill'](input)),
     'identities.list': async (input) => (await d.handlers['identities.list'](input)).filter((i) => sees(i.id)),

@@ -180,7 +180,7 @@ describe('team console: operators sign in with passkeys and see their own agents
     expect([rebound.status, rebound.body.error?.code]).toEqual([403, 'ERR_BAD_HOST']);
   });
 
-  it('an owner calling an admin’s method (servers, keys, operators): ERR_FORBIDDEN; an admin may', async () => {
+  it('an owner calling an admin’s method (servers, keys, operators): ERR_FORBIDDEN; an admin may, but an admin granting another owner’s agent directly: ERR_FORBIDDEN', async () => {
     const { plane, browser } = await setup();
     const alice = await signedIn(plane, browser, 'alice');
     for (const [method, input] of [['servers.list', {}], ['keys.rotate', {}], ['operators.invite', { id: 'mallory', role: 'admin' }], ['reaper.run', {}], ['owners.set', { id: 'bob', state: 'DEPARTED' }]] as const) {
@@ -190,6 +190,11 @@ describe('team console: operators sign in with passkeys and see their own agents
     expect(plane.store.signingKeys.list().length).toBe(1);
     const admin = await signedIn(plane, browser, 'root', 'admin');
     expect(await admin.api<unknown[]>('servers.list', {})).toEqual([]);
+    // Admin or not, consent is the owner's: no direct grant for another owner's agent.
+    await agentRequest(plane, 'alice-bot', 'alice');
+    const direct = await admin.send('POST', '/api/grants.create', { spec: spec('alice-bot', 'dev') });
+    expect([direct.status, direct.body.error?.code]).toEqual([403, 'ERR_FORBIDDEN']);
+    expect(plane.grants.list({ agentId: 'alice-bot' })).toEqual([]);
     const invite = await admin.api<{ operator: { id: string } }>('operators.invite', { id: 'dave' });
     expect(invite.operator.id).toBe('dave');
     expect(plane.store.audit.list({ limit: 50, kind: 'operator.invite' }).map((r) => r.actor)).toContain('operator:root');
