@@ -5,6 +5,7 @@ import { OperatorService } from '../approvals/operators.js';
 import { PasskeyService } from '../approvals/passkeys.js';
 import type { QuorumRule } from '../core/quorum.js';
 import { sqliteSignatureRepository } from '../store/approval-signature-repository.js';
+import { sqliteCeremonyRepository } from '../store/ceremony-repository.js';
 import { sqliteOperatorRepository } from '../store/operator-repository.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../core/clock.js';
@@ -36,7 +37,8 @@ export function wireApprovals(deps: {
 }): ApprovalStack {
   const { store, audit, clock, grants } = deps;
   const passkeyRecords = sqlitePasskeyRepository(store.db);
-  const passkeys = new PasskeyService({ passkeys: passkeyRecords, meta: store.meta, tx: store, audit, clock, origins: deps.origins });
+  const ceremonies = sqliteCeremonyRepository(store.db);
+  const passkeys = new PasskeyService({ passkeys: passkeyRecords, meta: store.meta, tx: store, audit, clock, origins: deps.origins, ceremonies });
   const approvals = new ApprovalService({
     requests: sqliteGrantRequestRepository(store.db),
     approvals: sqliteApprovalRepository(store.db),
@@ -57,8 +59,9 @@ export function wireApprovals(deps: {
     clock,
     autoApprove: deps.autoApprove,
     signatures: sqliteSignatureRepository(store.db),
+    ceremonies,
     quorum: () => deps.quorum,
   });
-  const operators = new OperatorService({ operators: sqliteOperatorRepository(store.db), passkeys: passkeyRecords, tx: store, audit, clock, inviteUrl: deps.inviteUrl });
+  const operators = new OperatorService({ operators: sqliteOperatorRepository(store.db), passkeys: passkeyRecords, tx: store, audit, clock, ceremonies, inviteUrl: deps.inviteUrl });
   return { passkeys, approvals, operators };
 }

@@ -19,7 +19,8 @@ import type {
 } from '../../src-shared/approvals.js';
 import type { GrantSpec } from '../../src-shared/grant.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { ApprovalRecord, ApprovalRepository, GrantRequestRecord, GrantRequestRepository, PasskeyRepository, SignatureRecord, SignatureRepository } from '../core/approval-records.js';
+import { Ceremonies } from './ceremonies.js';
+import type { ApprovalRecord, ApprovalRepository, CeremonyRepository, GrantRequestRecord, GrantRequestRepository, PasskeyRepository, SignatureRecord, SignatureRepository } from '../core/approval-records.js';
 import { countedSigners, quorumFor, quorumMet, type QuorumRule } from '../core/quorum.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
@@ -61,6 +62,8 @@ export interface ApprovalServiceDeps {
   readonly autoApprove: readonly AutoApproveRule[];
   /** Approvers' signatures when a grant needs M of N (team mode). */
   readonly signatures: SignatureRepository;
+  /** Open approval ceremonies, in the store: begun on one replica, answered on another. */
+  readonly ceremonies: CeremonyRepository;
   /** M-of-N rules by environment (read at each use, as configured). */
   readonly quorum: () => readonly QuorumRule[];
   readonly requestTtlMs?: number;
@@ -69,6 +72,8 @@ export interface ApprovalServiceDeps {
 
 const DEFAULT_REQUEST_TTL_MS = 24 * 3600 * 1000;
 const DEFAULT_MAX_PENDING = 5;
+/** Open approval ceremonies at once (each request is capped per agent already). */
+const MAX_OPEN_APPROVALS = 10_000;
 /** After a denial the agent waits 1 min, doubling per further denial in the last day, up to 1 h. */
 const BACKOFF_BASE_MS = 60 * 1000;
 const BACKOFF_MAX_MS = 3600 * 1000;
@@ -93,11 +98,12 @@ type Refusal = { actor: string; kind: string; subject: string; details: Record<s
 
 export class ApprovalService {
   readonly #d: ApprovalServiceDeps;
-  /** One open approval ceremony per request: a new begin replaces the old one. */
-  readonly #pending = new Map<string, PendingApproval>();
+  /** One open approval ceremony per request and signer: a new begin replaces the old one. */
+  readonly #pending: Ceremonies<PendingApproval>;
 
   constructor(deps: ApprovalServiceDeps) {
     this.#d = deps;
+    this.#pending = new Ceremonies(deps.ceremonies, 'approval', deps.clock, MAX_OPEN_APPROVALS);
   }
 
   // --- the agent's side -------------------------------------------------------------------
@@ -181,8 +187,7 @@ export class ApprovalService {
       this.#assertMaySign(r, specHash, signer);
       const nonce = randomBytes(32).toString('base64url');
       const pending: PendingApproval = { requestId, spec, specHash, nonce, challenge: approvalChallenge(requestId, specHash, nonce), expiresAt: this.#d.clock.now() + CHALLENGE_TTL_MS };
-      for (const [id, open] of this.#pending) if (open.expiresAt <= this.#d.clock.now()) this.#pending.delete(id);
-      this.#pending.set(pendingKey(requestId, signer), pending);
+      this.#pending.open(pendingKey(requestId, signer), pending);
       return pending;
     });
     const options = await authenticationOptions(prepared.challenge, this.#d.passkeys.active(signer.operatorId), RP_ID_OF(signer));
@@ -197,9 +202,8 @@ export class ApprovalService {
   async complete(requestId: string, response: AuthenticationResponseInput, actor: string, signer: Signer = DESKTOP_SIGNER): Promise<{ request: GrantRequestDto; grant: { id: string; specHash: string } | null; quorum: QuorumStatusDto | null }> {
     const refusal: Refusal = { actor, kind: 'grant.approve', subject: requestId, details: { phase: 'complete', credentialId: response.id, assertionDigest: safeDigest(response) } };
     const key = pendingKey(requestId, signer);
-    const pending = this.#pending.get(key);
     // Single use: whatever happens next, this challenge cannot be answered again.
-    this.#pending.delete(key);
+    const pending = this.#pending.take(key);
     let origin: string;
     try {
       if (!pending) throw new CharonError('ERR_CHALLENGE_INVALID', 'No open approval for this request (never begun, already used, or replaced)');
@@ -403,7 +407,7 @@ export class ApprovalService {
   }
 
   #dropPending(requestId: string): void {
-    for (const key of this.#pending.keys()) if (key.startsWith(`${requestId}\u0000`)) this.#pending.delete(key);
+    this.#pending.dropPrefix(`${requestId}:`);
   }
 
 
@@ -464,7 +468,7 @@ export class ApprovalService {
 }
 
 /** One open ceremony per request and signer: approvers of one request sign side by side. */
-const pendingKey = (requestId: string, signer: Signer): string => `${requestId}\u0000${signer.operatorId ?? ''}`;
+const pendingKey = (requestId: string, signer: Signer): string => `${requestId}:${signer.operatorId ?? ''}`;
 
 function safeDigest(response: AuthenticationResponseInput): string | null {
   try {

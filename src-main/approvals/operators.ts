@@ -1,13 +1,14 @@
 // Team mode's operators: added (with a one-time invite) from the server or by an admin; each
 // enrols a passkey for the remote console's relying party with that invite, then signs in with
 // it. A session is a random token the browser keeps in a cookie; the store keeps its hash only,
-// so every replica recognises it and a copy of the database signs no one in. Ceremonies are held
-// in this process's memory, single use and short-lived, as the desktop's are.
+// so every replica recognises it and a copy of the database signs no one in. Ceremonies are single
+// use and short-lived, in the store, so a sign-in begun on one replica completes on another.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuthenticationResponseInput, RegistrationResponseInput } from '../../src-shared/approvals.js';
 import type { ConsoleCeremonyDto, InviteDto, OperatorDto } from '../../src-shared/team.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { PasskeyRepository } from '../core/approval-records.js';
+import type { CeremonyRepository, PasskeyRepository } from '../core/approval-records.js';
+import { Ceremonies } from './ceremonies.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import type { OperatorRecord, OperatorRepository, OperatorRole } from '../core/operator-records.js';
@@ -26,6 +27,7 @@ export interface OperatorServiceDeps {
   readonly tx: Transactor;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  readonly ceremonies: CeremonyRepository;
   /** The remote console's enrolment address for an invite code, when one is configured. */
   readonly inviteUrl: (code: string) => string | null;
 }
@@ -50,10 +52,11 @@ export const operatorActor = (id: string): string => `operator:${id}`;
 
 export class OperatorService {
   readonly #d: OperatorServiceDeps;
-  readonly #ceremonies = new Map<string, Ceremony>();
+  readonly #ceremonies: Ceremonies<Ceremony>;
 
   constructor(deps: OperatorServiceDeps) {
     this.#d = deps;
+    this.#ceremonies = new Ceremonies(deps.ceremonies, 'console', deps.clock, MAX_OPEN_CEREMONIES);
   }
 
   list(): OperatorDto[] {
@@ -198,18 +201,14 @@ export class OperatorService {
   }
 
   #open(ceremony: Ceremony): string {
-    const now = this.#d.clock.now();
-    for (const [id, c] of this.#ceremonies) if (c.expiresAt <= now) this.#ceremonies.delete(id);
-    if (this.#ceremonies.size >= MAX_OPEN_CEREMONIES) throw new CharonError('ERR_RATE_LIMITED', 'Too many open sign-in ceremonies; wait for one to expire');
     const id = `cer_${randomBytes(16).toString('base64url')}`;
-    this.#ceremonies.set(id, ceremony);
+    this.#ceremonies.open(id, ceremony);
     return id;
   }
 
   /** Single use: a ceremony is gone once taken, whatever the outcome. */
   #take(id: string, kind: Ceremony['kind']): Ceremony {
-    const ceremony = this.#ceremonies.get(id);
-    this.#ceremonies.delete(id);
+    const ceremony = this.#ceremonies.take(id);
     if (!ceremony || ceremony.kind !== kind) throw new CharonError('ERR_CHALLENGE_INVALID', 'Unknown or already used passkey challenge');
     if (ceremony.expiresAt <= this.#d.clock.now()) throw new CharonError('ERR_CHALLENGE_EXPIRED', 'The passkey challenge expired; start again');
     return ceremony;

@@ -1,13 +1,12 @@
 // The owner's passkeys: enrolment on first run, more added only with an assertion from an
 // existing one, removal only with a fresh assertion; a step-up assertion for other sensitive
-// operator actions (the emergency rotation). Challenges are generated here, held in memory,
-// single use and short-lived. Memory is the right place: a ceremony is begun and answered by
-// the console of this very process (the CLI cannot answer one), a restart must void every open
-// ceremony anyway, and single use is a delete from the map, with no window between processes.
+// operator actions (the emergency rotation). Challenges are generated here, single use and
+// short-lived, and held in the store (approvals/ceremonies.ts) so a team server's replicas share them.
 import { randomBytes } from 'node:crypto';
 import type { AuthenticationResponseInput, PasskeyCeremonyDto, PasskeyDto, RegistrationResponseInput } from '../../src-shared/approvals.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { PasskeyRecord, PasskeyRepository } from '../core/approval-records.js';
+import type { CeremonyRepository, PasskeyRecord, PasskeyRepository } from '../core/approval-records.js';
+import { Ceremonies } from './ceremonies.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import type { MetaRepository, Transactor } from '../core/ports.js';
@@ -42,6 +41,8 @@ export interface PasskeyServiceDeps {
   readonly tx: Transactor;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  /** Open ceremonies, in the store: any replica answers one another began. */
+  readonly ceremonies: CeremonyRepository;
   /** Origins WebAuthn responses may come from (the console's), read at each check. */
   readonly origins: () => readonly string[];
 }
@@ -66,10 +67,11 @@ export const newChallenge = (): string => randomBytes(32).toString('base64url');
 
 export class PasskeyService {
   readonly #d: PasskeyServiceDeps;
-  readonly #ceremonies = new Map<string, Ceremony>();
+  readonly #ceremonies: Ceremonies<Ceremony>;
 
   constructor(deps: PasskeyServiceDeps) {
     this.#d = deps;
+    this.#ceremonies = new Ceremonies(deps.ceremonies, 'passkey', deps.clock, MAX_OPEN_CEREMONIES);
   }
 
   list(): PasskeyDto[] {
@@ -209,17 +211,14 @@ export class PasskeyService {
   }
 
   #open(ceremony: Ceremony): string {
-    this.#sweep();
-    if (this.#ceremonies.size >= MAX_OPEN_CEREMONIES) throw new CharonError('ERR_RATE_LIMITED', 'Too many open passkey ceremonies; finish or wait for one to expire');
     const id = `cer_${randomBytes(16).toString('base64url')}`;
-    this.#ceremonies.set(id, ceremony);
+    this.#ceremonies.open(id, ceremony);
     return id;
   }
 
   /** Single use: a ceremony is gone once taken, whatever the outcome. */
   #take(id: string, kind: Ceremony['kind'], refusal: { actor: string; kind: string; subject: string; details: Record<string, unknown> }): Ceremony {
-    const ceremony = this.#ceremonies.get(id);
-    this.#ceremonies.delete(id);
+    const ceremony = this.#ceremonies.take(id);
     try {
       if (!ceremony || ceremony.kind !== kind) throw new CharonError('ERR_CHALLENGE_INVALID', 'Unknown or already used passkey challenge');
       if (ceremony.expiresAt <= this.#d.clock.now()) throw new CharonError('ERR_CHALLENGE_EXPIRED', 'The passkey challenge expired; start again');
@@ -236,11 +235,6 @@ export class PasskeyService {
       if (error.code === 'ERR_STORE_BUSY') return;
       this.#d.audit.append({ ...refusal, decision: 'deny', details: { ...refusal.details, code: error.code, message: error.message } });
     }
-  }
-
-  #sweep(): void {
-    const now = this.#d.clock.now();
-    for (const [id, c] of this.#ceremonies) if (c.expiresAt <= now) this.#ceremonies.delete(id);
   }
 
   /** A stable random user handle for the single owner (WebAuthn user.id), kept in meta. */

@@ -98,3 +98,15 @@ export interface SignatureRepository {
   insert(signature: SignatureRecord): boolean;
   forRequest(requestId: string): SignatureRecord[];
 }
+
+/** Open passkey ceremonies, shared by every process on the store (a team server's replicas). */
+export interface CeremonyRepository {
+  /** Opens or replaces the ceremony `id`. */
+  put(id: string, payload: string, expiresAt: number): void;
+  /** Removes and returns it: of two takers, one gets it. */
+  take(id: string): { payload: string; expiresAt: number } | null;
+  /** Removes every ceremony whose id starts with `prefix`. */
+  dropPrefix(prefix: string): void;
+  /** Removes the expired ones; returns how many stay open. */
+  sweep(now: number): number;
+}

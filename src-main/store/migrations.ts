@@ -381,4 +381,14 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (request_id, operator_id)
   ) STRICT;
   `,
+  // 15: open passkey ceremonies (sign-in, enrolment, approvals, step-ups), so a ceremony begun on
+  // one replica of a team server can be answered on another; single use is a DELETE … RETURNING.
+  `
+  CREATE TABLE ceremonies (
+    id TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX ceremonies_expiry ON ceremonies(expires_at);
+  `,
 ];
