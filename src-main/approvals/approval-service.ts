@@ -221,38 +221,9 @@ export class ApprovalService {
       this.#assertPending(r);
       const now = this.#d.clock.now();
       const digest = assertionDigest(response);
-      const rule = quorumFor(this.#d.quorum(), r.spec.environment);
-      if (rule) {
-        this.#assertMaySign(r, pending.specHash, signer);
-        const signature: SignatureRecord = {
-          requestId,
-          operatorId: signer.operatorId as string,
-          spec: pending.spec,
-          specHash: pending.specHash,
-          nonce: pending.nonce,
-          challenge: pending.challenge,
-          credentialId: response.id,
-          authenticatorData: response.response.authenticatorData,
-          clientDataJson: response.response.clientDataJSON,
-          signature: response.response.signature,
-          userHandle: response.response.userHandle ?? null,
-          origin,
-          rpId: RP_ID_OF(signer),
-          assertionDigest: digest,
-          signedAt: now,
-        };
-        if (!this.#d.signatures.insert(signature)) throw new CharonError('ERR_QUORUM_ALREADY_SIGNED', `${signature.operatorId} already signed this request`);
-        const status = this.#quorumStatus(r, rule);
-        if (!quorumMet(rule, status.signedBy)) {
-          this.#d.audit.append({ actor, kind: 'grant.approve.sign', subject: requestId, decision: 'allow', details: { agentId: r.agentId, specHash: pending.specHash, credentialId: response.id, assertionDigest: digest, signedBy: status.signedBy, required: rule.required } });
-          return { request: requestDto(r, now), grant: null, quorum: status };
-        }
-      }
-      const grant = this.#d.grants.create(pending.spec, actor);
-      const approval: ApprovalRecord = {
-        grantId: grant.id,
+      // What was shown and what the passkey signed over it: stored as it came, re-verifiable offline.
+      const evidence = {
         requestId,
-        method: 'passkey',
         spec: pending.spec,
         specHash: pending.specHash,
         nonce: pending.nonce,
@@ -265,9 +236,20 @@ export class ApprovalService {
         origin,
         rpId: RP_ID_OF(signer),
         assertionDigest: digest,
-        rule: null,
-        approvedAt: now,
       };
+      const rule = quorumFor(this.#d.quorum(), r.spec.environment);
+      if (rule) {
+        this.#assertMaySign(r, pending.specHash, signer);
+        const signature: SignatureRecord = { ...evidence, operatorId: signer.operatorId as string, signedAt: now };
+        if (!this.#d.signatures.insert(signature)) throw new CharonError('ERR_QUORUM_ALREADY_SIGNED', `${signature.operatorId} already signed this request`);
+        const status = this.#quorumStatus(r, rule);
+        if (!quorumMet(rule, status.signedBy)) {
+          this.#d.audit.append({ actor, kind: 'grant.approve.sign', subject: requestId, decision: 'allow', details: { agentId: r.agentId, specHash: pending.specHash, credentialId: response.id, assertionDigest: digest, signedBy: status.signedBy, required: rule.required } });
+          return { request: requestDto(r, now), grant: null, quorum: status };
+        }
+      }
+      const grant = this.#d.grants.create(pending.spec, actor);
+      const approval: ApprovalRecord = { ...evidence, grantId: grant.id, method: 'passkey', rule: null, approvedAt: now };
       this.#d.approvals.insert(approval);
       if (!this.#d.requests.decide(requestId, 'APPROVED', now, actor, null, grant.id)) throw new CharonError('ERR_GRANT_REQUEST_NOT_PENDING', `Grant request ${requestId} was decided meanwhile`);
       const narrowed = pending.specHash !== r.specHash;

@@ -3,21 +3,11 @@
 // key on record, under the relying party it was made for. Used for a single owner's approval and
 // for each approver's signature when a grant needs M of N.
 import type { GrantVerifyProblem } from '../../src-shared/approvals.js';
-import type { PasskeyRecord, PasskeyRepository } from '../core/approval-records.js';
+import type { ApprovalRecord, PasskeyRecord, PasskeyRepository } from '../core/approval-records.js';
 import { approvalChallenge, clientDataOf, RP_ID, verifyAssertion } from './webauthn.js';
 
-export interface SignedEvidence {
-  readonly requestId: string;
-  readonly nonce: string;
-  readonly challenge: string;
-  readonly credentialId: string | null;
-  readonly authenticatorData: string | null;
-  readonly clientDataJson: string | null;
-  readonly signature: string | null;
-  readonly userHandle: string | null;
-  readonly origin: string | null;
-  readonly rpId: string | null;
-}
+/** The parts of an approval (or of one approver's signature) that the check reads. */
+export type SignedEvidence = Pick<ApprovalRecord, 'requestId' | 'nonce' | 'challenge' | 'credentialId' | 'authenticatorData' | 'clientDataJson' | 'signature' | 'userHandle' | 'origin' | 'rpId'>;
 
 export interface EvidenceCheck {
   readonly ok: boolean;

@@ -135,6 +135,24 @@ interface ApprovalRow {
   approved_at: number;
 }
 
+/** The columns an approval and an approver's signature share: the spec and the WebAuthn assertion over it. */
+export function evidenceOfRow<R extends Pick<ApprovalRow, 'spec' | 'spec_hash' | 'nonce' | 'challenge' | 'user_handle'> & { credential_id: string | null; authenticator_data: string | null; client_data_json: string | null; signature: string | null; origin: string | null; rp_id: string | null; assertion_digest: string | null }>(r: R) {
+  return {
+    spec: readSpec(r.spec),
+    specHash: r.spec_hash,
+    nonce: r.nonce,
+    challenge: r.challenge,
+    credentialId: r.credential_id as R['credential_id'],
+    authenticatorData: r.authenticator_data as R['authenticator_data'],
+    clientDataJson: r.client_data_json as R['client_data_json'],
+    signature: r.signature as R['signature'],
+    userHandle: r.user_handle,
+    origin: r.origin as R['origin'],
+    rpId: r.rp_id as R['rp_id'],
+    assertionDigest: r.assertion_digest as R['assertion_digest'],
+  };
+}
+
 export function sqliteApprovalRepository(db: Db): ApprovalRepository {
   const insert = db.prepare(`INSERT INTO grant_approvals (grant_id, request_id, method, spec, spec_hash, nonce, challenge, credential_id, authenticator_data, client_data_json, signature, user_handle, origin, rp_id, assertion_digest, rule, approved_at)
     VALUES (@grantId, @requestId, @method, @spec, @specHash, @nonce, @challenge, @credentialId, @authenticatorData, @clientDataJson, @signature, @userHandle, @origin, @rpId, @assertionDigest, @rule, @approvedAt)`);
@@ -150,18 +168,7 @@ export function sqliteApprovalRepository(db: Db): ApprovalRepository {
         grantId: r.grant_id,
         requestId: r.request_id,
         method: r.method,
-        spec: readSpec(r.spec),
-        specHash: r.spec_hash,
-        nonce: r.nonce,
-        challenge: r.challenge,
-        credentialId: r.credential_id,
-        authenticatorData: r.authenticator_data,
-        clientDataJson: r.client_data_json,
-        signature: r.signature,
-        userHandle: r.user_handle,
-        origin: r.origin,
-        rpId: r.rp_id,
-        assertionDigest: r.assertion_digest,
+        ...evidenceOfRow(r),
         rule: r.rule,
         approvedAt: r.approved_at,
       };

@@ -1,5 +1,5 @@
 import type { SignatureRecord, SignatureRepository } from '../core/approval-records.js';
-import { grantSpecSchema } from '../../src-shared/grant.js';
+import { evidenceOfRow } from './approval-repository.js';
 import type { Db } from './database.js';
 
 interface Row {
@@ -20,23 +20,7 @@ interface Row {
   signed_at: number;
 }
 
-const fromRow = (r: Row): SignatureRecord => ({
-  requestId: r.request_id,
-  operatorId: r.operator_id,
-  spec: grantSpecSchema.parse(JSON.parse(r.spec)),
-  specHash: r.spec_hash,
-  nonce: r.nonce,
-  challenge: r.challenge,
-  credentialId: r.credential_id,
-  authenticatorData: r.authenticator_data,
-  clientDataJson: r.client_data_json,
-  signature: r.signature,
-  userHandle: r.user_handle,
-  origin: r.origin,
-  rpId: r.rp_id,
-  assertionDigest: r.assertion_digest,
-  signedAt: r.signed_at,
-});
+const fromRow = (r: Row): SignatureRecord => ({ requestId: r.request_id, operatorId: r.operator_id, ...evidenceOfRow(r), signedAt: r.signed_at });
 
 /** Approvers' signatures (M of N): one per operator and request, the primary key says so. */
 export function sqliteSignatureRepository(db: Db): SignatureRepository {
