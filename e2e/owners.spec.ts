@@ -46,3 +46,23 @@ test('an owner typo is caught; a departed owner’s agents are named before the 
   expect(orphans).toEqual(['spiffe://charon.local/agent/scribe', 'spiffe://charon.local/agent/typo-agent']);
   expect(shell.errors).toEqual([]);
 });
+
+test('the server’s owner invites a team console operator: the one-time link is shown once, then the operator is listed until removed', async ({ page }) => {
+  const { bridgeUrl } = served.ready();
+  const shell = new ConsolePage(page);
+  await shell.open(bridgeUrl);
+  await shell.show('Owners');
+  const form = page.getByRole('form', { name: 'Invite an operator' });
+  await form.getByLabel('Operator (owner name)').fill('erin');
+  await form.getByLabel('Role').selectOption('admin');
+  await form.getByRole('button', { name: 'Invite' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'One-time link' })).toContainText(/for erin, valid until .*: inv_/);
+  const list = page.getByRole('list', { name: 'Operators' });
+  await expect(list).toContainText('erin admin · invited, no passkey yet');
+  await list.getByRole('button', { name: 'Remove erin' }).click();
+  await page.getByRole('dialog', { name: 'Remove erin?' }).getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(list).toContainText('erin admin · invited, no passkey yet · added');
+  await expect(list).toContainText('removed');
+  const audit = await operatorFor(bridgeUrl)<{ kind: string; subject: string }[]>('audit.list', { limit: 20 });
+  expect(audit.filter((r) => r.subject === 'erin').map((r) => r.kind)).toEqual(['operator.remove', 'operator.invite', 'operator.add']);
+});

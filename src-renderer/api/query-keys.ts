@@ -17,5 +17,6 @@ export const queryKeys = {
   keys: ['keys'] as const,
   reaper: ['reaper'] as const,
   owners: ['owners'] as const,
+  operators: ['operators'] as const,
   delegation: ['delegation'] as const,
 };

@@ -7,6 +7,7 @@ import { queryKeys } from '../../api/query-keys.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { ViewHeading } from '../../components/ViewHeading.js';
+import { OperatorsSection } from './OperatorsSection.js';
 
 const LIVE: ReadonlySet<IdentityDto['state']> = new Set(['PROVISIONED', 'ACTIVE', 'IDLE']);
 
@@ -82,6 +83,7 @@ export function OwnersView() {
           </table>
         </div>
       )}
+      <OperatorsSection />
       {changing && (
         <ConfirmDialog
           title={changing.state === 'ACTIVE' ? `Reactivate ${changing.owner.id}?` : `Mark ${changing.owner.id} ${changing.state.toLowerCase()}?`}
