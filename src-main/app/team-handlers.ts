@@ -89,6 +89,11 @@ export function teamHandlers(operator: OperatorRecord, d: TeamHandlerDeps): Oper
     if (!sees(agentId)) throw refused('ERR_FORBIDDEN', `${agentId} is not one of ${me}'s agents`);
   };
   const scoped: Partial<OperatorHandlers> = {
+    // Where the server keeps its files and database is the admins' business.
+    'status.get': async (input) => {
+      const status = await d.handlers['status.get'](input);
+      return operator.role === 'admin' ? status : { ...status, dataDir: '(on the server)', store: { kind: status.store.kind, location: '(on the server)' } };
+    },
     // A page of the chain may hold fewer than `limit` of this operator's records: the rest are others'.
     'audit.list': async (input) => (await d.handlers['audit.list'](input)).filter((record) => auditVisible(operator, record, d)),
     'credentials.list': async (input) => (await d.handlers['credentials.list'](input)).filter((c) => sees(c.agentId)),

@@ -128,6 +128,8 @@ describe('team console: operators sign in with passkeys and see their own agents
     expect(me.body.value).toMatchObject({ operator: { id: 'alice', role: 'owner' } });
     const inbox = await alice.api<{ request: { id: string } }[]>('approvals.list', {});
     expect(inbox.map((i) => i.request.id)).toEqual([own.id]);
+    const status = await alice.api<{ dataDir: string; store: { location: string } }>('status.get', {});
+    expect([status.dataDir, status.store.location]).toEqual(['(on the server)', '(on the server)']);
     const agents = await alice.api<{ id: string }[]>('identities.list', {});
     expect(agents.map((a) => a.id)).toEqual(['alice-bot']);
 
