@@ -52,4 +52,14 @@ describe('passkey ceremonies shared by replicas', () => {
     expect(grant?.state).toBe('ACTIVE');
     await expect(one.handlers['approvals.complete']({ requestId: request.id, response })).rejects.toMatchObject({ code: 'ERR_CHALLENGE_INVALID' });
   });
+
+  it('sign-in ceremonies flooded by an unauthenticated caller: ERR_RATE_LIMITED for sign-ins only, the owner’s own ceremonies still open', async () => {
+    const t = await openTestPlane();
+    planes.push(t);
+    const { operators } = t.plane.approvals;
+    for (let i = 0; i < 256; i++) await operators.signInBegin(rp);
+    await expect(operators.signInBegin(rp)).rejects.toMatchObject({ code: 'ERR_RATE_LIMITED' });
+    const ceremony = await t.plane.handlers['passkeys.registerBegin']({});
+    expect(ceremony.ceremonyId).toMatch(/^cer_/);
+  });
 });

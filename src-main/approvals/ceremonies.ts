@@ -16,7 +16,8 @@ export class Ceremonies<T extends { readonly expiresAt: number }> {
 
   /** Opens (or replaces) the ceremony `id`; refused when too many are open. */
   open(id: string, ceremony: T): void {
-    if (this.repo.sweep(this.clock.now()) >= this.max) throw new CharonError('ERR_RATE_LIMITED', 'Too many open passkey ceremonies; finish or wait for one to expire');
+    // Counted per service: sign-ins anyone may begin cannot crowd out the owner's approvals.
+    if (this.repo.sweep(this.clock.now(), `${this.namespace}:`) >= this.max) throw new CharonError('ERR_RATE_LIMITED', 'Too many open passkey ceremonies; finish or wait for one to expire');
     this.repo.put(`${this.namespace}:${id}`, JSON.stringify(ceremony), ceremony.expiresAt);
   }
 

@@ -107,6 +107,6 @@ export interface CeremonyRepository {
   take(id: string): { payload: string; expiresAt: number } | null;
   /** Removes every ceremony whose id starts with `prefix`. */
   dropPrefix(prefix: string): void;
-  /** Removes the expired ones; returns how many stay open. */
-  sweep(now: number): number;
+  /** Removes the expired ones; returns how many whose id starts with `prefix` stay open. */
+  sweep(now: number, prefix: string): number;
 }

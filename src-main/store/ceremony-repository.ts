@@ -7,7 +7,6 @@ export function sqliteCeremonyRepository(db: Db): CeremonyRepository {
   const ids = db.prepare<[], { id: string }>('SELECT id FROM ceremonies');
   const drop = db.prepare('DELETE FROM ceremonies WHERE id = ?');
   const sweep = db.prepare('DELETE FROM ceremonies WHERE expires_at <= ?');
-  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM ceremonies');
   return {
     put: (id, payload, expiresAt) => void put.run(id, payload, expiresAt),
     take(id) {
@@ -18,9 +17,9 @@ export function sqliteCeremonyRepository(db: Db): CeremonyRepository {
     dropPrefix(prefix) {
       for (const { id } of ids.all()) if (id.startsWith(prefix)) drop.run(id);
     },
-    sweep(now) {
+    sweep(now, prefix) {
       sweep.run(now);
-      return count.get()?.n ?? 0;
+      return ids.all().filter(({ id }) => id.startsWith(prefix)).length;
     },
   };
 }
