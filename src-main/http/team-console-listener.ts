@@ -97,7 +97,10 @@ export async function startTeamConsole(options: TeamConsoleOptions): Promise<Tea
     handle(req, res).catch((error: unknown) => {
       const payload = toErrorPayload(error);
       if (payload.code === 'ERR_INTERNAL') console.error('charon: team console error', error);
-      if (!res.headersSent) sendJson(res, httpStatusOf(payload.code), { ok: false, error: payload });
+      const status = httpStatusOf(payload.code);
+      // RFC 9110 §11.6.1: a 401 names how to authenticate. Here: a passkey, for this console's RP ID, from its sign-in route.
+      const challenge = status === 401 ? { 'www-authenticate': `Passkey realm="${team.rp.id}", sign_in="/session/sign-in/begin"` } : undefined;
+      if (!res.headersSent) sendJson(res, status, { ok: false, error: payload }, challenge);
       else res.destroy();
     });
   });

@@ -28,6 +28,7 @@ interface Reply {
   status: number;
   body: { ok: boolean; value?: unknown; error?: { code: string; message: string } };
   cookie: string | null;
+  challenge: string | null;
 }
 
 /** One browser's view of the console: its cookie jar, its authenticator, its origin. */
@@ -51,7 +52,7 @@ class Browser {
           res.on('end', () => {
             const set = res.headers['set-cookie']?.[0] ?? null;
             if (set) this.cookie = set.split(';')[0] as string;
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Reply['body'], cookie: set });
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Reply['body'], cookie: set, challenge: res.headers['www-authenticate'] ?? null });
           });
         },
       );
@@ -166,6 +167,7 @@ describe('team console: operators sign in with passkeys and see their own agents
     const anonymous = browser();
     const none = await anonymous.send('POST', '/api/approvals.list', {});
     expect([none.status, none.body.error?.code]).toEqual([401, 'ERR_UNAUTHENTICATED']);
+    expect(none.challenge).toBe(`Passkey realm="${NAME}", sign_in="/session/sign-in/begin"`);
     anonymous.cookie = '__Host-charon_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
     const forged = await anonymous.send('POST', '/api/approvals.list', {});
     expect([forged.status, forged.body.error?.code]).toEqual([401, 'ERR_UNAUTHENTICATED']);
