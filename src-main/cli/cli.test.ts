@@ -18,7 +18,9 @@ async function attest(agentUrl: string, agentId: string, token: string): Promise
 }
 
 // Each CLI run is a fresh Node process opening the store: on a loaded 2-core machine several take seconds each.
-describe('charon CLI', () => {
+// Each test starts the CLI (and some `charon serve`) many times, a process start each: on a busy
+// 2-CPU machine some take most of the suite's default 20 s (one ran 21 s with another build running).
+describe('charon CLI', { timeout: 60_000 }, () => {
   it('registers, attests, issues and verifies through the command line, with JSON output', { timeout: 90_000 }, () => {
     dataDir = tempDir();
     expect(cli('agent', 'register', 'builder', '--owner', 'alice', '--env', 'dev', '--scope', 'files:read').status).toBe(0);
