@@ -49,7 +49,10 @@ export function httpExchange(url: string, init: HttpExchangeRequest): Promise<Ht
     const req = url.startsWith('https:')
       ? tlsRequest(url, { method: init.method, headers: init.headers, agent: tlsPool(init.ca) })
       : request(url, { method: init.method, headers: init.headers, agent: keepAlive });
-    const onAbort = (reason: unknown): void => void req.destroy(reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError'));
+    let answer: IncomingMessage | null = null;
+    // Once an answer is streaming (SSE), aborting ends that stream, as Node has a response ended:
+    // destroying the request instead can reach a keep-alive socket with no request listening to it.
+    const onAbort = (reason: unknown): void => void (answer ? answer.destroy() : req.destroy(reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError')));
     const done = signal ? linkAbort(signal, onAbort) : () => undefined;
     req.once('error', (error) => {
       done();
@@ -58,6 +61,7 @@ export function httpExchange(url: string, init: HttpExchangeRequest): Promise<Ht
     req.once('response', (res) => {
       const status = res.statusCode ?? 500;
       if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        answer = res;
         res.once('close', done);
         resolve({ status, headers: res.headers, body: Buffer.alloc(0), stream: res });
         return;
