@@ -29,7 +29,7 @@ import { grantWidenings } from '../core/grant-diff.js';
 import { jitChoices } from '../core/jit-choices.js';
 import type { IdentityRepository, Transactor } from '../core/ports.js';
 import { checkEvidence } from './evidence.js';
-import { CHALLENGE_TTL_MS, DESKTOP_SIGNER, RP_ID_OF, type PasskeyService, type Signer } from './passkeys.js';
+import { CHALLENGE_TTL_MS, DESKTOP_SIGNER, rpIdOf, type PasskeyService, type Signer } from './passkeys.js';
 import { riskAtMost, specRisk, toolsOf } from './risk.js';
 import { approvalChallenge, assertionDigest, authenticationOptions, sha256Canonical } from './webauthn.js';
 
@@ -190,7 +190,7 @@ export class ApprovalService {
       this.#pending.open(pendingKey(requestId, signer), pending);
       return pending;
     });
-    const options = await authenticationOptions(prepared.challenge, this.#d.passkeys.active(signer.operatorId), RP_ID_OF(signer));
+    const options = await authenticationOptions(prepared.challenge, this.#d.passkeys.active(signer.operatorId), rpIdOf(signer));
     return { requestId, specHash: prepared.specHash, nonce: prepared.nonce, expiresAt: prepared.expiresAt, options };
   }
 
@@ -234,15 +234,16 @@ export class ApprovalService {
         signature: response.response.signature,
         userHandle: response.response.userHandle ?? null,
         origin,
-        rpId: RP_ID_OF(signer),
+        rpId: rpIdOf(signer),
         assertionDigest: digest,
       };
       const rule = quorumFor(this.#d.quorum(), r.spec.environment);
+      let status: QuorumStatusDto | null = null;
       if (rule) {
         this.#assertMaySign(r, pending.specHash, signer);
         const signature: SignatureRecord = { ...evidence, operatorId: signer.operatorId as string, signedAt: now };
         if (!this.#d.signatures.insert(signature)) throw new CharonError('ERR_QUORUM_ALREADY_SIGNED', `${signature.operatorId} already signed this request`);
-        const status = this.#quorumStatus(r, rule);
+        status = this.#quorumStatus(r, rule);
         if (!quorumMet(rule, status.signedBy)) {
           this.#d.audit.append({ actor, kind: 'grant.approve.sign', subject: requestId, decision: 'allow', details: { agentId: r.agentId, specHash: pending.specHash, credentialId: response.id, assertionDigest: digest, signedBy: status.signedBy, required: rule.required } });
           return { request: requestDto(r, now), grant: null, quorum: status };
@@ -258,9 +259,9 @@ export class ApprovalService {
         kind: 'grant.approve',
         subject: requestId,
         decision: 'allow',
-        details: { method: 'passkey', agentId: r.agentId, grantId: grant.id, specHash: pending.specHash, requestedSpecHash: r.specHash, narrowed, nonce: pending.nonce, challenge: pending.challenge, credentialId: response.id, assertionDigest: digest, ...(rule ? { signedBy: this.#quorumStatus(r, rule).signedBy, required: rule.required } : {}) },
+        details: { method: 'passkey', agentId: r.agentId, grantId: grant.id, specHash: pending.specHash, requestedSpecHash: r.specHash, narrowed, nonce: pending.nonce, challenge: pending.challenge, credentialId: response.id, assertionDigest: digest, ...(rule && status ? { signedBy: status.signedBy, required: rule.required } : {}) },
       });
-      return { request: requestDto(this.#d.requests.get(requestId) as GrantRequestRecord, now), grant, quorum: rule ? this.#quorumStatus(r, rule) : null };
+      return { request: requestDto(this.#d.requests.get(requestId) as GrantRequestRecord, now), grant, quorum: status };
     });
   }
 

@@ -32,7 +32,7 @@ export interface Signer {
 export const DESKTOP_SIGNER: Signer = { operatorId: null, rp: null };
 
 /** The RP ID a signer's assertions are made for (recorded with each approval, checked again offline). */
-export const RP_ID_OF = (signer: Signer): string => signer.rp?.id ?? RP_ID;
+export const rpIdOf = (signer: Signer): string => signer.rp?.id ?? RP_ID;
 const MAX_OPEN_CEREMONIES = 64;
 
 export interface PasskeyServiceDeps {
@@ -164,7 +164,7 @@ export class PasskeyService {
     const challenge = newChallenge();
     const expiresAt = this.#d.clock.now() + CHALLENGE_TTL_MS;
     const ceremonyId = this.#open({ kind: action, registrationChallenge: null, authenticationChallenge: challenge, passkeyId: null, label: action, expiresAt, ...(binding ? { binding } : {}) });
-    return { ceremonyId, expiresAt, registration: null, authentication: await authenticationOptions(challenge, existing, RP_ID_OF(signer)) };
+    return { ceremonyId, expiresAt, registration: null, authentication: await authenticationOptions(challenge, existing, rpIdOf(signer)) };
   }
 
   /**
@@ -203,7 +203,8 @@ export class PasskeyService {
     if (!passkey || passkey.removedAt !== null) throw new CharonError('ERR_PASSKEY_REQUIRED', 'The assertion is not from an enrolled passkey');
     // A passkey answers only for whoever holds it: the desktop owner's for the desktop, an operator's for that operator.
     if (passkey.operatorId !== signer.operatorId) throw new CharonError('ERR_PASSKEY_REQUIRED', 'The assertion is not from a passkey of the signed-in operator');
-    const { newCounter, origin } = signer.rp ? await verifyAssertion(response, passkey, challenge, signer.rp.origins, signer.rp.id) : await verifyAssertion(response, passkey, challenge, this.#d.origins());
+    const rp = signer.rp ?? { id: RP_ID, origins: this.#d.origins() };
+    const { newCounter, origin } = await verifyAssertion(response, passkey, challenge, rp.origins, rp.id);
     if (!this.#d.passkeys.advanceCounter(passkey.id, passkey.counter, newCounter, this.#d.clock.now())) {
       throw new CharonError('ERR_ASSERTION_INVALID', 'The passkey was used concurrently; its counter moved');
     }

@@ -52,30 +52,37 @@ export async function startOperatorBridge(options: OperatorBridgeOptions): Promi
     if (path.startsWith('/api/')) {
       if (!authorized(req)) throw new CharonError('ERR_UNAUTHENTICATED', 'The operator bridge needs its per-launch secret');
       if (path === '/api/events' && req.method === 'GET') return streamEvents(req, res, options.subscribe);
-      if (req.method !== 'POST') throw new CharonError('ERR_METHOD_NOT_ALLOWED', 'Operator calls are POST');
-      const call = validateOperatorCall(path.slice('/api/'.length), await readJson(req));
-      if (!call.ok) return sendJson(res, httpStatusOf(call.error.code), call);
-      const handler = options.handlers[call.value.method] as (input: unknown) => Promise<unknown>;
-      return sendJson(res, 200, { ok: true, value: await handler(call.value.input) });
+      return answerOperatorCall(req, res, path, options.handlers);
     }
     if (req.method === 'GET' && staticDir && (await serveStatic(staticDir, path, res))) return;
     throw new CharonError('ERR_NOT_FOUND', 'Not found');
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const payload = toErrorPayload(error);
-      if (payload.code === 'ERR_INTERNAL') console.error('charon: operator bridge error', error);
-      if (!res.headersSent) sendJson(res, httpStatusOf(payload.code), { ok: false, error: payload });
-      else res.destroy();
-    });
-  });
+  const server = createServer((req, res) => void handle(req, res).catch((error: unknown) => answerError(res, error, 'operator bridge')));
   server.headersTimeout = 10_000;
   await listen(server, options.port, options.host ?? '127.0.0.1');
   port = (server.address() as AddressInfo).port;
   // "localhost" so that the console's origin can use WebAuthn with RP ID localhost.
   const origin = `http://localhost:${port}`;
   return { url: `${origin}/#token=${secret}`, origin, secret, port, close: () => closeServer(server) };
+}
+
+/** One operator call (`POST /api/<method>`), validated, answered as a Result: the bridge's and the team console's. */
+export async function answerOperatorCall(req: IncomingMessage, res: ServerResponse, path: string, handlers: OperatorHandlers): Promise<void> {
+  if (req.method !== 'POST') throw new CharonError('ERR_METHOD_NOT_ALLOWED', 'Operator calls are POST');
+  const call = validateOperatorCall(path.slice('/api/'.length), await readJson(req));
+  if (!call.ok) return sendJson(res, httpStatusOf(call.error.code), call);
+  const handler = handlers[call.value.method] as (input: unknown) => Promise<unknown>;
+  return sendJson(res, 200, { ok: true, value: await handler(call.value.input) });
+}
+
+/** A failed operator request as `{ ok: false, error }` with its status (`headers` for a challenge); a stream already begun is cut. */
+export function answerError(res: ServerResponse, error: unknown, listener: string, headers?: (status: number) => Record<string, string> | undefined): void {
+  const payload = toErrorPayload(error);
+  if (payload.code === 'ERR_INTERNAL') console.error(`charon: ${listener} error`, error);
+  const status = httpStatusOf(payload.code);
+  if (!res.headersSent) sendJson(res, status, { ok: false, error: payload }, headers?.(status));
+  else res.destroy();
 }
 
 /** Pushed events as Server-Sent Events, until the client goes away. */

@@ -8,13 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { OperatorEventSink } from '../../src-shared/operator-api.js';
 import { enrolBeginBody, enrolCompleteBody, signInCompleteBody, type ConsoleSessionDto } from '../../src-shared/team.js';
-import { validateOperatorCall } from '../../src-shared/validate.js';
+import type { z } from 'zod';
 import { SESSION_TTL_MS, type SignedIn, type TeamConsole } from '../app/team-console.js';
-import { CharonError, toErrorPayload } from '../core/errors.js';
+import { CharonError } from '../core/errors.js';
+import { parseBody } from './agent-schemas.js';
 import { closeServer, listen } from './agent-listener.js';
-import { httpStatusOf } from './http-errors.js';
 import { checkHostAndOrigin, namedRules, readJson, sendJson } from './http-io.js';
-import { streamEvents } from './operator-bridge.js';
+import { answerError, answerOperatorCall, streamEvents } from './operator-bridge.js';
 import { serveStatic } from './static-files.js';
 
 export const SESSION_COOKIE = '__Host-charon_session';
@@ -47,17 +47,14 @@ export async function startTeamConsole(options: TeamConsoleOptions): Promise<Tea
     return session;
   };
 
+  // Set once listening (a configured port 0 picks one); no request is served before.
+  let rules = namedRules(port, [options.name]);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const rules = namedRules(port, [options.name]);
     checkHostAndOrigin(req, rules);
     // A cookie-borne session must not be usable from another site: every state-changing call names our origin.
     if (req.method !== 'GET' && req.method !== 'HEAD' && !rules.origins.includes(req.headers.origin ?? '')) throw new CharonError('ERR_BAD_ORIGIN', 'A console call must come from the console’s own origin');
     const path = new URL(req.url ?? '/', 'https://console.invalid').pathname;
-    const body = async <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }): Promise<T> => {
-      const parsed = schema.safeParse(await readJson(req));
-      if (!parsed.success) throw new CharonError('ERR_INVALID_INPUT', parsed.error.issues[0]?.message ?? 'invalid body');
-      return parsed.data;
-    };
+    const body = async <T>(schema: z.ZodType<T>): Promise<T> => parseBody(schema, await readJson(req));
 
     if (path === '/session' && req.method === 'GET') return sendJson(res, 200, { ok: true, value: sessionDto(signedIn(req)) });
     if (req.method === 'POST' && path.startsWith('/session/')) {
@@ -83,32 +80,21 @@ export async function startTeamConsole(options: TeamConsoleOptions): Promise<Tea
     if (path.startsWith('/api/')) {
       const session = signedIn(req);
       if (path === '/api/events' && req.method === 'GET') return streamEvents(req, res, (sink) => options.subscribe((m) => team.sees(session.operator, m.data) && sink(m)));
-      if (req.method !== 'POST') throw new CharonError('ERR_METHOD_NOT_ALLOWED', 'Operator calls are POST');
-      const call = validateOperatorCall(path.slice('/api/'.length), await readJson(req));
-      if (!call.ok) return sendJson(res, httpStatusOf(call.error.code), call);
-      const handler = team.handlersFor(session.operator)[call.value.method] as (input: unknown) => Promise<unknown>;
-      return sendJson(res, 200, { ok: true, value: await handler(call.value.input) });
+      return answerOperatorCall(req, res, path, team.handlersFor(session.operator));
     }
     if (req.method === 'GET' && staticDir && (await serveStatic(staticDir, path, res))) return;
     throw new CharonError('ERR_NOT_FOUND', 'Not found');
   };
 
-  const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const payload = toErrorPayload(error);
-      if (payload.code === 'ERR_INTERNAL') console.error('charon: team console error', error);
-      const status = httpStatusOf(payload.code);
-      // RFC 9110 §11.6.1: a 401 names how to authenticate. Here: a passkey, for this console's RP ID, from its sign-in route.
-      const challenge = status === 401 ? { 'www-authenticate': `Passkey realm="${team.rp.id}", sign_in="/session/sign-in/begin"` } : undefined;
-      if (!res.headersSent) sendJson(res, status, { ok: false, error: payload }, challenge);
-      else res.destroy();
-    });
-  });
+  // RFC 9110 §11.6.1: a 401 names how to authenticate. Here: a passkey, for this console's RP ID, from its sign-in route.
+  const challenge = (status: number) => (status === 401 ? { 'www-authenticate': `Passkey realm="${team.rp.id}", sign_in="/session/sign-in/begin"` } : undefined);
+  const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, (req, res) => void handle(req, res).catch((error: unknown) => answerError(res, error, 'team console', challenge)));
   server.headersTimeout = 10_000;
   await listen(server, options.port, options.address);
   port = (server.address() as AddressInfo).port;
+  rules = namedRules(port, [options.name]);
   team.listening(port);
-  return { url: namedRules(port, [options.name]).origins[0] as string, port, close: () => closeServer(server) };
+  return { url: rules.origins[0] as string, port, close: () => closeServer(server) };
 }
 
 const sessionDto = (s: SignedIn): ConsoleSessionDto => ({ operator: { id: s.operator.id, role: s.operator.role }, expiresAt: s.expiresAt });
