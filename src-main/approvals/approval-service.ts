@@ -344,19 +344,22 @@ export class ApprovalService {
   #item(r: GrantRequestRecord, now: number): ApprovalItemDto {
     const current = this.#d.grants.active(r.agentId);
     const specs = current.map((g) => g.spec);
+    // Under M of N, once someone signed, what can still be approved is exactly their spec: the card states that one.
+    const quorum = this.#quorumStatusOf(r);
+    const shown = quorum?.spec ?? r.spec;
     // Computed on the grants' meaning, not on tool names (core/grant-diff.ts).
-    const widenings = grantWidenings(r.spec, specs);
+    const widenings = grantWidenings(shown, specs);
     const widened = new Set(widenings.map((w) => w.subject));
-    const tools = toolsOf(r.spec).map((t) => ({ ...t, alreadyGranted: !widened.has(t.name) }));
+    const tools = toolsOf(shown).map((t) => ({ ...t, alreadyGranted: !widened.has(t.name) }));
     return {
       request: requestDto(r, now),
-      risk: specRisk(r.spec),
+      risk: specRisk(shown),
       tools,
       diff: { added: tools.filter((t) => !t.alreadyGranted).map((t) => t.name), unchanged: tools.filter((t) => t.alreadyGranted).map((t) => t.name), currentGrantIds: current.map((g) => g.id), widenings, nothingNew: widenings.length === 0 },
       agentEnvironment: this.#d.identities.get(r.agentId)?.environment ?? null,
       // A held call is offered at the narrowest scope first (core/jit-choices.ts); expiries count from now, as the owner reads them.
       choices: r.heldCall ? jitChoices(r.heldCall, r.spec, specs, now).map((c) => ({ ...c, widenings: grantWidenings(c.spec, specs) })) : null,
-      quorum: this.#quorumStatusOf(r),
+      quorum,
     };
   }
 

@@ -295,6 +295,19 @@ describe('team console: M of N approvers for prod grants', () => {
     expect(plane.store.audit.list({ limit: 100, kind: 'grant.approve.sign' }).map((x) => x.actor)).toEqual(['operator:alice']);
   });
 
+  it('after a first approver signs a narrower spec, the next approver’s card states that spec, not the request', async () => {
+    const { plane, browser } = await setup(true);
+    const alice = await signedIn(plane, browser, 'alice');
+    const bob = await signedIn(plane, browser, 'bob');
+    const r = await agentRequest(plane, 'pay-bot', 'alice', 'prod');
+    const narrower = spec('pay-bot', 'prod', { servers: { memory: { tools: { read_graph: {} } } } });
+    await alice.approve(r.id, narrower);
+    const [item] = await bob.api<{ tools: { name: string }[]; diff: { widenings: { subject: string }[] }; quorum: { spec: unknown } }[]>('approvals.list', {});
+    expect(item?.tools.map((t) => t.name)).toEqual(['memory__read_graph']);
+    expect(item?.diff.widenings.map((w) => w.subject)).toEqual(['memory__read_graph']);
+    expect(item?.quorum.spec).toEqual(narrower);
+  });
+
   it('a signature deleted behind Charon’s back: the prod grant no longer verifies, so it is not enforced', async () => {
     const { plane, browser } = await setup(true);
     const alice = await signedIn(plane, browser, 'alice');

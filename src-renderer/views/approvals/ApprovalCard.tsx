@@ -67,7 +67,7 @@ export function ApprovalCard({ item, hasPasskey, onDone }: { item: ApprovalItemD
         <ul className="tool-list">
           {tools.map((tool) => {
             const [server, name] = tool.name.split('__') as [string, string];
-            const rule = request.spec.servers[server]?.tools[name];
+            const rule = (fixed ?? request.spec).servers[server]?.tools[name];
             return (
               <li key={tool.name}>
                 <label>
