@@ -23,6 +23,23 @@ export class DpopKey {
     this.#header = b64url(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk: publicJwk }));
   }
 
+  /** The last URL's `htu` and the last token's `ath`: an agent proves every request to one URL with one token until it renews. */
+  #lastHtu: { readonly url: string; readonly htu: string } | null = null;
+  #lastAth: { readonly token: string; readonly ath: string } | null = null;
+
+  #htu(url: string): string {
+    if (this.#lastHtu?.url !== url) {
+      const target = new URL(url);
+      this.#lastHtu = { url, htu: `${target.origin}${target.pathname}` };
+    }
+    return this.#lastHtu.htu;
+  }
+
+  #ath(token: string): string {
+    if (this.#lastAth?.token !== token) this.#lastAth = { token, ath: createHash('sha256').update(token).digest('base64url') };
+    return this.#lastAth.ath;
+  }
+
   static async generate(): Promise<DpopKey> {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     return DpopKey.#from(privateKey as Key, await exportJWK(publicKey));
@@ -51,9 +68,8 @@ export class DpopKey {
 
   /** An RFC 9449 proof for one request: `htu` without query or fragment, `ath` when a token is sent. */
   async proof(method: string, url: string, options: { accessToken?: string; nonce?: string; now?: number } = {}): Promise<string> {
-    const target = new URL(url);
-    const payload: Record<string, unknown> = { jti: randomUUID(), htm: method.toUpperCase(), htu: `${target.origin}${target.pathname}` };
-    if (options.accessToken) payload.ath = createHash('sha256').update(options.accessToken).digest('base64url');
+    const payload: Record<string, unknown> = { jti: randomUUID(), htm: method.toUpperCase(), htu: this.#htu(url) };
+    if (options.accessToken) payload.ath = this.#ath(options.accessToken);
     if (options.nonce) payload.nonce = options.nonce;
     payload.iat = Math.floor((options.now ?? Date.now()) / 1000);
     const input = `${this.#header}.${b64url(JSON.stringify(payload))}`;

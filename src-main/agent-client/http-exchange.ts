@@ -1,5 +1,6 @@
-import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { linkAbort } from './abort-link.js';
 
 /**
@@ -15,6 +16,17 @@ const tlsPool = (ca: string | undefined): TlsAgent => {
   if (!pool) tlsPools.set(ca ?? '', (pool = new TlsAgent({ keepAlive: true, maxFreeSockets: 64, ...(ca ? { ca } : {}) })));
   return pool;
 };
+
+/**
+ * What node:http makes of a URL string (urlToHttpOptions, exactly as `request(url)` does), kept
+ * for the URL last asked for: an agent sends every MCP message to the same one, and parsing
+ * it again on each request is a measurable share of a call.
+ */
+let lastTarget: { readonly url: string; readonly options: RequestOptions } | null = null;
+function targetOf(url: string): RequestOptions {
+  if (lastTarget?.url !== url) lastTarget = { url, options: urlToHttpOptions(new URL(url)) };
+  return lastTarget.options;
+}
 
 export interface HttpExchangeRequest {
   readonly method: string;
@@ -46,9 +58,10 @@ export function httpExchange(url: string, init: HttpExchangeRequest): Promise<Ht
   const signal = init.signal;
   return new Promise<HttpExchangeReply>((resolve, reject) => {
     signal?.throwIfAborted();
+    const target = targetOf(url);
     const req = url.startsWith('https:')
-      ? tlsRequest(url, { method: init.method, headers: init.headers, agent: tlsPool(init.ca) })
-      : request(url, { method: init.method, headers: init.headers, agent: keepAlive });
+      ? tlsRequest({ ...target, method: init.method, headers: init.headers, agent: tlsPool(init.ca) })
+      : request({ ...target, method: init.method, headers: init.headers, agent: keepAlive });
     let answer: IncomingMessage | null = null;
     // Once an answer is streaming (SSE), aborting ends that stream, as Node has a response ended:
     // destroying the request instead can reach a keep-alive socket with no request listening to it.

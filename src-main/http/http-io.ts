@@ -11,24 +11,48 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 } as const;
 
-/** Reads a body up to `limit` bytes; a larger one is refused before it is buffered. */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+/**
+ * Reads a body up to `limit` bytes; a larger one is refused before it is buffered. Listeners
+ * rather than `for await`: every MCP call reads a body, and an async iterator per request costs
+ * more than reading a small one.
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new CharonError('ERR_PAYLOAD_TOO_LARGE', `Body exceeds ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+  if (declared > limit) return Promise.reject(new CharonError('ERR_PAYLOAD_TOO_LARGE', `Body exceeds ${limit} bytes`));
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error: CharonError | null): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (error) {
+        // Whatever the request emits once given up on is nobody's business: it must not crash the process.
+        req.on('error', () => undefined);
+        reject(error);
+      } else {
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+      }
+    };
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) throw new CharonError('ERR_PAYLOAD_TOO_LARGE', `Body exceeds ${limit} bytes`);
-      chunks.push(chunk);
-    }
-  } catch (error) {
+      if (size <= limit) return void chunks.push(chunk);
+      finish(new CharonError('ERR_PAYLOAD_TOO_LARGE', `Body exceeds ${limit} bytes`));
+      // Nothing more is read: the refusal is answered, then Node closes the connection, whose body was left unread.
+      req.pause();
+    };
+    const onEnd = (): void => finish(null);
     // A client that hangs up mid-body (or trickles it past the request timeout) is its own problem, not an internal error.
-    if (error instanceof CharonError) throw error;
-    throw new CharonError('ERR_INVALID_INPUT', 'The request body was not received in full', { cause: error });
-  }
-  return Buffer.concat(chunks);
+    const onError = (cause: unknown): void => finish(new CharonError('ERR_INVALID_INPUT', 'The request body was not received in full', { cause }));
+    const onClose = (): void => onError(new Error('The request closed before its body ended'));
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+    req.once('close', onClose);
+    if (req.destroyed) onClose();
+  });
 }
 
 export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
