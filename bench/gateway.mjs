@@ -6,6 +6,8 @@
 // itself, no Charon), and a plain SDK proxy (HTTP in, the same stdio server out, no checks). A
 // proxy people install from npm instead of Charon, supergateway (stdio exposed as stateful
 // Streamable HTTP, its own process), is the reference row a user would compare with.
+// The floor (lib/mandated-floor.mjs) does only what every call on Charon's path must do, the
+// cheapest way, with no Charon code: how far the targets are from what the protocol allows.
 // Servers and clients share this process and its event loop (on 2 cores, a worker thread or a
 // second process for the clients measured slower: the stdio children need the other core); each
 // stdio client has its own child server (the gateway's, the direct client's, the proxy's).
@@ -28,6 +30,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { z } from 'zod';
 import { benchRoot } from './lib/plane.mjs';
 import { openClients, measureClients } from './lib/gateway-agent.mjs';
+import { startMandatedFloor } from './lib/mandated-floor.mjs';
 import { median } from './lib/measure.mjs';
 import { rowsOf } from './lib/report.mjs';
 
@@ -138,11 +141,14 @@ export async function startServers() {
     closers.push(() => proxy.close());
     const supergateway = await startSupergateway();
     closers.push(() => supergateway.close());
+    const floor = await startMandatedFloor({ downstream, root: benchRoot });
+    closers.push(() => floor.close());
     const decisions = plane.store.db.prepare("SELECT count(*) FROM audit_events WHERE kind = 'gateway.decision' AND decision = 'allow'").pluck();
     return {
       plane,
       close,
       auditedAllows: () => decisions.get(),
+      floorClient: floor.client,
       clientConfig: { listenerUrl: listener.url, joinToken, agentId: AGENT, bareUrl: bare.url, proxyUrl: proxy.url, supergatewayUrl: supergateway.url, downstream, server: SERVER },
     };
   } catch (error) {
@@ -164,7 +170,7 @@ export async function runGateway({ rounds = 5, ms = 800 } = {}) {
   process.on('warning', onWarning);
   const servers = await startServers();
   try {
-    const clients = await openClients(servers.clientConfig);
+    const clients = await openClients(servers.clientConfig, servers.floorClient);
     let measured;
     try {
       measured = await measureClients(clients, { rounds, ms, concurrency: CONCURRENCY });
@@ -189,6 +195,8 @@ export async function runGateway({ rounds = 5, ms = 800 } = {}) {
       checksP50Ms: perRound((i) => sg.rounds[i].p50 - p.rounds[i].p50),
       checksP99Ms: perRound((i) => sg.rounds[i].p99 - p.rounds[i].p99),
       checksRateVsProxy: median(thr('sdkGateway').rates.map((r, i) => r / thr('proxy').rates[i])),
+      floorRateVsProxy: median(thr('floor').rates.map((r, i) => r / thr('proxy').rates[i])),
+      floorAddedP50VsProxy: perRound((i) => (lat('floor').rounds[i].p50 - latency.baseline.rounds[i].p50) / (p.rounds[i].p50 - latency.baseline.rounds[i].p50)),
     };
     const pass = { rate: figures.rateVsProxy >= TARGETS.rateVsProxy, latency: figures.addedP50VsProxy <= TARGETS.addedP50VsProxy, checks: figures.checksP50Ms <= TARGETS.checksP50Ms };
     const f = (v) => `${v.toFixed(3)} ms`;
@@ -200,6 +208,7 @@ export async function runGateway({ rounds = 5, ms = 800 } = {}) {
     console.log(`  Charon's path ${CONCURRENCY} in flight: ${figures.rateVsProxy.toFixed(2)}× the proxy's calls/s (target ≥ ${TARGETS.rateVsProxy}×) ${pass.rate ? 'ok' : 'MISSED'}`);
     console.log(`  Charon's path added p50: ${figures.addedP50VsProxy.toFixed(2)}× the proxy's (target ≤ ${TARGETS.addedP50VsProxy}×) ${pass.latency ? 'ok' : 'MISSED'}`);
     console.log(`  Charon's checks alone (gateway − proxy, both with the SDK client transport): p50 +${f(figures.checksP50Ms)} (target ≤ +${TARGETS.checksP50Ms} ms) ${pass.checks ? 'ok' : 'MISSED'}; p99 +${f(figures.checksP99Ms)}; ${CONCURRENCY} in flight ${figures.checksRateVsProxy.toFixed(2)}× the proxy's calls/s`);
+    console.log(`  the floor (the mandated steps alone, no Charon code): ${figures.floorRateVsProxy.toFixed(2)}× the proxy's calls/s, added p50 ${figures.floorAddedP50VsProxy.toFixed(2)}× the proxy's`);
     console.log(`gateway: ${calls} calls answered through the gateway, ${audited} allow decisions in the audit chain; MaxListenersExceededWarning ${maxListeners.length ? `appeared ${maxListeners.length}× (first: ${maxListeners[0].message}; last: ${maxListeners.at(-1).message})` : 'did not appear'}`);
     if (maxListeners.length) console.log(`gateway: first MaxListenersExceededWarning raised ${maxListeners[0].at.join(' ← ')}`);
     if (audited < calls) throw new Error(`only ${audited} audited decisions for ${calls} gateway calls`);

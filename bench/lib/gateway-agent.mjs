@@ -66,7 +66,7 @@ async function connect(transport, name) {
 }
 
 /** Connects the clients; `gatewayCalls()` counts calls the gateway answered. */
-export async function openClients({ listenerUrl, joinToken, agentId, bareUrl, proxyUrl, supergatewayUrl, downstream, server }) {
+export async function openClients({ listenerUrl, joinToken, agentId, bareUrl, proxyUrl, supergatewayUrl, downstream, server }, floorClient) {
   const dpopKey = await DpopKey.generate();
   const agent = new CharonAgent({ url: listenerUrl, agentId, joinToken, dpopKey });
   await agent.attest();
@@ -91,6 +91,7 @@ export async function openClients({ listenerUrl, joinToken, agentId, bareUrl, pr
       bare: { name: 'bare SDK Streamable HTTP (no downstream)', op: echoOp(bare, 'echo') },
       proxy: { name: 'SDK HTTP proxy → stdio (no checks)', op: echoOp(proxy, 'echo') },
       supergateway: { name: 'supergateway 4.0.0 → stdio (npm, --stateful)', op: echoOp(supergateway, 'echo') },
+      floor: { name: 'floor: the mandated steps alone (no Charon code)', op: echoOp(floorClient, 'echo') },
       sdkGateway: {
         name: 'Charon gateway, SDK client transport',
         op: async () => {
@@ -112,8 +113,8 @@ export async function openClients({ listenerUrl, joinToken, agentId, bareUrl, pr
 
 /** Both measurements: latency with one call in flight, then calls/s with `concurrency` in flight. */
 export async function measureClients(clients, { rounds, ms, concurrency }) {
-  const { direct, bare, proxy, supergateway, sdkGateway, gateway } = clients.ops;
-  const subjects = [bare, proxy, supergateway, sdkGateway, gateway];
+  const { direct, bare, proxy, supergateway, floor, sdkGateway, gateway } = clients.ops;
+  const subjects = [bare, proxy, supergateway, floor, sdkGateway, gateway];
   const latency = await latencyCompare({ baseline: direct, subjects, rounds, ms });
   const throughput = await compare({ baseline: direct, subjects, rounds, ms, concurrency });
   return { latency, throughput, gatewayCalls: clients.gatewayCalls(), names: Object.fromEntries(Object.entries(clients.ops).map(([k, v]) => [k, v.name])) };
