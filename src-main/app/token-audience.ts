@@ -1,13 +1,15 @@
+import { boundedMemo } from '../core/bounded-memo.js';
+
 // The `aud` a token claims, read before verification only to choose which audience to verify it
 // against (the verification itself then checks it, with the signature).
-export function audienceOf(token: string): string | undefined {
+export const audienceOf = boundedMemo(1024, (token: string): string | undefined => {
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { aud?: unknown };
     return typeof payload.aud === 'string' ? payload.aud : undefined;
   } catch {
     return undefined;
   }
-}
+});
 
 /**
  * RFC 8707: an access token issued through OAuth names the resource it is for (the gateway URL

@@ -25,11 +25,12 @@
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../../src-shared/errors.js';
 import { CharonError } from '../core/errors.js';
+import { boundedMemo } from '../core/bounded-memo.js';
 import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import type { DpopReplayStore } from '../core/ports.js';
 import { normalizeHtu } from './dpop-htu.js';
 import { jsonObject, segmentText } from './jws-text.js';
-import { defaultDpopKeyCache, dpopPublicKey, importDpopKey, isDpopAlg, jwkThumbprint, verifyDpopSignature, verifyDpopSignatureInThreadpool } from './dpop-jwk.js';
+import { defaultDpopKeyCache, dpopPublicKey, importDpopKey, isDpopAlg, jwkThumbprint, MAX_CACHED_KEYS, verifyDpopSignature, verifyDpopSignatureInThreadpool, type DpopAlg, type PublicKeyMembers } from './dpop-jwk.js';
 import type { JoseKey } from './signing-key.js';
 
 /** A proof is a header, a small payload and one signature; an RSA-4096 proof is about 2.2 KB. */
@@ -87,10 +88,41 @@ const fail = (code: ErrorCode, message: string): never => {
  */
 export const accessTokenHash = (accessToken: string): string => createHash('sha256').update(accessToken, 'utf8').digest('base64url');
 
+type CheckedHeader = { readonly alg: DpopAlg; readonly publicKey: PublicKeyMembers; readonly jkt: string } | { readonly refused: string };
+
+/** §4.3 checks 2, 4, 5, 7 on a proof's header segment (base64url), and the key's thumbprint: all of it a function of that text. */
+function checkHeader(segment: string): CheckedHeader {
+  let header: Record<string, unknown>;
+  let headerText: string;
+  try {
+    headerText = segmentText(segment, 0);
+    header = jsonObject(headerText);
+  } catch {
+    return { refused: 'The DPoP proof has an unreadable header or payload' };
+  }
+  // A member named twice (two `jwk`, two `typ`...) would be read one way here and maybe another elsewhere.
+  if (hasDuplicateKeys(headerText)) return { refused: 'The DPoP proof names a header or claim twice' };
+  // §11.5: typ stops a JWT made for another purpose (an access token...) from passing as a proof.
+  if (header.typ !== 'dpop+jwt') return { refused: '"typ" must be dpop+jwt' };
+  const alg = header.alg;
+  if (!isDpopAlg(alg)) return { refused: `"alg" ${JSON.stringify(alg)} is not accepted for DPoP proofs` };
+  // Extensions would change what the signature covers (b64: false) or demand semantics we do not implement.
+  if ('crit' in header || 'b64' in header) return { refused: 'The DPoP proof may not use "crit" or "b64"' };
+  const publicKey = dpopPublicKey(header.jwk, alg);
+  if (typeof publicKey === 'string') return { refused: `Unusable proof key: ${publicKey}` };
+  return { alg, publicKey, jkt: jwkThumbprint(publicKey) };
+}
+
+const checkedHeader = boundedMemo(MAX_CACHED_KEYS, checkHeader);
+/** `ath` of the tokens presented lately: an agent presents one token on every request until it renews. */
+const rememberedTokenHash = boundedMemo(MAX_CACHED_KEYS, accessTokenHash);
+/** The request URL and a proof's `htu` are the same few strings on every request. */
+const normalizedHtu = boundedMemo(MAX_CACHED_KEYS, normalizeHtu);
+
 /** Verifies one DPoP proof against the request it came with; does not record it (see checkAndRememberDpop). */
 export async function verifyDpopProof(proof: string, expect: DpopExpectation, deps: DpopDeps = {}): Promise<VerifiedDpopProof> {
   if (typeof proof !== 'string') throw new TypeError('proof must be a string');
-  const expectedHtu = normalizeHtu(expect.url);
+  const expectedHtu = normalizedHtu(expect.url);
   if (expectedHtu === null) throw new TypeError(`expect.url must be an absolute http(s) URL, got ${expect.url}`);
   const maxAge = expect.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
   if (!(maxAge > 0 && Number.isFinite(maxAge))) throw new TypeError('maxAgeSeconds must be a positive number');
@@ -101,29 +133,19 @@ export async function verifyDpopProof(proof: string, expect: DpopExpectation, de
   if (proof.includes(',')) fail('ERR_DPOP_PROOF_INVALID', 'More than one DPoP proof was sent');
   if (!COMPACT_JWS.test(proof)) fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof is not a compact JWS');
 
-  let header: Record<string, unknown>;
+  // The header is the same text on every proof an agent makes with its key: its checks are remembered.
+  const head = checkedHeader(proof.slice(0, proof.indexOf('.')));
+  if ('refused' in head) return fail('ERR_DPOP_PROOF_INVALID', head.refused);
+  const { alg, publicKey, jkt } = head;
   let claims: Record<string, unknown>;
-  let headerText: string;
   let payloadText: string;
   try {
-    headerText = segmentText(proof, 0);
     payloadText = segmentText(proof, 1);
-    header = jsonObject(headerText);
     claims = jsonObject(payloadText);
   } catch {
     return fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof has an unreadable header or payload');
   }
-  // A member named twice (two `jwk`, two `htu`...) would be read one way here and maybe another elsewhere.
-  if (hasDuplicateKeys(headerText) || hasDuplicateKeys(payloadText)) fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof names a header or claim twice');
-
-  // §4.3 checks 4, 5, 7; §11.5: typ stops a JWT made for another purpose (an access token...) from passing as a proof.
-  if (header.typ !== 'dpop+jwt') fail('ERR_DPOP_PROOF_INVALID', '"typ" must be dpop+jwt');
-  const alg = header.alg;
-  if (!isDpopAlg(alg)) return fail('ERR_DPOP_PROOF_INVALID', `"alg" ${JSON.stringify(alg)} is not accepted for DPoP proofs`);
-  // Extensions would change what the signature covers (b64: false) or demand semantics we do not implement.
-  if ('crit' in header || 'b64' in header) fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof may not use "crit" or "b64"');
-  const publicKey = dpopPublicKey(header.jwk, alg);
-  if (typeof publicKey === 'string') return fail('ERR_DPOP_PROOF_INVALID', `Unusable proof key: ${publicKey}`);
+  if (hasDuplicateKeys(payloadText)) fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof names a header or claim twice');
 
   // §4.3 check 3: required claims.
   const { jti, htm, htu, iat } = claims;
@@ -133,12 +155,11 @@ export async function verifyDpopProof(proof: string, expect: DpopExpectation, de
 
   // §4.3 checks 8, 9, 12: the proof is for this request, this token and this token's key.
   if (htm !== expect.method) fail('ERR_DPOP_PROOF_MISMATCH', `"htm" does not match the request method ${expect.method}`);
-  if (normalizeHtu(htu) !== expectedHtu) fail('ERR_DPOP_PROOF_MISMATCH', '"htu" does not match the request URL');
-  const jkt = jwkThumbprint(publicKey);
+  if (normalizedHtu(htu) !== expectedHtu) fail('ERR_DPOP_PROOF_MISMATCH', '"htu" does not match the request URL');
   if (expect.jkt !== undefined && jkt !== expect.jkt) fail('ERR_DPOP_PROOF_MISMATCH', 'The proof key is not the key the token is bound to');
   if (expect.accessToken !== undefined) {
     if (typeof claims.ath !== 'string') fail('ERR_DPOP_PROOF_MISMATCH', 'The proof lacks "ath" for the presented access token');
-    if (claims.ath !== accessTokenHash(expect.accessToken)) fail('ERR_DPOP_PROOF_MISMATCH', '"ath" is not the hash of the presented access token');
+    if (claims.ath !== rememberedTokenHash(expect.accessToken)) fail('ERR_DPOP_PROOF_MISMATCH', '"ath" is not the hash of the presented access token');
   }
 
   // §4.3 check 10, §11.3: once a nonce is required, a proof without a current one is refused.
