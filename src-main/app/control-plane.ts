@@ -38,6 +38,7 @@ import type { OwnerService } from '../reaper/owners.js';
 import type { Reaper } from '../reaper/reaper.js';
 import { wireReaper } from './reaper-wiring.js';
 import { wireDelegation } from './delegation-wiring.js';
+import type { DelegationReads } from '../delegation/delegation-reads.js';
 import type { DelegationService } from '../delegation/delegation-service.js';
 
 /** The remote console's origin, as browsers (and so WebAuthn) see it. */
@@ -101,6 +102,8 @@ export class ControlPlane {
   keyProtection: KeyProtection = { kind: 'file', note: null };
   /** RFC 8693 token exchange, chains and their provenance (src-main/delegation). */
   readonly delegation: DelegationService;
+  /** Provenance of a token, the delegation graph, one hop: what the console reads. */
+  readonly delegationReads: DelegationReads;
   readonly handlers: OperatorHandlers;
   /** Addresses of the running listeners (set by `serve`), for status. */
   readonly endpoints: { agentUrl?: string; bridgeUrl?: string };
@@ -203,7 +206,7 @@ export class ControlPlane {
     this.jit = wireJit({ store, audit: this.audit, clock, approvals: this.approvals.approvals, identities: store.identities, holdSeconds: config.jitHoldSeconds });
     this.oauth = wireOAuth({ config, store, audit: this.audit, clock, identities: this.identities, attestation: this.attestation, authority: this.authority, approvals: this.approvals.approvals, downstream: this.downstream, ...(clientMetadata ? { clientMetadata } : {}) });
     this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION, jit: this.jit.port, refusedUse: (token, error) => this.delegation.refusedUse(token, error), grantChanges: (listener) => void this.grants.onChange(listener) });
-    this.delegation = wireDelegation({ config, store, audit: this.audit, clock, authority: this.authority, grants: this.grants, gateway: this.gateway });
+    ({ service: this.delegation, reads: this.delegationReads } = wireDelegation({ config, store, audit: this.audit, clock, authority: this.authority, grants: this.grants, gateway: this.gateway }));
     ({ reaper: this.reaper, owners: this.owners } = wireReaper({ config, store, audit: this.audit, clock, identities: this.identities, grants: this.grants, cascade: (agentId) => this.delegation.descendantAgents(agentId) }));
     // A revoked agent loses its open MCP sessions (and SSE streams) at once; every request is
     // re-authenticated anyway, this frees what they hold. IDLE is reversible: sessions stay.

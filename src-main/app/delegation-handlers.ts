@@ -10,18 +10,18 @@ const PASSKEY_UV = { acr: 'urn:charon:acr:passkey-uv', amr: ['hwk', 'user'] } as
 
 /** Delegation over the operator contract: the owner's authorization (a chain's root), provenance, the graph. */
 export function delegationHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, DelegationMethods> {
-  const { delegation, clock } = plane;
+  const { delegation, delegationReads, clock } = plane;
   // plane.approvals.passkeys: the step-up ceremonies shared with other sensitive operator actions.
   return {
-    'delegation.graph': async ({ ownerId, agentId, liveOnly }) => delegation.graph({ ownerId, agentId, liveAt: liveOnly ? clock.now() : undefined }),
+    'delegation.graph': async ({ ownerId, agentId, liveOnly }) => delegationReads.graph({ ownerId, agentId, liveAt: liveOnly ? clock.now() : undefined }),
     'delegation.authorizeBegin': async () => (plane.approvals.passkeys.hasAny(who.signer) ? plane.approvals.passkeys.stepUpBegin('delegation.authorize', undefined, who.signer) : null),
     // The owner's assurance travels down the chain: a fresh user-verified passkey assertion, or the operator channel alone.
     'delegation.authorize': async ({ ceremonyId, assertion, ...input }) => {
       const stepUp = assertion ? await plane.approvals.passkeys.stepUp('delegation.authorize', ceremonyId, assertion, who.actor, undefined, who.signer) : { authorizedBy: null };
       return delegation.authorize({ ...input, assurance: stepUp.authorizedBy ? PASSKEY_UV : undefined }, who.actor);
     },
-    'delegation.trace': async ({ token }) => delegation.trace(token),
-    'delegation.get': async ({ id }) => delegation.get(id),
+    'delegation.trace': async ({ token }) => delegationReads.trace(token),
+    'delegation.get': async ({ id }) => delegationReads.get(id),
     'delegation.revoke': async ({ id, reason }) => delegation.revoke(id, who.actor, reason),
   };
 }

@@ -5,13 +5,14 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { CredentialAuthority } from '../authority/credential-authority.js';
 import type { Clock } from '../core/clock.js';
 import { deadAgentOf } from './dead-agent.js';
+import { DelegationReads } from '../delegation/delegation-reads.js';
 import { DelegationService } from '../delegation/delegation-service.js';
 import type { GrantService } from '../grants/grant-service.js';
 import type { Store } from '../store/sqlite-store.js';
 import type { CharonConfig } from './config.js';
 import type { GatewayStack } from './gateway-wiring.js';
 
-export function wireDelegation(d: { config: CharonConfig; store: Store; audit: AuditLog; clock: Clock; authority: CredentialAuthority; grants: GrantService; gateway: GatewayStack }): DelegationService {
+export function wireDelegation(d: { config: CharonConfig; store: Store; audit: AuditLog; clock: Clock; authority: CredentialAuthority; grants: GrantService; gateway: GatewayStack }): { service: DelegationService; reads: DelegationReads } {
   const { config, store } = d;
   const service = new DelegationService({
     delegations: store.delegations,
@@ -43,5 +44,6 @@ export function wireDelegation(d: { config: CharonConfig; store: Store; audit: A
       // Store busy: the chain check still refuses every descendant; the next revocation or the reaper records it.
     }
   });
-  return service;
+  const reads = new DelegationReads({ delegations: store.delegations, identities: store.identities, owners: store.owners, authority: d.authority, clock: d.clock, trustDomain: config.trustDomain });
+  return { service, reads };
 }

@@ -3,12 +3,12 @@
 // further hop). `sub` stays the owner for the whole chain; the actors nest in `act`. Every hop
 // is stored with its token, so any credential traces back to the human who started it.
 import { randomUUID } from 'node:crypto';
-import type { Acr, DelegatedAuthority, DelegationGraphDto, DelegationTraceDto } from '../../src-shared/delegation.js';
+import type { Acr, DelegatedAuthority } from '../../src-shared/delegation.js';
 import type { Environment } from '../../src-shared/domain.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditedChange } from '../audit/audited.js';
 import type { Clock } from '../core/clock.js';
-import type { ChainState, DelegationFilter, DelegationRecord, DelegationRepository } from '../core/delegation-ports.js';
+import type { ChainState, DelegationRecord, DelegationRepository } from '../core/delegation-ports.js';
 import { CharonError } from '../core/errors.js';
 import type { CredentialRepository, IdentityRepository, Transactor } from '../core/ports.js';
 import type { OwnerRepository } from '../core/reaper-ports.js';
@@ -20,7 +20,6 @@ import { readActors } from '../crypto/act-claim.js';
 import type { VerifiedSvid } from '../crypto/jwt-svid-verify.js';
 import { authorityRefusal, authoritySpec, hopTermsRefusal, type Refusal } from './attenuation.js';
 import { checkChain } from './chain-check.js';
-import { delegationGraph } from './graph.js';
 
 /** What the delegation feature needs of the credential authority. */
 export interface DelegationAuthority {
@@ -247,29 +246,7 @@ export class DelegationService {
     );
   }
 
-  /** The chain of a token, root first, with what each hop was given (works for expired and revoked tokens too). */
-  async trace(token: string): Promise<DelegationTraceDto> {
-    const { jti } = await this.#d.authority.verifyAsIssued(token);
-    const hop = this.#d.delegations.getByJti(jti);
-    if (!hop) throw new CharonError('ERR_DELEGATION_NOT_FOUND', 'This token was not issued by a delegation');
-    return {
-      subject: ownerSpiffeId(this.#d.trustDomain, hop.ownerId),
-      ownerId: hop.ownerId,
-      actor: agentSpiffeId(this.#d.trustDomain, hop.agentId),
-      jti,
-      hops: this.#d.delegations.chain(hop.id),
-    };
-  }
-
-  graph(filter: DelegationFilter): DelegationGraphDto {
-    const d = this.#d;
-    return delegationGraph(
-      { trustDomain: d.trustDomain, hops: (f) => d.delegations.list(f), identity: (id) => d.identities.get(id), owner: (id) => d.owners.get(id) },
-      { ...filter, now: d.clock.now() },
-    );
-  }
-
-  get(id: string): DelegationRecord {
+  #hop(id: string): DelegationRecord {
     const hop = this.#d.delegations.get(id);
     if (!hop) throw new CharonError('ERR_DELEGATION_NOT_FOUND', `No delegation ${id}`);
     return hop;
@@ -279,9 +256,9 @@ export class DelegationService {
   revoke(id: string, actor: string, reason?: string): DelegationRecord {
     const d = this.#d;
     return auditedChange(d.tx, d.audit, { actor, kind: 'delegation.revoke', subject: id, details: { reason } }, () => {
-      const hop = this.get(id);
+      const hop = this.#hop(id);
       this.#revokeTree([hop, ...d.delegations.liveDescendants(id, 0)], actor, 'delegation.revoke', reason ?? 'revoked by operator', { hop: id });
-      return this.get(id);
+      return this.#hop(id);
     });
   }
 
