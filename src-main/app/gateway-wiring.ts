@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { checkAndRememberDpop, checkDpopSpendLater } from '../crypto/dpop.js';
 import { createDpopNonceSource, type DpopNonceSource } from '../crypto/dpop-nonce.js';
 import type { AgentContext } from '../gateway/agent-context.js';
-import { authenticate, type ProofOptions } from '../gateway/authenticate.js';
+import { authenticate } from '../gateway/authenticate.js';
 import type { DownstreamManager } from '../gateway/downstream/downstream-manager.js';
 import { EnvelopeEnforcer } from '../gateway/envelope.js';
 import { PolicyGatewayBackend } from '../gateway/gateway-backend.js';
@@ -74,13 +74,12 @@ export function wireGateway(d: GatewayWiringDeps): GatewayStack {
       const agentSpiffeId = v.actors[v.actors.length - 1] ?? v.spiffeId;
       return { jti: v.jti, spiffeId: v.spiffeId, agentSpiffeId, scope: v.scope, env: v.env, dpopJkt: v.dpopJkt, expiresAt: v.expiresAt, agentId: v.credential.agentId, delegation };
     },
-    verifyDpopProof: async (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }, options: ProofOptions = {}): Promise<(() => void) | undefined> => {
+    verifyDpopProof: async (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }, spendLater = false): Promise<(() => void) | undefined> => {
       const now = d.clock.now();
-      const offload = options.offload === true;
       // A decided call spends its proof in the commit of its decision record: one commit per call.
-      if (options.spendProofLater === true) return (await checkDpopSpendLater(proof, { ...expect, now, nonce }, { replay: d.store.dpopReplay, offload })).spend;
+      if (spendLater) return (await checkDpopSpendLater(proof, { ...expect, now, nonce }, { replay: d.store.dpopReplay })).spend;
       // Other requests' proofs commit with the other writes of the same tick.
-      await checkAndRememberDpop(proof, { ...expect, now, nonce }, { replay: d.store.dpopReplay, commit: d.store.groupCommit, offload });
+      await checkAndRememberDpop(proof, { ...expect, now, nonce }, { replay: d.store.dpopReplay, commit: d.store.groupCommit });
       return undefined;
     },
   };

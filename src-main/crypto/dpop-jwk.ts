@@ -1,10 +1,9 @@
 // The proof key of a DPoP proof: which algorithms we accept, what a usable `jwk` header looks
 // like, its RFC 7638 thumbprint (the `cnf.jkt` a token is bound to) and a bounded import cache.
-import { constants, createHash, verify, type VerifyKeyObjectInput } from 'node:crypto';
+import { constants, createHash, verify } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import type { JoseKey } from './signing-key.js';
 import { keyObject } from './jws-es256.js';
-import { verifyInThreadpool } from './threadpool-verify.js';
 
 /**
  * Asymmetric signature algorithms only (RFC 9449 §4.2, §11.6): never `none`, never HS*, whose
@@ -127,23 +126,12 @@ const VERIFY: Record<DpopAlg, { readonly hash: string | null; readonly signature
 export function verifyDpopSignature(alg: DpopAlg, key: JoseKey, signingInput: string, signature: Buffer): boolean {
   const v = VERIFY[alg];
   if (v.signatureBytes !== undefined && signature.length !== v.signatureBytes) return false;
+  const input = { key: keyObject(key), dsaEncoding: v.dsaEncoding, padding: v.padding, saltLength: v.saltLength };
   try {
-    return verify(v.hash, Buffer.from(signingInput, 'ascii'), verifyInput(alg, key), signature);
+    return verify(v.hash, Buffer.from(signingInput, 'ascii'), input, signature);
   } catch {
     return false;
   }
-}
-
-/** `verifyDpopSignature` in the threadpool, for a gateway with other requests to get on with meanwhile. */
-export async function verifyDpopSignatureInThreadpool(alg: DpopAlg, key: JoseKey, signingInput: string, signature: Buffer): Promise<boolean> {
-  const v = VERIFY[alg];
-  if (v.signatureBytes !== undefined && signature.length !== v.signatureBytes) return false;
-  return verifyInThreadpool(v.hash, Buffer.from(signingInput, 'ascii'), verifyInput(alg, key), signature);
-}
-
-function verifyInput(alg: DpopAlg, key: JoseKey): VerifyKeyObjectInput {
-  const v = VERIFY[alg];
-  return { key: keyObject(key), dsaEncoding: v.dsaEncoding, padding: v.padding, saltLength: v.saltLength };
 }
 
 /** The public members of a JWK, for a client that might hand over its private JWK by mistake. */

@@ -30,7 +30,7 @@ import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import type { DpopReplayStore } from '../core/ports.js';
 import { normalizeHtu } from './dpop-htu.js';
 import { jsonObject, segmentText } from './jws-text.js';
-import { defaultDpopKeyCache, dpopPublicKey, importDpopKey, isDpopAlg, jwkThumbprint, MAX_CACHED_KEYS, verifyDpopSignature, verifyDpopSignatureInThreadpool, type DpopAlg, type PublicKeyMembers } from './dpop-jwk.js';
+import { defaultDpopKeyCache, dpopPublicKey, importDpopKey, isDpopAlg, jwkThumbprint, MAX_CACHED_KEYS, verifyDpopSignature, type DpopAlg, type PublicKeyMembers } from './dpop-jwk.js';
 import type { JoseKey } from './signing-key.js';
 
 /** A proof is a header, a small payload and one signature; an RSA-4096 proof is about 2.2 KB. */
@@ -66,8 +66,6 @@ export interface DpopExpectation {
 export interface DpopDeps {
   /** Imported proof keys by alg and thumbprint; a module-wide cache when absent. */
   readonly keyCache?: Map<string, JoseKey>;
-  /** Checks the signature in the threadpool: for a caller with other requests in flight, whose work this thread does meanwhile. */
-  readonly offload?: boolean;
 }
 
 export interface VerifiedDpopProof {
@@ -182,13 +180,10 @@ export async function verifyDpopProof(proof: string, expect: DpopExpectation, de
   } catch {
     return fail('ERR_DPOP_PROOF_INVALID', 'The "jwk" header is not a valid public key');
   }
-  // Synchronous node:crypto on the cached key when this request is alone: a threadpool round trip
-  // costs more than the signature. With others in flight, the threadpool frees this thread for them.
+  // Synchronous node:crypto on the cached key: one proof per request, and a threadpool round trip
+  // (WebCrypto's, or node:crypto's callback form) costs more than it frees on a busy gateway.
   const end = proof.lastIndexOf('.');
-  const signingInput = proof.slice(0, end);
-  const signature = Buffer.from(proof.slice(end + 1), 'base64url');
-  const verified = deps.offload === true ? await verifyDpopSignatureInThreadpool(alg, key, signingInput, signature) : verifyDpopSignature(alg, key, signingInput, signature);
-  if (!verified) {
+  if (!verifyDpopSignature(alg, key, proof.slice(0, end), Buffer.from(proof.slice(end + 1), 'base64url'))) {
     fail('ERR_DPOP_PROOF_INVALID', 'The DPoP proof signature does not verify with its "jwk"');
   }
   return { jkt, jti, iat };

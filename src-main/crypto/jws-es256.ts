@@ -1,6 +1,6 @@
 import { KeyObject, sign, verify } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { base64urlBytes } from './jws-text.js';
-import { verifyInThreadpool } from './threadpool-verify.js';
 import type { JoseKey } from './signing-key.js';
 
 /**
@@ -45,6 +45,28 @@ export function signEs256(signingInput: string, key: JoseKey): string {
 
 /** Verifications waiting in `verifyEs256Shared` now (queued, in the threadpool, or about to run here). */
 let waiting = 0;
+/**
+ * Threadpool verifications now: at most one per core. More would only take turns on the same
+ * cores, and would hold the threadpool's four threads that file and DNS work also need.
+ */
+let pooled = 0;
+const POOL_SLOTS = availableParallelism();
+const queue: (() => void)[] = [];
+
+function verifyInPool(data: Buffer, key: JoseKey, signature: Buffer): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const run = (): void => {
+      pooled++;
+      verify('sha256', data, { key: keyObject(key), dsaEncoding: 'ieee-p1363' }, signature, (error, ok) => {
+        pooled--;
+        queue.shift()?.();
+        resolve(!error && ok);
+      });
+    };
+    if (pooled < POOL_SLOTS) run();
+    else queue.push(run);
+  });
+}
 
 /**
  * `verifyEs256` where callers may come many at once (a burst of first presentations). Alone, it
@@ -59,7 +81,7 @@ export async function verifyEs256Shared(signingInput: string, signature: string,
     await undefined;
     if (waiting === 1) return verifyEs256(signingInput, signature, key);
     const bytes = signatureBytes(signature);
-    return bytes !== null && (await verifyInThreadpool('sha256', Buffer.from(signingInput, 'ascii'), { key: keyObject(key), dsaEncoding: 'ieee-p1363' }, bytes));
+    return bytes !== null && (await verifyInPool(Buffer.from(signingInput, 'ascii'), key, bytes));
   } finally {
     waiting--;
   }

@@ -22,14 +22,7 @@ export type VerifyCredential = (token: string, requestUrl: string) => Promise<{
  * Verifies a DPoP proof for this request (signature, htm, htu, iat, ath, jkt, nonce) and records its
  * jti; with `spendLater`, records nothing and returns the function that does (see AgentContext.spendProof).
  */
-export type VerifyDpopProof = (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }, options?: ProofOptions) => Promise<(() => void) | undefined>;
-
-export interface ProofOptions {
-  /** Leave the proof's jti unspent and return the function that spends it (see AgentContext.spendProof). */
-  readonly spendProofLater?: boolean;
-  /** Other requests are in flight: check the signature in the threadpool while this thread serves them. */
-  readonly offload?: boolean;
-}
+export type VerifyDpopProof = (proof: string, expect: { method: string; url: string; accessToken: string; jkt: string }, spendLater?: boolean) => Promise<(() => void) | undefined>;
 
 export interface AuthenticateDeps {
   readonly verifyCredential: VerifyCredential;
@@ -43,7 +36,7 @@ export interface AuthenticateDeps {
  * being ACTIVE is refused on the very next call. A DPoP-bound token needs a fresh proof and
  * the DPoP scheme; presenting it as Bearer is refused (RFC 9449 §7.1).
  */
-export async function authenticate(req: IncomingMessage, requestUrl: string, deps: AuthenticateDeps, options: ProofOptions = {}): Promise<AgentContext> {
+export async function authenticate(req: IncomingMessage, requestUrl: string, deps: AuthenticateDeps, options: { spendProofLater?: boolean } = {}): Promise<AgentContext> {
   const { scheme, token } = presentedToken(req.headers.authorization);
   const credential = await deps.verifyCredential(token, requestUrl);
   let spendProof: (() => void) | undefined;
@@ -51,7 +44,7 @@ export async function authenticate(req: IncomingMessage, requestUrl: string, dep
     if (scheme !== 'DPoP') throw new CharonError('ERR_DPOP_BOUND_TOKEN_AS_BEARER', 'This token is DPoP-bound: present it with the DPoP scheme and a proof');
     const proof = req.headers.dpop;
     if (typeof proof !== 'string' || proof.length === 0) throw new CharonError('ERR_DPOP_PROOF_MISSING', 'A DPoP proof is required with a DPoP-bound token');
-    spendProof = (await deps.verifyDpopProof(proof, { method: req.method ?? 'GET', url: requestUrl, accessToken: token, jkt: credential.dpopJkt }, options)) ?? undefined;
+    spendProof = (await deps.verifyDpopProof(proof, { method: req.method ?? 'GET', url: requestUrl, accessToken: token, jkt: credential.dpopJkt }, options.spendProofLater === true)) ?? undefined;
   } else {
     if (scheme === 'DPoP') throw new CharonError('ERR_UNAUTHENTICATED', 'The DPoP scheme needs a DPoP-bound token');
     if (deps.dpopRequired.has(credential.env)) throw new CharonError('ERR_DPOP_REQUIRED', `${credential.env} credentials must be DPoP-bound`);

@@ -7,7 +7,6 @@ import type { Clock } from '../core/clock.js';
 import { CharonError, isStoreFault, toErrorPayload } from '../core/errors.js';
 import { httpStatusOf } from '../core/http-status.js';
 import type { AgentContext } from './agent-context.js';
-import type { ProofOptions } from './authenticate.js';
 import type { DecidedMethod, Decision, GatewayBackend, SessionScope } from './backend.js';
 import type { DownstreamNotification, DownstreamRequest, DownstreamRequestExtra } from './downstream/downstream-manager.js';
 import { DownstreamRouter } from './downstream-router.js';
@@ -31,7 +30,7 @@ const BAD_INPUT: ReadonlySet<string> = new Set(['ERR_INVALID_INPUT', 'ERR_ARGUME
 export interface McpGatewayDeps {
   readonly backend: GatewayBackend;
   /** Full credential check (and DPoP proof) on every request; with `spendProofLater` the proof's jti is left to `ctx.spendProof`. */
-  readonly authenticate: (req: IncomingMessage, requestUrl: string, options: ProofOptions) => Promise<AgentContext>;
+  readonly authenticate: (req: IncomingMessage, requestUrl: string, options: { spendProofLater: boolean }) => Promise<AgentContext>;
   /** Spends a proof left unspent, in a commit of its own (a decided request refused before its decision). */
   readonly spendProof: (ctx: AgentContext) => Promise<void>;
   readonly knownServer: (name: string) => boolean;
@@ -57,8 +56,6 @@ export class McpGateway {
   readonly #router: DownstreamRouter;
   readonly #subscriptions: ResourceSubscriptions;
   readonly #modern: ModernEndpoint;
-  /** Requests being answered now: with others in flight, a proof's signature is checked off this thread. */
-  #inFlight = 0;
 
   constructor(deps: McpGatewayDeps) {
     this.#d = deps;
@@ -113,12 +110,10 @@ export class McpGateway {
     const message = req.method === 'POST' ? jsonRpcMessage(body) : null;
     const decided = message !== null && typeof message.method === 'string' && DECIDED.has(message.method) && message.id !== undefined;
     const authFailure = (error: unknown): void => refuse(error instanceof CharonError && !isStoreFault(error) && error.code !== 'ERR_INTERNAL' ? 401 : 503, error);
-    this.#inFlight++;
-    res.once('close', () => this.#inFlight--);
     let ctx: AgentContext;
     try {
       // A decided call's proof is spent in the commit of its decision record (one commit per call).
-      ctx = await this.#d.authenticate(req, `${origin}${path}`, { spendProofLater: decided, offload: this.#inFlight > 1 });
+      ctx = await this.#d.authenticate(req, `${origin}${path}`, { spendProofLater: decided });
     } catch (error) {
       return authFailure(error);
     }
