@@ -15,7 +15,7 @@ export async function approvedGrant(plane, spec, purpose = 'bench') {
   const ceremony = await plane.handlers['passkeys.registerBegin']({ label: 'bench' });
   await plane.handlers['passkeys.registerComplete']({ ceremonyId: ceremony.ceremonyId, registration: auth.register(ceremony.registration) });
   const identity = plane.store.identities.get(spec.agentId);
-  const request = plane.approvals.approvals.request(spec.agentId, identity.spiffeId, spec, purpose);
+  const request = plane.approvals.requests.request(spec.agentId, identity.spiffeId, spec, purpose);
   const challenge = await plane.handlers['approvals.begin']({ requestId: request.id, spec });
   const done = await plane.handlers['approvals.complete']({ requestId: request.id, response: auth.assert(challenge.options) });
   return done.grant;

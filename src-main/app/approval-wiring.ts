@@ -1,6 +1,8 @@
 // Passkeys and grant approvals, wired: SQLite repositories over the store's connection, the
 // grant service behind a port (approvals does not import grants), the console's origin.
-import { ApprovalService, type AutoApproveRule } from '../approvals/approval-service.js';
+import { ApprovalService } from '../approvals/approval-service.js';
+import { GrantRequests, type AutoApproveRule } from '../approvals/grant-requests.js';
+import type { GrantPort } from '../approvals/request-state.js';
 import { OperatorService } from '../approvals/operators.js';
 import { PasskeyService } from '../approvals/passkeys.js';
 import type { QuorumRule } from '../core/quorum.js';
@@ -17,6 +19,8 @@ import type { Store } from '../store/sqlite-store.js';
 export interface ApprovalStack {
   readonly passkeys: PasskeyService;
   readonly approvals: ApprovalService;
+  /** The agent's side: requests for grants, withdrawals, auto-approval of dev/test ones. */
+  readonly requests: GrantRequests;
   /** Team mode: operators, their invites, sign-in and sessions. */
   readonly operators: OperatorService;
 }
@@ -39,29 +43,42 @@ export function wireApprovals(deps: {
   const passkeyRecords = sqlitePasskeyRepository(store.db);
   const ceremonies = sqliteCeremonyRepository(store.db);
   const passkeys = new PasskeyService({ passkeys: passkeyRecords, meta: store.meta, tx: store, audit, clock, origins: deps.origins, ceremonies });
+  const requests = sqliteGrantRequestRepository(store.db);
+  const approvalRecords = sqliteApprovalRepository(store.db);
+  const grantPort: GrantPort = {
+    create: (spec, actor) => {
+      const grant = grants.create(spec, actor);
+      deps.created(grants.get(grant.id));
+      return grant;
+    },
+    get: (id) => grants.get(id),
+    active: (agentId) => grants.activeGrantsFor(agentId, clock.now()),
+  };
   const approvals = new ApprovalService({
-    requests: sqliteGrantRequestRepository(store.db),
-    approvals: sqliteApprovalRepository(store.db),
+    requests,
+    approvals: approvalRecords,
     passkeyRecords,
     passkeys,
     identities: store.identities,
-    grants: {
-      create: (spec, actor) => {
-        const grant = grants.create(spec, actor);
-        deps.created(grants.get(grant.id));
-        return grant;
-      },
-      get: (id) => grants.get(id),
-      active: (agentId) => grants.activeGrantsFor(agentId, clock.now()),
-    },
+    grants: grantPort,
     tx: store,
     audit,
     clock,
-    autoApprove: deps.autoApprove,
     signatures: sqliteSignatureRepository(store.db),
     ceremonies,
     quorum: () => deps.quorum,
   });
+  const grantRequests = new GrantRequests({
+    requests,
+    approvals: approvalRecords,
+    identities: store.identities,
+    grants: grantPort,
+    tx: store,
+    audit,
+    clock,
+    autoApprove: deps.autoApprove,
+    closed: (requestId) => approvals.dropCeremoniesOf(requestId),
+  });
   const operators = new OperatorService({ operators: sqliteOperatorRepository(store.db), passkeys: passkeyRecords, tx: store, audit, clock, ceremonies, inviteUrl: deps.inviteUrl });
-  return { passkeys, approvals, operators };
+  return { passkeys, approvals, requests: grantRequests, operators };
 }

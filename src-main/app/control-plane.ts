@@ -203,8 +203,8 @@ export class ControlPlane {
       (grantId) => this.approvals.approvals.passkeyApproved(grantId),
       (agentId) => this.policy.refresh(agentId),
     );
-    this.jit = wireJit({ store, audit: this.audit, clock, approvals: this.approvals.approvals, identities: store.identities, holdSeconds: config.jitHoldSeconds });
-    this.oauth = wireOAuth({ config, store, audit: this.audit, clock, identities: this.identities, attestation: this.attestation, authority: this.authority, approvals: this.approvals.approvals, downstream: this.downstream, ...(clientMetadata ? { clientMetadata } : {}) });
+    this.jit = wireJit({ store, audit: this.audit, clock, grantRequests: this.approvals.requests, identities: store.identities, holdSeconds: config.jitHoldSeconds });
+    this.oauth = wireOAuth({ config, store, audit: this.audit, clock, identities: this.identities, attestation: this.attestation, authority: this.authority, grantRequests: this.approvals.requests, downstream: this.downstream, ...(clientMetadata ? { clientMetadata } : {}) });
     this.gateway = wireGateway({ config, store, audit: this.audit, clock, authority: this.authority, policy: this.policy, downstream: this.downstream, masterKey, version: CHARON_VERSION, jit: this.jit.port, refusedUse: (token, error) => this.delegation.refusedUse(token, error), grantChanges: (listener) => void this.grants.onChange(listener) });
     ({ service: this.delegation, reads: this.delegationReads } = wireDelegation({ config, store, audit: this.audit, clock, authority: this.authority, grants: this.grants, gateway: this.gateway }));
     ({ reaper: this.reaper, owners: this.owners } = wireReaper({ config, store, audit: this.audit, clock, identities: this.identities, grants: this.grants, cascade: (agentId) => this.delegation.descendantAgents(agentId) }));

@@ -4,7 +4,8 @@
 import type { GrantSpec } from '../../src-shared/grant.js';
 import { jitChoices } from '../core/jit-choices.js';
 import type { GrantRequestState } from '../../src-shared/approvals.js';
-import { effectiveRequestState, type ApprovalService } from '../approvals/approval-service.js';
+import type { GrantRequests } from '../approvals/grant-requests.js';
+import { effectiveRequestState } from '../approvals/request-state.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
@@ -31,7 +32,7 @@ const MAX_HELD_ARGS_BYTES = 8192;
 
 export const jitPurpose = (subject: string): string => `just-in-time: a call to ${subject} outside the current grant`;
 
-export function wireJit(d: { store: Store; audit: AuditLog; clock: Clock; approvals: ApprovalService; identities: IdentityRepository; holdSeconds: number; timers?: Timers }): JitStack {
+export function wireJit(d: { store: Store; audit: AuditLog; clock: Clock; grantRequests: Pick<GrantRequests, 'request'>; identities: IdentityRepository; holdSeconds: number; timers?: Timers }): JitStack {
   const repo = sqliteJitRepository(d.store.db);
   const requests = sqliteGrantRequestRepository(d.store.db);
   const timers = d.timers ?? systemTimers;
@@ -55,7 +56,7 @@ export function wireJit(d: { store: Store; audit: AuditLog; clock: Clock; approv
       // widest scope offered (the tool, standing for 30 days), which every narrower choice fits inside.
       const held = JSON.stringify(args).length <= MAX_HELD_ARGS_BYTES ? { server, tool, args } : null;
       const spec = jitChoices(held ?? { server, tool, args: {} }, { agentId: ctx.agentId, environment: ctx.environment }, [], now).at(-1)?.spec as GrantSpec;
-      const created = d.approvals.request(ctx.agentId, ctx.spiffeId, spec, jitPurpose(subject), held);
+      const created = d.grantRequests.request(ctx.agentId, ctx.spiffeId, spec, jitPurpose(subject), held);
       return { id: created.id, state: created.state };
     },
     hold(requestId: string) {

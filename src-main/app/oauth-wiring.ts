@@ -4,7 +4,8 @@
 // is recorded as that agent's attestation, and its access tokens are the agent's JWT-SVIDs.
 import { randomBytes } from 'node:crypto';
 import { grantSpecSchema } from '../../src-shared/grant.js';
-import { effectiveRequestState, type ApprovalService } from '../approvals/approval-service.js';
+import type { GrantRequests } from '../approvals/grant-requests.js';
+import { effectiveRequestState } from '../approvals/request-state.js';
 import type { AttestationService } from '../attest/attestation-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CredentialAuthority } from '../authority/credential-authority.js';
@@ -27,7 +28,7 @@ export interface OAuthWiringDeps {
   readonly identities: IdentityService;
   readonly attestation: AttestationService;
   readonly authority: CredentialAuthority;
-  readonly approvals: ApprovalService;
+  readonly grantRequests: Pick<GrantRequests, 'request'>;
   readonly downstream: DownstreamManager;
   /** How client ID metadata documents are fetched (tests trust a local CA and allow loopback). */
   readonly clientMetadata?: ClientMetadataFetchOptions;
@@ -62,7 +63,7 @@ export function wireOAuth(d: OAuthWiringDeps): OAuthService {
       );
       const spec = grantSpecSchema.parse({ agentId, environment: settings.environment, servers: granted });
       // The request lapses with the authorization: approving it later would make a grant no client can use.
-      return d.approvals.request(agentId, `oauth-client:${client.id}`, spec, `OAuth: a client that calls itself “${client.name}” (self-declared name, id ${client.id}) asks to connect to ${resource}`, null, AUTHORIZATION_TTL_MS).id;
+      return d.grantRequests.request(agentId, `oauth-client:${client.id}`, spec, `OAuth: a client that calls itself “${client.name}” (self-declared name, id ${client.id}) asks to connect to ${resource}`, null, AUTHORIZATION_TTL_MS).id;
     },
     requestState: (requestId) => {
       const r = requests.get(requestId);

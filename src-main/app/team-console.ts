@@ -46,7 +46,7 @@ export function teamConsole(plane: ControlPlane, name: string, configuredPort: n
         handlers = teamHandlers(operator, {
           handlers: operatorHandlers(plane, teamSigner(operator, rp)),
           identities: plane.store.identities,
-          requests: { get: (id) => plane.approvals.approvals.find(id) },
+          requests: { get: (id) => plane.approvals.requests.find(id) },
           grants: plane.grants,
           quorum: plane.config.quorum,
           trustDomain: plane.config.trustDomain,

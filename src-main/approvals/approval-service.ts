@@ -1,5 +1,5 @@
-// Grant requests and their approval (DESIGN.md §2, §4): an agent asks for a grant for itself;
-// the owner approves exactly what the console shows — possibly narrowed — with a fresh passkey
+// The owner's side of grant requests (DESIGN.md §2, §4; the agent's side is grant-requests.ts):
+// the inbox, and the approval of exactly what the console shows — possibly narrowed — with a fresh passkey
 // assertion whose challenge commits to SHA-256 of the canonical spec, the request id and a
 // nonce. The grant and the evidence are stored in one transaction and audited with the
 // assertion's digest; `verify` re-checks a stored grant against its evidence offline.
@@ -12,9 +12,7 @@ import type {
   GrantRequestState,
   GrantVerifyDto,
   GrantVerifyProblem,
-  HeldCallDto,
   QuorumStatusDto,
-  RiskLevel,
   SignatureCheckDto,
 } from '../../src-shared/approvals.js';
 import type { GrantSpec } from '../../src-shared/grant.js';
@@ -29,25 +27,10 @@ import { grantWidenings } from '../core/grant-diff.js';
 import { jitChoices } from '../core/jit-choices.js';
 import type { IdentityRepository, Transactor } from '../core/ports.js';
 import { checkEvidence } from './evidence.js';
+import { assertPending, audited, effectiveRequestState, recordRefusal, requestDto, type GrantPort, type Refusal } from './request-state.js';
 import { CHALLENGE_TTL_MS, DESKTOP_SIGNER, rpIdOf, type PasskeyService, type Signer } from './passkeys.js';
-import { riskAtMost, specRisk, toolsOf } from './risk.js';
+import { specRisk, toolsOf } from './risk.js';
 import { approvalChallenge, assertionDigest, authenticationOptions, sha256Canonical } from './webauthn.js';
-
-/** The grants feature, as approvals needs it (injected by app: approvals does not import grants). */
-export interface GrantPort {
-  create(spec: GrantSpec, actor: string): { id: string; specHash: string };
-  get(id: string): { id: string; spec: GrantSpec; specHash: string };
-  active(agentId: string): { id: string; spec: GrantSpec }[];
-}
-
-/** A dev/test rule under which a request is granted without the owner (never prod). */
-export interface AutoApproveRule {
-  readonly name: string;
-  readonly environments: readonly ('dev' | 'test')[];
-  readonly maxRisk: RiskLevel;
-  /** Only these downstream servers (any, if absent). */
-  readonly servers?: readonly string[];
-}
 
 export interface ApprovalServiceDeps {
   readonly requests: GrantRequestRepository;
@@ -59,25 +42,16 @@ export interface ApprovalServiceDeps {
   readonly tx: Transactor;
   readonly audit: AuditLog;
   readonly clock: Clock;
-  readonly autoApprove: readonly AutoApproveRule[];
   /** Approvers' signatures when a grant needs M of N (team mode). */
   readonly signatures: SignatureRepository;
   /** Open approval ceremonies, in the store: begun on one replica, answered on another. */
   readonly ceremonies: CeremonyRepository;
   /** M-of-N rules by environment (read at each use, as configured). */
   readonly quorum: () => readonly QuorumRule[];
-  readonly requestTtlMs?: number;
-  readonly maxPendingPerAgent?: number;
 }
 
-const DEFAULT_REQUEST_TTL_MS = 24 * 3600 * 1000;
-const DEFAULT_MAX_PENDING = 5;
 /** Open approval ceremonies at once (each request is capped per agent already). */
 const MAX_OPEN_APPROVALS = 10_000;
-/** After a denial the agent waits 1 min, doubling per further denial in the last day, up to 1 h. */
-const BACKOFF_BASE_MS = 60 * 1000;
-const BACKOFF_MAX_MS = 3600 * 1000;
-
 interface PendingApproval {
   readonly requestId: string;
   readonly spec: GrantSpec;
@@ -87,15 +61,6 @@ interface PendingApproval {
   readonly expiresAt: number;
 }
 
-/** As stored, with the state a request has reached by now (a PENDING one past its expiry reads EXPIRED). */
-export const requestDto = (r: GrantRequestRecord, now: number): GrantRequestDto => ({ ...r, state: effectiveRequestState(r, now) });
-
-export function effectiveRequestState(r: GrantRequestRecord, now: number): GrantRequestState {
-  return r.state === 'PENDING' && r.expiresAt <= now ? 'EXPIRED' : r.state;
-}
-
-type Refusal = { actor: string; kind: string; subject: string; details: Record<string, unknown> };
-
 export class ApprovalService {
   readonly #d: ApprovalServiceDeps;
   /** One open approval ceremony per request and signer: a new begin replaces the old one. */
@@ -104,60 +69,6 @@ export class ApprovalService {
   constructor(deps: ApprovalServiceDeps) {
     this.#d = deps;
     this.#pending = new Ceremonies(deps.ceremonies, 'approval', deps.clock, MAX_OPEN_APPROVALS);
-  }
-
-  // --- the agent's side -------------------------------------------------------------------
-
-  /** An agent asks for a grant for itself; dev/test requests matching an auto-approve rule are granted at once. */
-  /** `ttlMs`: how long the request stays open, when its asker waits less than the default day (an OAuth authorization: 15 minutes). */
-  request(callerAgentId: string, actor: string, spec: GrantSpec, purpose: string, heldCall: HeldCallDto | null = null, ttlMs?: number): GrantRequestDto {
-    const id = `grq_${randomBytes(16).toString('base64url')}`;
-    const specHash = sha256Canonical(spec);
-    return this.#audited({ actor, kind: 'grant.request', subject: id, details: { agentId: callerAgentId, specHash } }, () => {
-      if (spec.agentId !== callerAgentId) throw new CharonError('ERR_FORBIDDEN', 'An agent may request grants only for itself');
-      const identity = this.#d.identities.get(callerAgentId);
-      if (!identity) throw new CharonError('ERR_IDENTITY_NOT_FOUND', `No identity ${callerAgentId}`);
-      if (identity.environment !== spec.environment) throw new CharonError('ERR_INVALID_INPUT', `The request is for ${spec.environment} but ${callerAgentId} is a ${identity.environment} identity`);
-      const now = this.#d.clock.now();
-      if (spec.expiresAt !== null && spec.expiresAt <= now) throw new CharonError('ERR_INVALID_INPUT', 'The requested grant would already be expired');
-      const pending = this.#d.requests.list({ agentId: callerAgentId, state: 'PENDING' }).filter((r) => effectiveRequestState(r, now) === 'PENDING');
-      const max = this.#d.maxPendingPerAgent ?? DEFAULT_MAX_PENDING;
-      if (pending.length >= max) throw new CharonError('ERR_GRANT_REQUEST_LIMIT', `${callerAgentId} already has ${pending.length} pending requests (at most ${max}); withdraw one or wait`);
-      const retryAt = this.#backoffUntil(callerAgentId, now);
-      if (retryAt > now) throw new CharonError('ERR_GRANT_REQUEST_BACKOFF', `Requests of ${callerAgentId} were denied recently; retry in ${Math.ceil((retryAt - now) / 1000)} s`);
-      const record: GrantRequestRecord = { id, agentId: callerAgentId, spec, specHash, purpose, state: 'PENDING', createdAt: now, expiresAt: now + Math.min(ttlMs ?? Infinity, this.#d.requestTtlMs ?? DEFAULT_REQUEST_TTL_MS), decidedAt: null, decidedBy: null, reason: null, grantId: null, heldCall };
-      this.#d.requests.insert(record);
-      const risk = specRisk(spec);
-      this.#d.audit.append({ actor, kind: 'grant.request', subject: id, decision: 'allow', details: { agentId: callerAgentId, specHash, environment: spec.environment, risk, purpose } });
-      const rule = this.#autoRule(spec, risk);
-      if (rule) this.#autoApprove(record, rule);
-      return requestDto(this.#d.requests.get(id) as GrantRequestRecord, now);
-    });
-  }
-
-  /** A request as stored, whoever it is for (the team console checks who may decide it). */
-  find(id: string): GrantRequestRecord | null {
-    return this.#d.requests.get(id);
-  }
-
-  /** The caller's own request; another agent's reads as not found. */
-  getForAgent(callerAgentId: string, id: string): GrantRequestDto {
-    const r = this.#d.requests.get(id);
-    if (!r || r.agentId !== callerAgentId) throw new CharonError('ERR_GRANT_REQUEST_NOT_FOUND', `No grant request ${id}`);
-    return requestDto(r, this.#d.clock.now());
-  }
-
-  withdraw(callerAgentId: string, actor: string, id: string): GrantRequestDto {
-    return this.#audited({ actor, kind: 'grant.request.withdraw', subject: id, details: {} }, () => {
-      const r = this.#d.requests.get(id);
-      if (!r || r.agentId !== callerAgentId) throw new CharonError('ERR_GRANT_REQUEST_NOT_FOUND', `No grant request ${id}`);
-      this.#assertPending(r);
-      const now = this.#d.clock.now();
-      this.#d.requests.decide(id, 'WITHDRAWN', now, actor, null, null);
-      this.#dropPending(id);
-      this.#d.audit.append({ actor, kind: 'grant.request.withdraw', subject: id, decision: 'allow', details: { agentId: r.agentId } });
-      return requestDto(this.#d.requests.get(id) as GrantRequestRecord, now);
-    });
   }
 
   // --- the owner's side -------------------------------------------------------------------
@@ -177,7 +88,7 @@ export class ApprovalService {
     const refusal: Refusal = { actor, kind: 'grant.approve', subject: requestId, details: { phase: 'begin' } };
     const prepared = this.#audited(refusal, () => {
       const r = this.#requestRecord(requestId);
-      this.#assertPending(r);
+      assertPending(r, this.#d.clock.now());
       if (spec.agentId !== r.agentId || spec.environment !== r.spec.environment) throw new CharonError('ERR_GRANT_WIDENS', 'The approved spec must be for the requesting agent and environment');
       const verdict = isNarrowerOrEqual(spec, r.spec);
       if (!verdict.ok) throw new CharonError('ERR_GRANT_WIDENS', `The approved spec would allow more than was requested: ${verdict.reason}`);
@@ -208,17 +119,17 @@ export class ApprovalService {
     try {
       if (!pending) throw new CharonError('ERR_CHALLENGE_INVALID', 'No open approval for this request (never begun, already used, or replaced)');
       if (pending.expiresAt <= this.#d.clock.now()) throw new CharonError('ERR_CHALLENGE_EXPIRED', 'The approval challenge expired; begin again');
-      this.#assertPending(this.#requestRecord(requestId));
+      assertPending(this.#requestRecord(requestId), this.#d.clock.now());
       // The challenge is recomputed from what was shown, never taken from the response.
       const challenge = approvalChallenge(pending.requestId, sha256Canonical(pending.spec), pending.nonce);
       ({ origin } = await this.#d.passkeys.assert(response, challenge, signer));
     } catch (error) {
-      this.#refuse(error, refusal);
+      recordRefusal(this.#d.audit, error, refusal);
       throw error;
     }
     return this.#audited(refusal, () => {
       const r = this.#requestRecord(requestId);
-      this.#assertPending(r);
+      assertPending(r, this.#d.clock.now());
       const now = this.#d.clock.now();
       const digest = assertionDigest(response);
       // What was shown and what the passkey signed over it: stored as it came, re-verifiable offline.
@@ -268,10 +179,10 @@ export class ApprovalService {
   deny(requestId: string, actor: string, reason?: string): GrantRequestDto {
     return this.#audited({ actor, kind: 'grant.deny', subject: requestId, details: { reason } }, () => {
       const r = this.#requestRecord(requestId);
-      this.#assertPending(r);
+      assertPending(r, this.#d.clock.now());
       const now = this.#d.clock.now();
       this.#d.requests.decide(requestId, 'DENIED', now, actor, reason ?? null, null);
-      this.#dropPending(requestId);
+      this.dropCeremoniesOf(requestId);
       this.#d.audit.append({ actor, kind: 'grant.deny', subject: requestId, decision: 'allow', details: { agentId: r.agentId, specHash: r.specHash, reason } });
       return requestDto(this.#d.requests.get(requestId) as GrantRequestRecord, now);
     });
@@ -392,37 +303,11 @@ export class ApprovalService {
     if (first && first.specHash !== specHash) throw new CharonError('ERR_QUORUM_SPEC_MISMATCH', `Approvers must sign exactly the spec ${first.operatorId} signed (sha256 ${first.specHash.slice(0, 12)}…)`);
   }
 
-  #dropPending(requestId: string): void {
+  /** A request that left PENDING elsewhere (withdrawn by its agent): its open approval ceremonies end. */
+  dropCeremoniesOf(requestId: string): void {
     this.#pending.dropPrefix(`${requestId}:`);
   }
 
-
-  #autoRule(spec: GrantSpec, risk: RiskLevel): AutoApproveRule | null {
-    // Prod grants always need the owner's passkey, whatever the configuration says.
-    if (spec.environment === 'prod') return null;
-    const env = spec.environment;
-    return (
-      this.#d.autoApprove.find(
-        (rule) => rule.environments.includes(env) && riskAtMost(risk, rule.maxRisk) && (!rule.servers || Object.keys(spec.servers).every((s) => rule.servers?.includes(s))),
-      ) ?? null
-    );
-  }
-
-  #autoApprove(r: GrantRequestRecord, rule: AutoApproveRule): void {
-    const actor = `auto-approve:${rule.name}`;
-    const now = this.#d.clock.now();
-    const grant = this.#d.grants.create(r.spec, actor);
-    this.#d.approvals.insert({ grantId: grant.id, requestId: r.id, method: 'auto', spec: r.spec, specHash: r.specHash, nonce: '', challenge: '', credentialId: null, authenticatorData: null, clientDataJson: null, signature: null, userHandle: null, origin: null, rpId: null, assertionDigest: null, rule: rule.name, approvedAt: now });
-    this.#d.requests.decide(r.id, 'APPROVED', now, actor, null, grant.id);
-    this.#d.audit.append({ actor, kind: 'grant.auto-approve', subject: r.id, decision: 'allow', details: { method: 'auto', rule: rule.name, agentId: r.agentId, grantId: grant.id, specHash: r.specHash, environment: r.spec.environment, risk: specRisk(r.spec) } });
-  }
-
-  #backoffUntil(agentId: string, now: number): number {
-    const denials = this.#d.requests.denialsSince(agentId, now - 24 * 3600 * 1000);
-    const latest = denials[0];
-    if (!latest?.decidedAt) return 0;
-    return latest.decidedAt + Math.min(BACKOFF_BASE_MS * 2 ** (denials.length - 1), BACKOFF_MAX_MS);
-  }
 
   #requestRecord(id: string): GrantRequestRecord {
     const r = this.#d.requests.get(id);
@@ -430,26 +315,8 @@ export class ApprovalService {
     return r;
   }
 
-  #assertPending(r: GrantRequestRecord): void {
-    const state = effectiveRequestState(r, this.#d.clock.now());
-    if (state === 'EXPIRED') throw new CharonError('ERR_GRANT_REQUEST_EXPIRED', `Grant request ${r.id} expired at ${new Date(r.expiresAt).toISOString()}`);
-    if (state !== 'PENDING') throw new CharonError('ERR_GRANT_REQUEST_NOT_PENDING', `Grant request ${r.id} is ${state}`);
-  }
-
-  /** One transaction; a typed refusal rolls it back and is itself recorded. */
   #audited<T>(refusal: Refusal, change: () => T): T {
-    try {
-      return this.#d.tx.transact(change);
-    } catch (error) {
-      this.#refuse(error, refusal);
-      throw error;
-    }
-  }
-
-  #refuse(error: unknown, refusal: Refusal): void {
-    if (error instanceof CharonError && error.code !== 'ERR_STORE_BUSY') {
-      this.#d.audit.append({ ...refusal, decision: 'deny', details: { ...refusal.details, code: error.code, message: error.message } });
-    }
+    return audited(this.#d.tx, this.#d.audit, refusal, change);
   }
 }
 

@@ -56,7 +56,7 @@ const spec = (over: Partial<GrantSpecInput> = {}): GrantSpecInput => ({
 function request(s: GrantSpecInput = spec(), agentId = 'builder') {
   const parsed = validateOperatorCall('grants.create', { spec: s });
   if (!parsed.ok) throw new Error(parsed.error.message);
-  return (t as TestPlane).plane.approvals.approvals.request(agentId, `spiffe://charon.local/agent/${agentId}`, (parsed.value.input as { spec: never }).spec, 'index the notes');
+  return (t as TestPlane).plane.approvals.requests.request(agentId, `spiffe://charon.local/agent/${agentId}`, (parsed.value.input as { spec: never }).spec, 'index the notes');
 }
 
 async function approve(auth: SoftAuthenticator, requestId: string, s: GrantSpecInput = spec()) {
@@ -269,7 +269,7 @@ describe('grant approvals', () => {
     const ids = [request().id];
     for (let i = 0; i < 4; i++) ids.push(request().id);
     expect(await codeOfAsync(async () => request())).toBe('ERR_GRANT_REQUEST_LIMIT');
-    tp.plane.approvals.approvals.withdraw('builder', 'spiffe://charon.local/agent/builder', ids[0] as string);
+    tp.plane.approvals.requests.withdraw('builder', 'spiffe://charon.local/agent/builder', ids[0] as string);
     expect(request().state).toBe('PENDING');
   });
 

@@ -45,7 +45,7 @@ describe('passkey ceremonies shared by replicas', () => {
     await other.handlers['passkeys.registerComplete']({ ceremonyId: ceremony.ceremonyId, registration: auth.register(ceremony.registration as { challenge: string }) });
     await one.handlers['identities.register']({ id: 'builder', owner: 'alice', environment: 'dev', selectors: [], scopes: [] });
     const spec = grantSpecSchema.parse({ agentId: 'builder', environment: 'dev', servers: { memory: { tools: { read_graph: {} } } } });
-    const request = one.approvals.approvals.request('builder', 'spiffe://charon.local/agent/builder', spec, 'read');
+    const request = one.approvals.requests.request('builder', 'spiffe://charon.local/agent/builder', spec, 'read');
     const challenge = await one.handlers['approvals.begin']({ requestId: request.id, spec });
     const response = auth.assert(challenge.options as { challenge: string });
     const { grant } = await other.handlers['approvals.complete']({ requestId: request.id, response });

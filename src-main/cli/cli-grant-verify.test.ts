@@ -32,7 +32,7 @@ describe('charon grant verify', () => {
     const parsed = validateOperatorCall('grants.create', { spec: { agentId: 'builder', environment: 'dev', servers: { memory: { tools: { read_graph: {} } } } } });
     if (!parsed.ok) throw new Error(parsed.error.message);
     const spec = (parsed.value.input as { spec: GrantSpec }).spec;
-    const request = plane.approvals.approvals.request('builder', 'spiffe://charon.local/agent/builder', spec, 'read the graph');
+    const request = plane.approvals.requests.request('builder', 'spiffe://charon.local/agent/builder', spec, 'read the graph');
     const challenge = await plane.approvals.approvals.begin(request.id, spec, 'operator');
     const { grant } = await plane.approvals.approvals.complete(request.id, auth.assert(challenge.options as { challenge: string }), 'operator');
     if (!grant) throw new Error('no grant');

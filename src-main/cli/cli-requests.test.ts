@@ -18,8 +18,8 @@ beforeAll(async () => {
   const capped = { agentId: 'payer', environment: 'dev', servers: { pay: { tools: { charge: { args: { amount: { amount: { max: '50.00' } } } } } } } };
   await t.plane.handlers['grants.create']({ spec: grantSpecSchema.parse(capped) });
   const id = 'spiffe://charon.local/agent/payer';
-  t.plane.approvals.approvals.request('payer', id, grantSpecSchema.parse({ agentId: 'payer', environment: 'dev', servers: { pay: { tools: { charge: {} } } } }), 'charge without a limit');
-  t.plane.approvals.approvals.request('payer', id, grantSpecSchema.parse({ ...capped, servers: { pay: { tools: { charge: { args: { amount: { amount: { max: '20.00' } } } } } } } }), 'a smaller limit');
+  t.plane.approvals.requests.request('payer', id, grantSpecSchema.parse({ agentId: 'payer', environment: 'dev', servers: { pay: { tools: { charge: {} } } } }), 'charge without a limit');
+  t.plane.approvals.requests.request('payer', id, grantSpecSchema.parse({ ...capped, servers: { pay: { tools: { charge: { args: { amount: { amount: { max: '20.00' } } } } } } } }), 'a smaller limit');
   // The plane only, not the directory: the CLI reads it next.
   await t.plane.close();
 }, 30_000);

@@ -29,7 +29,7 @@ beforeAll(async () => {
   const { plane } = t;
   await t.activeAgent('builder');
   const auth = await enrollOwner(plane);
-  const request = plane.approvals.approvals.request('builder', 'spiffe://charon.local/agent/builder', grantSpecSchema.parse({ agentId: 'builder', environment: 'dev', servers: { memory: { tools: { read_graph: {} } } } }), 'read the graph');
+  const request = plane.approvals.requests.request('builder', 'spiffe://charon.local/agent/builder', grantSpecSchema.parse({ agentId: 'builder', environment: 'dev', servers: { memory: { tools: { read_graph: {} } } } }), 'read the graph');
   grantId = (await approveWithPasskey(plane, auth, request.id)).grant.id;
   token = (await plane.authority.issue({ agentId: 'builder', ttlSeconds: 3600 * 24 * 365 }, 'test')).token;
   await plane.close();

@@ -73,7 +73,7 @@ describe('charon grant verify, M of N', () => {
     const parsed = validateOperatorCall('grants.create', { spec: { agentId: 'pay-bot', environment: 'prod', servers: { memory: { tools: { read_graph: {} } } } } });
     if (!parsed.ok) throw new Error(parsed.error.message);
     const spec = (parsed.value.input as { spec: GrantSpec }).spec;
-    const request = plane.approvals.approvals.request('pay-bot', 'spiffe://charon.local/agent/pay-bot', spec, 'pay');
+    const request = plane.approvals.requests.request('pay-bot', 'spiffe://charon.local/agent/pay-bot', spec, 'pay');
     let grantId = '';
     for (const { auth, signer } of signers) {
       const challenge = await plane.approvals.approvals.begin(request.id, spec, `operator:${signer.operatorId}`, signer);

@@ -53,7 +53,7 @@ describe('prod grants need a verifiable passkey approval to be enforced', () => 
 
   it('a passkey-approved prod grant is enforced at once; widened behind Charon\'s back it allows nothing more, and nothing at all', async () => {
     const agent = await h.agent('prod-approved', { environment: 'prod' });
-    const request = h.plane.approvals.approvals.request(agent.id, `spiffe://charon.local/agent/${agent.id}`, echoSpec(agent.id) as never, 'prod echo');
+    const request = h.plane.approvals.requests.request(agent.id, `spiffe://charon.local/agent/${agent.id}`, echoSpec(agent.id) as never, 'prod echo');
     const { grant } = await approveWithPasskey(h.plane, auth, request.id);
     const client = await agent.connect();
     try {
@@ -71,7 +71,7 @@ describe('prod grants need a verifiable passkey approval to be enforced', () => 
 
   it('narrowing an approved prod grant keeps it enforced (the passkey signed the wider spec it came from)', async () => {
     const agent = await h.agent('prod-narrowed', { environment: 'prod' });
-    const request = h.plane.approvals.approvals.request(agent.id, `spiffe://charon.local/agent/${agent.id}`, echoSpec(agent.id, { echo: {}, 'get-sum': {} }) as never, 'prod tools');
+    const request = h.plane.approvals.requests.request(agent.id, `spiffe://charon.local/agent/${agent.id}`, echoSpec(agent.id, { echo: {}, 'get-sum': {} }) as never, 'prod tools');
     const { grant } = await approveWithPasskey(h.plane, auth, request.id);
     await h.plane.handlers['grants.narrow']({ id: grant.id, spec: echoSpec(agent.id) as never });
     const client = await agent.connect();

@@ -10,7 +10,7 @@ import { readJson, sendJson } from './http-io.js';
 type Caller = { readonly credential: { readonly agentId: string }; readonly spiffeId: string };
 
 export async function grantRequestRoute(plane: ControlPlane, req: IncomingMessage, res: ServerResponse, path: string, authenticate: () => Promise<Caller>): Promise<void> {
-  const service = plane.approvals.approvals;
+  const service = plane.approvals.requests;
   const rest = path.slice('/v1/grant-requests'.length);
   const [, id, action, extra] = rest.split('/');
   if (rest === '' || rest === '/') {

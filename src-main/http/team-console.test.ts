@@ -115,7 +115,7 @@ const spec = (agentId: string, environment: 'dev' | 'prod', over: Partial<GrantS
 
 async function agentRequest(plane: TestPlane['plane'], agentId: string, owner: string, environment: 'dev' | 'prod' = 'dev') {
   if (!plane.store.identities.get(agentId)) await plane.handlers['identities.register']({ id: agentId, owner, environment, selectors: [], scopes: [] });
-  return plane.approvals.approvals.request(agentId, `spiffe://charon.local/agent/${agentId}`, spec(agentId, environment), 'read the notes');
+  return plane.approvals.requests.request(agentId, `spiffe://charon.local/agent/${agentId}`, spec(agentId, environment), 'read the notes');
 }
 
 describe('team console: operators sign in with passkeys and see their own agents', () => {
@@ -153,7 +153,7 @@ describe('team console: operators sign in with passkeys and see their own agents
     expect([begin.status, begin.body.error?.code]).toEqual([403, 'ERR_FORBIDDEN']);
     const deny = await bob.send('POST', '/api/approvals.deny', { requestId: alices.id });
     expect([deny.status, deny.body.error?.code]).toEqual([403, 'ERR_FORBIDDEN']);
-    expect(plane.approvals.approvals.find(alices.id)?.state).toBe('PENDING');
+    expect(plane.approvals.requests.find(alices.id)?.state).toBe('PENDING');
     // Who tried is on record (newest first).
     expect(plane.store.audit.list({ limit: 50, kind: 'operator.refused' }).map((r) => [r.actor, r.subject, r.details.code])).toEqual([
       ['operator:bob', 'approvals.deny', 'ERR_FORBIDDEN'],
