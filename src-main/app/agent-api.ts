@@ -3,7 +3,11 @@ import { CharonError } from '../core/errors.js';
 import { agentIdOf } from '../core/spiffe-id.js';
 import type { VerifiedCredential } from '../authority/credential-authority.js';
 import { nestActors } from '../crypto/jwt-svid-issue.js';
-import type { ControlPlane } from './control-plane.js';
+import type { AttestationService } from '../attest/attestation-service.js';
+import type { CredentialAuthority } from '../authority/credential-authority.js';
+import type { Clock } from '../core/clock.js';
+import type { Store } from '../store/store.js';
+import type { CharonConfig } from './config.js';
 import { audienceOf } from './token-audience.js';
 
 export interface SvidResponse {
@@ -14,14 +18,23 @@ export interface SvidResponse {
   readonly attestation_expires_at: number | null;
 }
 
+/** What the agent API uses of the control plane. */
+export interface AgentApiDeps {
+  readonly authority: Pick<CredentialAuthority, 'issue' | 'rotate' | 'verify'>;
+  readonly attestation: Pick<AttestationService, 'attestWithJoinToken' | 'attestWithK8sToken'>;
+  readonly store: Pick<Store, 'identities'>;
+  readonly config: Pick<CharonConfig, 'issuer' | 'trustDomain'>;
+  readonly clock: Clock;
+}
+
 /**
  * What an agent may do, and nothing more: attest itself, get and rotate its own credentials,
  * introspect a token. No operator state is reachable from here.
  */
 export class AgentApi {
-  readonly #plane: ControlPlane;
+  readonly #plane: AgentApiDeps;
 
-  constructor(plane: ControlPlane) {
+  constructor(plane: AgentApiDeps) {
     this.#plane = plane;
   }
 

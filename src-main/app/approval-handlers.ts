@@ -1,5 +1,6 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
-import type { ControlPlane } from './control-plane.js';
+import type { GrantService } from '../grants/grant-service.js';
+import type { ApprovalStack } from './approval-wiring.js';
 import { grantDto } from './grant-handlers.js';
 import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
@@ -15,8 +16,14 @@ type ApprovalMethods =
   | 'approvals.complete'
   | 'approvals.deny';
 
+/** What the passkey and approval methods use of the control plane. */
+export interface ApprovalHandlerDeps {
+  readonly approvals: Pick<ApprovalStack, 'passkeys' | 'approvals'>;
+  readonly grants: Pick<GrantService, 'get'>;
+}
+
 /** Passkeys and approvals over the operator contract; inputs arrive validated. */
-export function approvalHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, ApprovalMethods> {
+export function approvalHandlers(plane: ApprovalHandlerDeps, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, ApprovalMethods> {
   const { passkeys, approvals } = plane.approvals;
   return {
     'grants.verify': async ({ id }) => approvals.verify(id),

@@ -37,12 +37,12 @@ import type { PolicyEngine } from '../policy/policy-engine.js';
 import type { OwnerService } from '../reaper/owners.js';
 import type { Reaper } from '../reaper/reaper.js';
 import { wireReaper } from './reaper-wiring.js';
+import { consoleOrigin } from './console-origin.js';
 import { wireDelegation } from './delegation-wiring.js';
 import type { DelegationReads } from '../delegation/delegation-reads.js';
 import type { DelegationService } from '../delegation/delegation-service.js';
 
 /** The remote console's origin, as browsers (and so WebAuthn) see it. */
-export const consoleOrigin = (c: { name: string; port: number }): string => `https://${c.name}${c.port === 443 ? '' : `:${c.port}`}`;
 
 /** Reported to MCP clients as the gateway's version. */
 export const CHARON_VERSION = '0.1.0';

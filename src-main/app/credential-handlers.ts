@@ -1,8 +1,17 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
 import { CharonError } from '../core/errors.js';
 import { agentSpiffeId } from '../core/spiffe-id.js';
-import type { ControlPlane } from './control-plane.js';
+import type { CredentialAuthority } from '../authority/credential-authority.js';
+import type { Store } from '../store/store.js';
+import type { CharonConfig } from './config.js';
 import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
+
+/** What `credentials.rotate` uses of the control plane. */
+export interface CredentialHandlerDeps {
+  readonly store: Pick<Store, 'credentials'>;
+  readonly authority: Pick<CredentialAuthority, 'issue'>;
+  readonly config: Pick<CharonConfig, 'trustDomain'>;
+}
 
 /**
  * `credentials.rotate`: the console's "Rotate" on a live credential. The new one has the same
@@ -10,7 +19,7 @@ import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
  * rotated twice), and the rotation is refused like any issuance without an ACTIVE identity and a
  * fresh attestation. A delegated credential is renewed by its token exchange, not here.
  */
-export function credentialHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, 'credentials.rotate'> {
+export function credentialHandlers(plane: CredentialHandlerDeps, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, 'credentials.rotate'> {
   const { store, authority, config } = plane;
   return {
     'credentials.rotate': async ({ jti }) => {

@@ -1,5 +1,8 @@
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
-import type { ControlPlane } from './control-plane.js';
+import type { Clock } from '../core/clock.js';
+import type { DelegationReads } from '../delegation/delegation-reads.js';
+import type { DelegationService } from '../delegation/delegation-service.js';
+import type { ApprovalStack } from './approval-wiring.js';
 import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
 type DelegationMethods = 'delegation.graph' | 'delegation.authorizeBegin' | 'delegation.authorize' | 'delegation.trace' | 'delegation.get' | 'delegation.revoke';
@@ -8,8 +11,16 @@ type DelegationMethods = 'delegation.graph' | 'delegation.authorizeBegin' | 'del
 /** RFC 8176 methods: a hardware-bound key, with the user verified on the authenticator. */
 const PASSKEY_UV = { acr: 'urn:charon:acr:passkey-uv', amr: ['hwk', 'user'] } as const;
 
+/** What the delegation methods use of the control plane. */
+export interface DelegationHandlerDeps {
+  readonly delegation: Pick<DelegationService, 'authorize' | 'revoke'>;
+  readonly delegationReads: DelegationReads;
+  readonly approvals: Pick<ApprovalStack, 'passkeys'>;
+  readonly clock: Clock;
+}
+
 /** Delegation over the operator contract: the owner's authorization (a chain's root), provenance, the graph. */
-export function delegationHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, DelegationMethods> {
+export function delegationHandlers(plane: DelegationHandlerDeps, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, DelegationMethods> {
   const { delegation, delegationReads, clock } = plane;
   // plane.approvals.passkeys: the step-up ceremonies shared with other sensitive operator actions.
   return {

@@ -1,10 +1,12 @@
 import type { GrantDto } from '../../src-shared/grant.js';
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
-import type { GrantView } from '../grants/grant-service.js';
+import type { GrantService, GrantView } from '../grants/grant-service.js';
 import { CharonError } from '../core/errors.js';
 import { grantPolicyText } from '../policy/compile-grant.js';
 import { tryCall } from './try-call.js';
-import type { ControlPlane } from './control-plane.js';
+import type { Clock } from '../core/clock.js';
+import type { PolicyEngine } from '../policy/policy-engine.js';
+import type { Store } from '../store/store.js';
 import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
 type GrantMethods = 'grants.create' | 'grants.list' | 'grants.get' | 'grants.narrow' | 'grants.revoke' | 'grants.policy' | 'grants.tryCall';
@@ -21,8 +23,16 @@ export const grantDto = (g: GrantView): GrantDto => ({
   revokedAt: g.revokedAt,
 });
 
+/** What the grant methods use of the control plane. */
+export interface GrantHandlerDeps {
+  readonly grants: Pick<GrantService, 'create' | 'list' | 'get' | 'narrow' | 'revoke'>;
+  readonly policy: PolicyEngine;
+  readonly store: Pick<Store, 'identities'>;
+  readonly clock: Clock;
+}
+
 /** Grants over the operator contract; inputs arrive validated (grantSpecSchema). */
-export function grantHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, GrantMethods> {
+export function grantHandlers(plane: GrantHandlerDeps, who: OperatorContext = LOCAL_OPERATOR): Pick<OperatorHandlers, GrantMethods> {
   const { grants } = plane;
   return {
     'grants.create': async ({ spec }) => {

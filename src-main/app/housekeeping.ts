@@ -1,10 +1,24 @@
 // What runs in the background of a live control plane, headless or desktop: audit checkpoints,
 // signing-key rotation, dropping abandoned MCP sessions and spent DPoP proofs, the reaper schedule.
-import type { ControlPlane } from './control-plane.js';
-import { startReaperSchedule } from './reaper-schedule.js';
+import type { Checkpointer } from '../audit/checkpointer.js';
+import type { KeyManagement } from '../authority/key-management.js';
+import type { Store } from '../store/store.js';
+import type { CharonConfig } from './config.js';
+import type { GatewayStack } from './gateway-wiring.js';
+import { startReaperSchedule, type ReaperScheduleDeps } from './reaper-schedule.js';
+
+/** What the background work uses of the control plane. */
+export interface HousekeepingDeps extends ReaperScheduleDeps {
+  readonly checkpointer: Pick<Checkpointer, 'checkpoint' | 'refusal'>;
+  readonly keys: Pick<KeyManagement, 'rotateIfDue'>;
+  readonly accessKeys: Pick<KeyManagement, 'rotateIfDue'>;
+  readonly gateway: { readonly gateway: Pick<GatewayStack['gateway'], 'reapIdle'> };
+  readonly store: Pick<Store, 'dpopReplay'>;
+  readonly config: Pick<CharonConfig, 'reaper' | 'checkpointIntervalSeconds'>;
+}
 
 /** Starts the timers; returns the function that stops them all. */
-export function startHousekeeping(plane: ControlPlane, log: (line: string) => void): () => void {
+export function startHousekeeping(plane: HousekeepingDeps, log: (line: string) => void): () => void {
   const logError = (error: unknown) => log(`charon: ${error instanceof Error ? error.message : String(error)}`);
   let refused: number | null = null;
   const checkpoints = setInterval(

@@ -1,17 +1,48 @@
 import { exportAudit } from './audit-export.js';
 import type { OperatorHandlers } from '../../src-shared/operator-api.js';
-import type { ControlPlane } from './control-plane.js';
-import { approvalHandlers } from './approval-handlers.js';
-import { credentialHandlers } from './credential-handlers.js';
-import { delegationHandlers } from './delegation-handlers.js';
-import { grantHandlers } from './grant-handlers.js';
-import { jitHandlers } from './jit-handlers.js';
-import { reaperHandlers } from './reaper-handlers.js';
-import { serverHandlers } from './server-handlers.js';
+import type { AttestationService } from '../attest/attestation-service.js';
+import type { CredentialAuthority } from '../authority/credential-authority.js';
+import type { KeyManagement } from '../authority/key-management.js';
+import type { KeyProtection } from '../crypto/master-key.js';
+import type { IdentityService } from '../identity/identity-service.js';
+import type { Store } from '../store/store.js';
+import type { AgentApi } from './agent-api.js';
+import { approvalHandlers, type ApprovalHandlerDeps } from './approval-handlers.js';
+import type { ApprovalStack } from './approval-wiring.js';
+import type { AuditExportDeps } from './audit-export.js';
+import type { CharonConfig } from './config.js';
+import { credentialHandlers, type CredentialHandlerDeps } from './credential-handlers.js';
+import { delegationHandlers, type DelegationHandlerDeps } from './delegation-handlers.js';
+import { grantHandlers, type GrantHandlerDeps } from './grant-handlers.js';
+import { jitHandlers, type JitHandlerDeps } from './jit-handlers.js';
+import { reaperHandlers, type ReaperHandlerDeps } from './reaper-handlers.js';
+import { serverHandlers, type ServerHandlerDeps } from './server-handlers.js';
 import { LOCAL_OPERATOR, type OperatorContext } from './operator-context.js';
 
+/** What the operator contract uses of the control plane: each handler file's part, and these. */
+export type OperatorHandlerDeps = GrantHandlerDeps &
+  ServerHandlerDeps &
+  CredentialHandlerDeps &
+  ReaperHandlerDeps &
+  ApprovalHandlerDeps &
+  DelegationHandlerDeps &
+  JitHandlerDeps &
+  AuditExportDeps & {
+    readonly identities: IdentityService;
+    readonly attestation: Pick<AttestationService, 'createJoinToken'>;
+    readonly authority: CredentialAuthority;
+    readonly keys: KeyManagement;
+    readonly accessKeys: Pick<KeyManagement, 'rotate'>;
+    readonly store: Store;
+    readonly config: CharonConfig;
+    readonly endpoints: { readonly agentUrl?: string; readonly bridgeUrl?: string };
+    readonly keyProtection: KeyProtection;
+    readonly agentApi: Pick<AgentApi, 'introspect'>;
+    readonly approvals: ApprovalStack;
+  };
+
 /** Every operator method, over the control plane; inputs arrive validated. */
-export function operatorHandlers(plane: ControlPlane, who: OperatorContext = LOCAL_OPERATOR): OperatorHandlers {
+export function operatorHandlers(plane: OperatorHandlerDeps, who: OperatorContext = LOCAL_OPERATOR): OperatorHandlers {
   const { identities, attestation, authority, keys, checkpointer, store, config } = plane;
   return {
     'status.get': async () => ({

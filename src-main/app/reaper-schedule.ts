@@ -1,9 +1,18 @@
 // The reaper on a timer in the main process (`serve`): every reaper.schedule.intervalMinutes a
 // preview that is only logged, or, with reaper.schedule.apply, a run of every action that is not
 // a proposal (drift narrowings wait for the owner). Time comes from the control plane's clock.
-import type { ControlPlane } from './control-plane.js';
+import type { Clock } from '../core/clock.js';
+import type { Reaper } from '../reaper/reaper.js';
+import type { CharonConfig } from './config.js';
 
-export function startReaperSchedule(plane: Pick<ControlPlane, 'config' | 'clock' | 'reaper'>, log: (line: string) => void): () => void {
+/** What the schedule uses of the control plane. */
+export interface ReaperScheduleDeps {
+  readonly config: Pick<CharonConfig, 'reaper'>;
+  readonly clock: Clock;
+  readonly reaper: Pick<Reaper, 'preview' | 'run'>;
+}
+
+export function startReaperSchedule(plane: ReaperScheduleDeps, log: (line: string) => void): () => void {
   const { intervalMinutes, apply } = plane.config.reaper.schedule;
   const tick = (): void => {
     try {

@@ -8,9 +8,9 @@ import type { OperatorService } from '../approvals/operators.js';
 export { SESSION_TTL_MS, type SignedIn } from '../approvals/operators.js';
 import type { RelyingParty } from '../approvals/passkeys.js';
 import type { OperatorRecord } from '../core/operator-records.js';
-import type { ControlPlane } from './control-plane.js';
-import { consoleOrigin } from './control-plane.js';
-import { operatorHandlers } from './operator-handlers.js';
+import type { GrantService } from '../grants/grant-service.js';
+import { operatorHandlers, type OperatorHandlerDeps } from './operator-handlers.js';
+import { consoleOrigin } from './console-origin.js';
 import { auditVisible, teamHandlers, teamSigner } from './team-handlers.js';
 
 export interface TeamConsole {
@@ -24,7 +24,10 @@ export interface TeamConsole {
   sees(operator: OperatorRecord, event: AuditEventDto): boolean;
 }
 
-export function teamConsole(plane: ControlPlane, name: string, configuredPort: number): TeamConsole {
+/** What the team console uses of the control plane: the operator contract's part, and the grants it scopes by. */
+export type TeamConsoleDeps = OperatorHandlerDeps & { readonly grants: GrantService };
+
+export function teamConsole(plane: TeamConsoleDeps, name: string, configuredPort: number): TeamConsole {
   let port = configuredPort;
   const rp: RelyingParty = {
     id: name,
