@@ -63,4 +63,24 @@ describe('verified token cache', () => {
     expect(cache.get('a', 'aud', T0, keyPresent)).toBeNull();
     expect(cache.get('c', 'aud', T0, keyPresent)).not.toBeNull();
   });
+
+  it('stays bounded through any mix of stale drops, re-verifications and new tokens', () => {
+    const cache = new VerifiedTokenCache(3);
+    for (let i = 0; i < 50; i++) {
+      cache.set(`t${i}`, 'aud', svid());
+      // Dropped as stale (its key left), then verified again: the same token stored anew.
+      if (i % 4 === 0) expect(cache.get(`t${i}`, 'aud', T0, keyGone)).toBeNull();
+      if (i % 8 === 0) cache.set(`t${i}`, 'aud', svid());
+      expect(cache.size).toBeLessThanOrEqual(3);
+    }
+    expect(cache.get('t49', 'aud', T0, keyPresent)).not.toBeNull();
+    expect(cache.get('t0', 'aud', T0, keyPresent)).toBeNull();
+  });
+
+  it('keeps nothing for an audience other than the one the token was verified for', () => {
+    const cache = new VerifiedTokenCache();
+    cache.set('tok', 'other-aud', svid());
+    expect(cache.get('tok', 'other-aud', T0, keyPresent)).toBeNull();
+    expect(cache.get('tok', 'aud', T0, keyPresent)).toBeNull();
+  });
 });

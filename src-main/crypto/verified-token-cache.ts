@@ -11,32 +11,58 @@ const TOLERANCE_MS = CLOCK_TOLERANCE_SECONDS * 1000;
  * precise error. Revocation and identity state are never cached (the caller checks them).
  */
 export class VerifiedTokenCache {
+  /**
+   * Keyed by the token text alone, its audience checked on each hit: a string built from both
+   * would be a new string per call, hashed over its whole length every time, where the token a
+   * caller presents again keeps its hash.
+   */
   readonly #entries = new Map<string, VerifiedSvid>();
+  /**
+   * Tokens in insertion order, oldest at `#head`, so the oldest is evicted in constant time. (The
+   * Map's own oldest key is a walk over every deleted slot before it: thousands on a full cache.)
+   */
+  readonly #order: (string | undefined)[];
+  #head = 0;
+  #tail = 0;
   readonly #max: number;
 
   constructor(max = 10_000) {
     this.#max = max;
+    this.#order = new Array<string | undefined>(max);
   }
 
   get(token: string, audience: string, now: number, keyFor: (kid: string) => JoseKey | null): VerifiedSvid | null {
-    const key = `${audience}\n${token}`;
-    const hit = this.#entries.get(key);
-    if (!hit) return null;
+    const hit = this.#entries.get(token);
+    if (!hit || hit.audience !== audience) return null;
     const nbf = typeof hit.payload.nbf === 'number' ? hit.payload.nbf * 1000 : hit.issuedAt;
     if (keyFor(hit.kid) === null || now < Math.max(hit.issuedAt, nbf) - TOLERANCE_MS || now >= hit.expiresAt + TOLERANCE_MS) {
-      this.#entries.delete(key);
+      this.#entries.delete(token);
       return null;
     }
     return hit;
   }
 
   set(token: string, audience: string, svid: VerifiedSvid): void {
-    const key = `${audience}\n${token}`;
-    if (this.#entries.size >= this.#max) {
-      // Oldest insertion first: Map iteration order.
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
+    // Only what was verified for `audience` is served for it (a token names one audience).
+    if (svid.audience !== audience) return;
+    if (this.#entries.has(token)) {
+      this.#entries.set(token, svid);
+      return;
     }
-    this.#entries.set(key, svid);
+    // The order holds every token in the map (and some since dropped as stale): when it is full, the oldest goes.
+    if (this.#tail - this.#head >= this.#max) this.#evictOldest();
+    this.#entries.set(token, svid);
+    this.#order[this.#tail++ % this.#max] = token;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #evictOldest(): void {
+    const slot = this.#head++ % this.#max;
+    const oldest = this.#order[slot] as string;
+    this.#order[slot] = undefined;
+    this.#entries.delete(oldest);
   }
 }
