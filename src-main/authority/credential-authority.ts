@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import type { CredentialRepository, IdentityRepository, SigningKeyRepository, Transactor } from '../core/ports.js';
 import type { ChainState } from '../core/delegation-ports.js';
-import type { AuditEventInput, CredentialRecord, IdentityRecord } from '../core/records.js';
+import type { AuditEventInput, CredentialRecord } from '../core/records.js';
 import { formatScope, isScopeSubset } from '../core/scope.js';
 import { agentSpiffeId } from '../core/spiffe-id.js';
 import { signJwtSvid, type SvidClaims } from '../crypto/jwt-svid-issue.js';
@@ -87,65 +87,50 @@ export class CredentialAuthority {
   async issue(request: IssueRequest, actor: string, rotates?: CredentialRecord): Promise<{ token: string; credential: CredentialRecord }> {
     const subject = agentSpiffeId(this.#d.trustDomain, request.agentId);
     const refusal = { actor, kind: rotates ? 'credential.rotate' : 'credential.issue', subject, details: { audience: request.audience } };
-    const check = (): { identity: IdentityRecord; now: number } => {
+    // Every check runs inside the transaction that commits the credential (signing is synchronous):
+    // one read of the identity, under the write lock, so nothing can change between check and commit.
+    // A refusal rolls back and is recorded in the same commit (auditedOutcome).
+    let now = 0;
+    const prepare = (kid: string): CredentialRecord => {
       const identity = this.#d.identities.get(request.agentId);
       if (!identity) throw new CharonError('ERR_IDENTITY_NOT_FOUND', `No identity ${request.agentId}`);
-      const now = this.#d.clock.now();
+      now = this.#d.clock.now();
       // Invariant 1: no credential without an ACTIVE identity and a fresh attestation.
       if (identity.state !== 'ACTIVE') throw new CharonError('ERR_IDENTITY_NOT_ACTIVE', `Identity ${identity.id} is ${identity.state}`);
       if (identity.attestationExpiresAt === null || identity.attestationExpiresAt <= now) {
         throw new CharonError('ERR_ATTESTATION_REQUIRED', `No fresh attestation on record for ${identity.id}`);
       }
-      return { identity, now };
-    };
-
-    // Sign outside the transaction (signing is asynchronous), then re-check and commit.
-    // This first check is one read and needs no write lock: a refusal is still recorded, and the
-    // check that counts runs again inside the commit.
-    let checked: { identity: IdentityRecord; now: number };
-    try {
-      checked = check();
-    } catch (error) {
-      return auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
-        throw error;
-      });
-    }
-    const { identity, now } = checked;
-    const scopeTokens = request.scope ?? identity.scopes;
-    if (!isScopeSubset(scopeTokens, identity.scopes)) {
-      return auditedChange(this.#d.tx, this.#d.audit, refusal, () => {
-        throw new CharonError('ERR_SCOPE_NOT_ALLOWED', `Scope exceeds what ${identity.id} may hold`);
-      });
-    }
-    const cap = this.#d.ttlCapsMs[identity.environment];
-    // Never past the cap for the environment, nor past the attestation that vouches for the agent.
-    const ttl = Math.min(request.ttlSeconds ? request.ttlSeconds * 1000 : cap, cap, (identity.attestationExpiresAt as number) - now);
-    const credentialWith = (kid: string): CredentialRecord => ({
-      jti: randomUUID(),
-      agentId: identity.id,
-      spiffeId: identity.spiffeId,
-      audience: request.audience ?? this.#d.defaultAudience,
-      scope: formatScope(scopeTokens),
-      environment: identity.environment,
-      kid,
-      issuedAt: Math.floor(now / 1000) * 1000,
-      expiresAt: Math.floor((now + ttl) / 1000) * 1000,
-      state: 'ACTIVE',
-      dpopJkt: request.dpopJkt ?? null,
-      rotatedTo: null,
-    });
-    return this.#signAndCommit(credentialWith, request.clientId ? { clientId: request.clientId } : {}, refusal, (credential) => {
-      check();
+      const scopeTokens = request.scope ?? identity.scopes;
+      if (!isScopeSubset(scopeTokens, identity.scopes)) throw new CharonError('ERR_SCOPE_NOT_ALLOWED', `Scope exceeds what ${identity.id} may hold`);
+      const cap = this.#d.ttlCapsMs[identity.environment];
+      // Never past the cap for the environment, nor past the attestation that vouches for the agent.
+      const ttl = Math.min(request.ttlSeconds ? request.ttlSeconds * 1000 : cap, cap, identity.attestationExpiresAt - now);
       if (rotates) {
         const current = this.#d.credentials.get(rotates.jti);
         if (current?.state !== 'ACTIVE') throw new CharonError(current?.state === 'ROTATED' ? 'ERR_CREDENTIAL_ROTATED' : 'ERR_CREDENTIAL_REVOKED', 'The credential being rotated is no longer active');
-        this.#d.credentials.setState(rotates.jti, 'ROTATED', now, { rotatedTo: credential.jti });
       }
+      return {
+        jti: randomUUID(),
+        agentId: identity.id,
+        spiffeId: identity.spiffeId,
+        audience: request.audience ?? this.#d.defaultAudience,
+        scope: formatScope(scopeTokens),
+        environment: identity.environment,
+        kid,
+        issuedAt: Math.floor(now / 1000) * 1000,
+        expiresAt: Math.floor((now + ttl) / 1000) * 1000,
+        state: 'ACTIVE',
+        dpopJkt: request.dpopJkt ?? null,
+        rotatedTo: null,
+      };
+    };
+    return this.#signAndCommit(prepare, request.clientId ? { clientId: request.clientId } : {}, refusal, (credential) => {
+      if (rotates) this.#d.credentials.setState(rotates.jti, 'ROTATED', now, { rotatedTo: credential.jti });
       this.#d.credentials.insert(credential);
       this.#d.audit.append({
         actor,
         kind: rotates ? 'credential.rotate' : 'credential.issue',
-        subject: identity.spiffeId,
+        subject: credential.spiffeId,
         decision: 'allow',
         details: { jti: credential.jti, aud: credential.audience, scope: credential.scope, exp: credential.expiresAt, kid: credential.kid, jkt: credential.dpopJkt, ...(rotates ? { rotated: rotates.jti } : {}) },
       });
@@ -180,41 +165,44 @@ export class CredentialAuthority {
     });
   }
 
-  /** Signs outside the transaction (signing is asynchronous), then commits; signs again if a rotation retired the key meanwhile. */
+  /**
+   * In one transaction: `prepare` checks and builds the credential, the token is signed (node:crypto,
+   * synchronously), `store` writes it with its audit record. Reloads the keys and tries again if a
+   * rotation by another process retired the key this process signs with.
+   */
   async #signAndCommit(
-    credentialWith: (kid: string) => CredentialRecord,
+    prepare: (kid: string) => CredentialRecord,
     extra: Pick<SvidClaims, 'actors' | 'acr' | 'amr' | 'clientId'>,
     refusal: Omit<AuditEventInput, 'decision'>,
-    inTransaction: (credential: CredentialRecord) => void,
+    store: (credential: CredentialRecord) => void,
   ): Promise<{ token: string; credential: CredentialRecord }> {
     const [ring, repo] = extra.clientId === undefined ? [this.#d.keyRing, this.#d.signingKeys] : [this.#d.accessKeyRing, this.#d.accessSigningKeys];
     await ring.refresh();
     for (let attempt = 0; ; attempt++) {
       const key = ring.activeKey();
-      const credential = credentialWith(key.record.kid);
-      const token = signJwtSvid(key, {
-        issuer: this.#d.issuer,
-        spiffeId: credential.spiffeId,
-        audience: credential.audience,
-        jti: credential.jti,
-        scope: credential.scope,
-        env: credential.environment,
-        issuedAt: credential.issuedAt,
-        expiresAt: credential.expiresAt,
-        dpopJkt: credential.dpopJkt,
-        ...extra,
-      });
-      // The refusal comes back out of the group's item (auditedOutcome), so its record commits with the group.
-      const outcome = await this.#d.groupCommit(() =>
-        auditedOutcome(this.#d.tx, this.#d.audit, refusal, () => {
-          // A rotation by another process may have retired this key since we signed: sign again.
-          if (!repo.isActive(key.record.kid)) return false;
-          inTransaction(credential);
-          return true;
-        }),
-      );
+      const signAndStore = (): { token: string; credential: CredentialRecord } | null => {
+        // A rotation by another process may have retired this key: reload and sign again.
+        if (!repo.isActive(key.record.kid)) return null;
+        const credential = prepare(key.record.kid);
+        const token = signJwtSvid(key, {
+          issuer: this.#d.issuer,
+          spiffeId: credential.spiffeId,
+          audience: credential.audience,
+          jti: credential.jti,
+          scope: credential.scope,
+          env: credential.environment,
+          issuedAt: credential.issuedAt,
+          expiresAt: credential.expiresAt,
+          dpopJkt: credential.dpopJkt,
+          ...extra,
+        });
+        store(credential);
+        return { token, credential };
+      };
+      // The refusal comes back out of the transaction (auditedOutcome), so its record commits too.
+      const outcome = await this.#d.groupCommit(() => auditedOutcome(this.#d.tx, this.#d.audit, refusal, signAndStore));
       if ('refused' in outcome) throw outcome.refused;
-      if (outcome.value) return { token, credential };
+      if (outcome.value) return outcome.value;
       if (attempt >= 2) throw new CharonError('ERR_STORE_BUSY', 'Signing keys keep changing; try again');
       await ring.reload();
     }
