@@ -51,20 +51,62 @@ let waiting = 0;
  */
 let pooled = 0;
 const POOL_SLOTS = availableParallelism();
-const queue: (() => void)[] = [];
+
+interface Job {
+  readonly data: Buffer;
+  readonly key: JoseKey;
+  readonly signature: Buffer;
+  readonly resolve: (ok: boolean) => void;
+}
+/** Signatures waiting for a threadpool slot. */
+const queue: Job[] = [];
+let drainScheduled = false;
+
+function startInPool(job: Job): void {
+  pooled++;
+  verify('sha256', job.data, { key: keyObject(job.key), dsaEncoding: 'ieee-p1363' }, job.signature, (error, ok) => {
+    pooled--;
+    const next = queue.shift();
+    if (next) startInPool(next);
+    job.resolve(!error && ok);
+  });
+}
+
+function verifyHere(job: Job): boolean {
+  try {
+    return verify('sha256', job.data, { key: keyObject(job.key), dsaEncoding: 'ieee-p1363' }, job.signature);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * While signatures wait for a slot, this thread takes one per turn of the event loop, after the
+ * turn's I/O and completions: otherwise it would sit idle until a threadpool slot frees up,
+ * with work queued that it could be doing.
+ */
+function drain(): void {
+  drainScheduled = false;
+  const job = queue.pop();
+  if (!job) return;
+  job.resolve(verifyHere(job));
+  if (queue.length > 0) scheduleDrain();
+}
+
+function scheduleDrain(): void {
+  if (drainScheduled) return;
+  drainScheduled = true;
+  setImmediate(drain);
+}
 
 function verifyInPool(data: Buffer, key: JoseKey, signature: Buffer): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
-    const run = (): void => {
-      pooled++;
-      verify('sha256', data, { key: keyObject(key), dsaEncoding: 'ieee-p1363' }, signature, (error, ok) => {
-        pooled--;
-        queue.shift()?.();
-        resolve(!error && ok);
-      });
-    };
-    if (pooled < POOL_SLOTS) run();
-    else queue.push(run);
+    const job = { data, key, signature, resolve };
+    if (pooled < POOL_SLOTS) startInPool(job);
+    else {
+      queue.push(job);
+      scheduleDrain();
+    }
   });
 }
 
