@@ -9,7 +9,12 @@ export function base64urlBytes(segment: string): Buffer | null {
 
 /** Segment `index` of a compact JWS decoded as strict UTF-8 (throws on bad base64url bytes or invalid UTF-8). */
 export function segmentText(jws: string, index: number): string {
-  const bytes = base64urlBytes(jws.split('.')[index] ?? '');
+  return base64urlText(jws.split('.')[index] ?? '');
+}
+
+/** A base64url segment decoded as strict UTF-8 (throws on bad base64url bytes or invalid UTF-8). */
+export function base64urlText(segment: string): string {
+  const bytes = base64urlBytes(segment);
   if (!bytes) throw new TypeError('Invalid base64url segment');
   return utf8.decode(bytes);
 }

@@ -5,13 +5,13 @@ import { toEpochSeconds } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import { parseSpiffeId } from '../core/spiffe-id.js';
-import { jsonObject, segmentText } from './jws-text.js';
+import { ALLOWED_HEADERS, wellFormedHeader } from './jose-header-memo.js';
+import { base64urlText, jsonObject, segmentText } from './jws-text.js';
 import { readAcr, readActors, readAmr } from './act-claim.js';
 import { verifyEs256Shared } from './jws-es256.js';
 import { SVID_ALG, type JoseKey } from './signing-key.js';
 
 export const MAX_TOKEN_BYTES = 8192;
-const ALLOWED_HEADERS = new Set(['alg', 'kid', 'typ']);
 export const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface SvidVerifyOptions {
@@ -72,23 +72,34 @@ function checkRegisteredClaims(payload: JWTPayload, options: SvidVerifyOptions):
 export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): Promise<VerifiedSvid> {
   if (typeof token !== 'string') throw new TypeError('token must be a string');
   if (token.length > MAX_TOKEN_BYTES) fail('ERR_JWT_MALFORMED', `Token exceeds ${MAX_TOKEN_BYTES} bytes`);
-  if (token.split('.').length !== 3) fail('ERR_JWT_MALFORMED', 'Not a JWS compact serialization');
+  // Exactly two dots: three segments.
+  const firstDot = token.indexOf('.');
+  const lastDot = token.lastIndexOf('.');
+  if (firstDot === -1 || token.indexOf('.', firstDot + 1) !== lastDot || lastDot === firstDot) fail('ERR_JWT_MALFORMED', 'Not a JWS compact serialization');
+  const headerSegment = token.slice(0, firstDot);
 
-  let header: Record<string, unknown>;
-  let headerText: string;
+  // A header seen before is known to be well formed (jose-header-memo.ts); any other is read and checked here.
+  const known = wellFormedHeader(headerSegment);
+  let header: Readonly<Record<string, unknown>>;
+  let headerText: string | null = null;
   let payloadText: string;
   try {
-    headerText = segmentText(token, 0);
-    payloadText = segmentText(token, 1);
-    header = jsonObject(headerText);
+    payloadText = base64urlText(token.slice(firstDot + 1, lastDot));
+    if (known) header = known;
+    else {
+      headerText = base64urlText(headerSegment);
+      header = jsonObject(headerText);
+    }
   } catch {
     return fail('ERR_JWT_MALFORMED', 'Unreadable JOSE header');
   }
-  // JSON.parse keeps the last of two equal names, other JOSE libraries may keep the first: refuse both readings.
-  if (hasDuplicateKeys(headerText)) fail('ERR_JOSE_HEADER_INVALID', 'The JOSE header names a parameter twice');
-  // The JWT-SVID standard allows only alg, kid and typ: anything else (jwk, jku, x5u, crit, b64...) is refused.
-  for (const name of Object.keys(header)) {
-    if (!ALLOWED_HEADERS.has(name)) fail('ERR_JOSE_HEADER_INVALID', `JOSE header "${name}" is not allowed in a JWT-SVID`);
+  if (headerText !== null) {
+    // JSON.parse keeps the last of two equal names, other JOSE libraries may keep the first: refuse both readings.
+    if (hasDuplicateKeys(headerText)) fail('ERR_JOSE_HEADER_INVALID', 'The JOSE header names a parameter twice');
+    // The JWT-SVID standard allows only alg, kid and typ: anything else (jwk, jku, x5u, crit, b64...) is refused.
+    for (const name of Object.keys(header)) {
+      if (!ALLOWED_HEADERS.has(name)) fail('ERR_JOSE_HEADER_INVALID', `JOSE header "${name}" is not allowed in a JWT-SVID`);
+    }
   }
   if (header.alg !== SVID_ALG) fail('ERR_JOSE_ALG_NOT_ALLOWED', `"alg" must be ${SVID_ALG}`);
   // A JWT-SVID and an access token are told apart by typ, and each is verified only as what it says it is.
@@ -103,8 +114,7 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
   if (!key) return fail('ERR_JWKS_NO_MATCHING_KEY', options.kind === 'access' ? 'No key of the authorization server matches "kid"' : 'No key in the trust bundle matches "kid"');
 
   // The header and payload segments were read as strict base64url above.
-  const end = token.lastIndexOf('.');
-  if (!(await verifyEs256Shared(token.slice(0, end), token.slice(end + 1), key))) fail('ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'Signature verification failed');
+  if (!(await verifyEs256Shared(token.slice(0, lastDot), token.slice(lastDot + 1), key))) fail('ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'Signature verification failed');
   let payload: JWTPayload;
   try {
     payload = jsonObject(payloadText) as JWTPayload;
@@ -165,6 +175,9 @@ export function mapJoseError(error: unknown): CharonError {
 
 /** Which kind a token claims to be (its `typ`), read only to pick the keys and rules to verify it with. */
 export function tokenKind(token: string): 'svid' | 'access' {
+  const dot = token.indexOf('.');
+  const known = wellFormedHeader(dot === -1 ? token : token.slice(0, dot));
+  if (known) return known.typ === 'at+jwt' ? 'access' : 'svid';
   try {
     return jsonObject(segmentText(token, 0)).typ === 'at+jwt' ? 'access' : 'svid';
   } catch {
