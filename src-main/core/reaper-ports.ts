@@ -71,8 +71,11 @@ export interface ArgPeakRow {
   readonly peak: number;
 }
 
-/** One audit record as the reaper's window pass reads it. */
-export type WindowRecord = readonly [kind: string, time: number, decision: string, actor: string, subject: string];
+/**
+ * A gateway.decision record as the reaper's window pass reads it; `constrained` is the JSON text of
+ * its details' `constrained` member where the pass asked for it (else null).
+ */
+export type DecisionRecord = readonly [time: number, decision: string, actor: string, subject: string, constrained: string | null];
 
 /** The most allowed calls an agent made in one calendar minute: over all tools (`subject` null) or to one tool. */
 export interface RatePeakRow {
@@ -83,12 +86,14 @@ export interface RatePeakRow {
 
 export interface ReaperFactsRepository {
   /**
-   * Every gateway.decision and credential.issue record with `since <= time <= until`, to `visit`
-   * (reaper/window-facts.ts counts them in one pass; the order is not the log's).
+   * Every gateway.decision record with `since <= time <= until`, to `visit` in time order
+   * (reaper/window-facts.ts counts them in one pass, per-minute peaks as runs). A record carries
+   * its `constrained` member only if allowed, at or after `constrained.since` and calling one of
+   * `constrained.tools` (`server__tool`).
    */
-  scanWindow(since: number, until: number, visit: (record: WindowRecord) => void): void;
-  /** The `constrained` member (JSON text) of each allowed gateway.decision in the window calling one of `tools` (`server__tool`). */
-  constrainedValues(since: number, until: number, tools: readonly string[], visit: (actor: string, subject: string, json: string) => void): void;
+  scanDecisions(since: number, until: number, constrained: { readonly since: number; readonly tools: readonly string[] }, visit: (record: DecisionRecord) => void): void;
+  /** The subject (SPIFFE id) and time of every allowed credential.issue record with `since <= time <= until`. */
+  scanIssuances(since: number, until: number, visit: (subject: string, time: number) => void): void;
   /** The action ids of reaper.anomaly records since `since` (an anomaly is flagged once per window). */
   flaggedSince(since: number): Set<string>;
   /** The largest period total of each cumulative-cap usage key among periods starting at or after `since`. */

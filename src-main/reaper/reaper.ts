@@ -179,7 +179,7 @@ function usageFacts(f: ReaperFactsRepository, grants: readonly GrantRecord[], id
   }
   const ratedActors = new Set(identities.filter((i) => rated.has(i.id)).map((i) => i.spiffeId));
   return {
-    ...gatherWindowFacts({ records: (since, until, visit) => f.scanWindow(since, until, visit), constrained: (since, until, list, visit) => f.constrainedValues(since, until, list, visit) }, { ...w, until: now }, tools, ratedActors),
+    ...gatherWindowFacts({ decisions: (since, until, constrained, visit) => f.scanDecisions(since, until, constrained, visit), issuances: (since, until, visit) => f.scanIssuances(since, until, visit) }, { ...w, until: now }, tools, ratedActors),
     // A period that began up to a week before the window still overlaps it.
     capPeaks: f.capPeaks([...capKeys].sort(), w.driftStart - 7 * DAY_MS),
   };

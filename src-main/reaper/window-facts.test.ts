@@ -105,11 +105,41 @@ const sorted = (rows: unknown[]): string[] => rows.map((r) => JSON.stringify(Obj
 describe('the reaper window in one pass', () => {
   it('counts exactly what the grouped queries counted, record for record', () => {
     const repo = sqliteReaperRepository(db);
-    const facts = gatherWindowFacts({ records: (since, until, visit) => repo.scanWindow(since, until, visit), constrained: (since, until, tools, visit) => repo.constrainedValues(since, until, tools, visit) }, W, CONSTRAINED, rated);
+    const facts = gatherWindowFacts({ decisions: (since, until, constrained, visit) => repo.scanDecisions(since, until, constrained, visit), issuances: (since, until, visit) => repo.scanIssuances(since, until, visit) }, W, CONSTRAINED, rated);
     const expected = reference();
     for (const [name, rows] of Object.entries(expected)) {
       expect(rows.length, name).toBeGreaterThan(0);
       expect(sorted((facts as unknown as Record<string, unknown[]>)[name] ?? []), name).toEqual(sorted(rows));
     }
+  });
+});
+
+describe('the window pass and the order of its records', () => {
+  const empty = { decisions: () => undefined, issuances: () => undefined };
+  it('refuses decisions out of time order (per-minute peaks are counted as runs)', () => {
+    const scan = {
+      ...empty,
+      decisions: (_s: number, _u: number, _c: unknown, visit: (r: readonly [number, string, string, string, string | null]) => void) => {
+        visit([NOW - 1000, 'allow', 'a', 'files__list_dir', null]);
+        visit([NOW - 2000, 'allow', 'a', 'files__list_dir', null]);
+      },
+    };
+    expect(() => gatherWindowFacts(scan, W, CONSTRAINED, new Set(['a']))).toThrow(/out of time order/);
+  });
+
+  it('counts a minute shared by two tools once for the agent, and each tool apart', () => {
+    const minute = Math.floor((NOW - DAY) / 60_000) * 60_000;
+    const scan = {
+      ...empty,
+      decisions: (_s: number, _u: number, _c: unknown, visit: (r: readonly [number, string, string, string, string | null]) => void) => {
+        for (const [dt, tool] of [[0, 't1'], [1, 't2'], [2, 't1'], [60_000, 't2'], [60_001, 't2'], [60_002, 't2'], [60_003, 't1']] as const) visit([minute + dt, 'allow', 'a', tool, null]);
+      },
+    };
+    const { ratePeaks } = gatherWindowFacts(scan, W, CONSTRAINED, new Set(['a']));
+    expect(ratePeaks).toEqual([
+      { actor: 'a', subject: null, peak: 4 },
+      { actor: 'a', subject: 't1', peak: 2 },
+      { actor: 'a', subject: 't2', peak: 3 },
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 // The reaper's facts from the audit log, gathered in one pass over its window: every
-// gateway.decision and credential.issue record is read once and counted into each fact it belongs
-// to (several grouped queries each walked the window again); the constrained values of the tools
-// some grant constrains come in a second, narrower read.
-import type { ArgPeakRow, ArgValueRow, DeniedRow, HourRow, IssuanceRow, RatePeakRow, ToolUseRow, WindowRecord } from '../core/reaper-ports.js';
+// gateway.decision record is read once, in time order, and counted into each fact it belongs to
+// (several grouped queries each walked the window again), the constrained values of the tools
+// some grant constrains included; credential.issue records are their own range of the index.
+import type { ArgPeakRow, ArgValueRow, DecisionRecord, DeniedRow, HourRow, IssuanceRow, RatePeakRow, ToolUseRow } from '../core/reaper-ports.js';
+import { AgentWindow } from './window-agent.js';
+import { compare, constrainedRows } from './window-values.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -30,49 +32,12 @@ export interface WindowFacts {
   readonly ratePeaks: RatePeakRow[];
 }
 
-/** Streams the window's records, and the constrained values of allowed calls to some tools (store/reaper-repository.ts). */
+/** Streams the window's records (store/reaper-repository.ts; ReaperFactsRepository says what each gives). */
 export interface WindowScan {
-  records(since: number, until: number, visit: (record: WindowRecord) => void): void;
-  constrained(since: number, until: number, tools: readonly string[], visit: (actor: string, subject: string, json: string) => void): void;
+  /** In time order. */
+  decisions(since: number, until: number, constrained: { readonly since: number; readonly tools: readonly string[] }, visit: (record: DecisionRecord) => void): void;
+  issuances(since: number, until: number, visit: (subject: string, time: number) => void): void;
 }
-
-interface Span {
-  calls: number;
-  firstAt: number;
-  lastAt: number;
-}
-
-const widen = (span: Span | undefined, time: number): Span => {
-  if (!span) return { calls: 1, firstAt: time, lastAt: time };
-  span.calls++;
-  if (time < span.firstAt) span.firstAt = time;
-  if (time > span.lastAt) span.lastAt = time;
-  return span;
-};
-
-/** One agent's share of the window. */
-interface AgentWindow {
-  /** Calls in the lookback by tool and decision (tool × DECISION_SLOTS + decision). */
-  readonly use: Map<number, Span>;
-  /** Calls per UTC hour since baselineStart: [hour] before recentStart, [24 + hour] after. */
-  readonly hours: Int32Array;
-  denied: Span | undefined;
-  /** Whether the agent's grants limit its rate: only then are its minutes counted. */
-  readonly rated: boolean;
-  /** The minute of each allowed call in the drift window, and its (tool × window minutes + minute). */
-  minutes: number[] | null;
-  toolMinutes: number[] | null;
-}
-
-const byKeys = <T>(rows: T[], ...keys: ((row: T) => string | number)[]): T[] =>
-  rows.sort((a, b) => {
-    for (const k of keys) {
-      const x = k(a);
-      const y = k(b);
-      if (x !== y) return x < y ? -1 : 1;
-    }
-    return 0;
-  });
 
 /**
  * `tools` (`server__tool`) are those some grant constrains: their allowed calls' constrained
@@ -81,100 +46,83 @@ const byKeys = <T>(rows: T[], ...keys: ((row: T) => string | number)[]): T[] =>
  */
 export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: ReadonlySet<string>, rated: ReadonlySet<string>): WindowFacts {
   const since = Math.min(w.lookbackStart, w.baselineStart, w.burstStart, w.driftStart);
-  const firstMinute = Math.floor(w.driftStart / MINUTE_MS);
-  // Minutes of the drift window: a (tool, minute) pair is the number tool × windowMinutes + minute.
-  const windowMinutes = Math.max(1, Math.floor(w.until / MINUTE_MS) - firstMinute + 1);
-  // A record's tool and decision as small numbers, so each agent's counters are keyed by integers.
+  // A record's tool and decision as small numbers, so each agent's counters are indexed by integers.
   const subjects = new Interned();
   const decisions = new Interned();
+  const ALLOW = decisions.id('allow');
+  const DENY = decisions.id('deny');
   const agents = new Map<string, AgentWindow>();
-  const issuance = new Map<string, { baseline: number; recent: number }>();
-  const values = new Map<string, Map<string, number>>(); // actor\0subject\0arg → typed value → calls
-  const valueOf = new Map<string, string | number | boolean>();
-  const peaks = new Map<string, number>(); // actor\0subject\0arg → peak
-
-  scan.records(since, w.until, (record) => {
-    const time = record[1];
-    const decision = record[2];
-    const actor = record[3];
-    const subject = record[4];
-    if (record[0] === 'credential.issue') {
-      if (decision !== 'allow' || time < w.baselineStart) return;
-      let counts = issuance.get(subject);
-      if (!counts) issuance.set(subject, (counts = { baseline: 0, recent: 0 }));
-      if (time < w.recentStart) counts.baseline++;
-      else counts.recent++;
-      return;
-    }
-    // One lookup per record for its agent; the rest hangs off it, keyed by small integers.
+  let last = -Infinity;
+  scan.decisions(since, w.until, { since: w.driftStart, tools: [...tools].sort() }, (record) => {
+    const time = record[0];
+    const name = record[1];
+    const actor = record[2];
+    // Minutes are counted as runs: a record out of time order would split one.
+    if (time < last) throw new Error('reaper window: decisions out of time order');
+    last = time;
+    // One lookup per record for its agent; the rest is indexed by small integers.
     let agent = agents.get(actor);
-    if (!agent) agents.set(actor, (agent = { use: new Map(), hours: new Int32Array(48), denied: undefined, rated: rated.has(actor), minutes: null, toolMinutes: null }));
-    const tool = subjects.id(subject);
-    if (time >= w.lookbackStart) {
-      const key = tool * DECISION_SLOTS + decisions.id(decision);
-      agent.use.set(key, widen(agent.use.get(key), time));
-    }
+    if (!agent) agents.set(actor, (agent = new AgentWindow(actor, rated.has(actor))));
+    const tool = subjects.id(record[3]);
+    // The two usual decisions without a lookup.
+    const decision = name === 'allow' ? ALLOW : name === 'deny' ? DENY : decisions.id(name);
+    if (time >= w.lookbackStart) agent.use(tool, decision, time);
     if (time >= w.baselineStart) {
       const slot = (Math.floor(time / HOUR_MS) % 24) + (time < w.recentStart ? 0 : 24);
       agent.hours[slot] = (agent.hours[slot] as number) + 1;
     }
-    if (decision === 'deny') {
-      if (time >= w.burstStart) agent.denied = widen(agent.denied, time);
+    if (decision === DENY) {
+      if (time >= w.burstStart) agent.deny(time);
       return;
     }
-    if (decision !== 'allow' || time < w.driftStart) return;
-    if (agent.rated) {
-      // Listed now, counted once at the end (sorted): cheaper than a counter per minute kept up per record.
-      const minute = Math.floor(time / MINUTE_MS) - firstMinute;
-      (agent.minutes ??= []).push(minute);
-      (agent.toolMinutes ??= []).push(tool * windowMinutes + minute);
-    }
+    if (decision !== ALLOW || time < w.driftStart) return;
+    if (agent.rated) agent.allowedAt(tool, Math.floor(time / MINUTE_MS));
+    const constrained = record[4];
+    if (constrained !== null) agent.constrained(tool, constrained);
   });
-  scan.constrained(w.driftStart, w.until, [...tools].sort(), (actor, subject, json) => constrainedValues(actor, subject, json, values, valueOf, peaks));
+  const issuance = new Map<string, { baseline: number; recent: number }>();
+  scan.issuances(w.baselineStart, w.until, (subject, time) => {
+    let counts = issuance.get(subject);
+    if (!counts) issuance.set(subject, (counts = { baseline: 0, recent: 0 }));
+    if (time < w.recentStart) counts.baseline++;
+    else counts.recent++;
+  });
+  return { ...agentFacts([...agents.values()], subjects, decisions), issuance: [...issuance].sort(([a], [b]) => compare(a, b)).map(([subject, c]) => ({ subject, baseline: c.baseline, recent: c.recent })) };
+}
 
-  const toolUse: ToolUseRow[] = [];
-  const hours: HourRow[] = [];
-  const denied: DeniedRow[] = [];
-  const ratePeaks: RatePeakRow[] = [];
-  for (const [actor, agent] of agents) {
-    for (const [key, s] of agent.use) {
-      toolUse.push({ actor, subject: subjects.name(Math.floor(key / DECISION_SLOTS)), decision: decisions.name(key % DECISION_SLOTS), calls: s.calls, firstAt: s.firstAt, lastAt: s.lastAt });
-    }
+/**
+ * Every agent's rows, ordered as the grouped queries' callers expect: by actor, then subject
+ * (decision, hour, argument and value). Agents are sorted once and each one's few rows apart.
+ */
+function agentFacts(agents: AgentWindow[], subjects: Interned, decisions: Interned): Omit<WindowFacts, 'issuance'> {
+  const toolRank = subjects.ranks();
+  const decisionRank = decisions.ranks();
+  const byTool = <T extends { tool: number }>(a: T, b: T): number => (toolRank[a.tool] as number) - (toolRank[b.tool] as number);
+  const facts = { toolUse: [] as ToolUseRow[], hours: [] as HourRow[], denied: [] as DeniedRow[], argValues: [] as ArgValueRow[], argPeaks: [] as ArgPeakRow[], ratePeaks: [] as RatePeakRow[] };
+  for (const agent of agents.sort((a, b) => compare(a.actor, b.actor))) {
+    const actor = agent.actor;
+    const uses = [...agent.uses()].map(([tool, decision, span]) => ({ tool, decision, span }));
+    uses.sort((a, b) => byTool(a, b) || (decisionRank[a.decision] as number) - (decisionRank[b.decision] as number));
+    for (const { tool, decision, span } of uses) facts.toolUse.push({ actor, subject: subjects.name(tool), decision: decisions.name(decision), calls: span.calls, firstAt: span.firstAt, lastAt: span.lastAt });
     for (let hour = 0; hour < 24; hour++) {
       const baseline = agent.hours[hour] as number;
       const recent = agent.hours[hour + 24] as number;
-      if (baseline + recent > 0) hours.push({ actor, hour, baseline, recent });
+      if (baseline + recent > 0) facts.hours.push({ actor, hour, baseline, recent });
     }
-    if (agent.denied) denied.push({ actor, denied: agent.denied.calls, firstAt: agent.denied.firstAt, lastAt: agent.denied.lastAt });
-    if (agent.minutes) for (const peak of peaksOf(agent.minutes, () => 0).values()) ratePeaks.push({ actor, subject: null, peak });
-    if (agent.toolMinutes) for (const [tool, peak] of peaksOf(agent.toolMinutes, (key) => Math.floor(key / windowMinutes))) ratePeaks.push({ actor, subject: subjects.name(tool), peak });
+    const denied = agent.denied();
+    if (denied) facts.denied.push({ actor, denied: denied.calls, firstAt: denied.firstAt, lastAt: denied.lastAt });
+    const texts = [...agent.constrainedTexts()].map(([tool, t]) => ({ tool, t })).sort(byTool);
+    for (const { tool, t } of texts) {
+      const rows = constrainedRows(actor, subjects.name(tool), t);
+      facts.argValues.push(...rows.values);
+      facts.argPeaks.push(...rows.peaks);
+    }
+    if (agent.ratePeak() > 0) facts.ratePeaks.push({ actor, subject: null, peak: agent.ratePeak() });
+    const peaks = [...agent.toolRatePeaks()].map(([tool, peak]) => ({ tool, peak })).sort(byTool);
+    for (const { tool, peak } of peaks) facts.ratePeaks.push({ actor, subject: subjects.name(tool), peak });
   }
-  const split = (key: string): string[] => key.split('\0');
-  return {
-    toolUse: byKeys(toolUse, (r) => r.actor, (r) => r.subject, (r) => r.decision),
-    hours: byKeys(hours, (r) => r.actor, (r) => r.hour),
-    issuance: byKeys([...issuance].map(([subject, c]) => ({ subject, baseline: c.baseline, recent: c.recent })), (r) => r.subject),
-    denied: byKeys(denied, (r) => r.actor),
-    argValues: byKeys(
-      [...values].flatMap(([key, counts]) => {
-        const [actor = '', subject = '', arg = ''] = split(key);
-        return [...counts].map(([typed, calls]) => ({ actor, subject, arg, value: valueOf.get(typed) as string | number | boolean, calls }));
-      }),
-      (r) => r.actor, (r) => r.subject, (r) => r.arg, (r) => String(r.value),
-    ),
-    argPeaks: byKeys(
-      [...peaks].map(([key, peak]) => {
-        const [actor = '', subject = '', arg = ''] = split(key);
-        return { actor, subject, arg, peak };
-      }),
-      (r) => r.actor, (r) => r.subject, (r) => r.arg,
-    ),
-    ratePeaks: byKeys(ratePeaks, (r) => r.actor, (r) => r.subject ?? ''),
-  };
+  return facts;
 }
-
-/** Decisions a record may carry (AuditDecision: allow, deny, info; room to spare): the width of a tool's slot in an agent's counters. */
-const DECISION_SLOTS = 8;
 
 /** Strings numbered in order of first sight. */
 class Interned {
@@ -194,58 +142,11 @@ class Interned {
   name(id: number): string {
     return this.#names[id] as string;
   }
-}
 
-/** The longest run of equal values in `keys` (calls in one minute), per group of `groupOf(key)`. */
-function peaksOf(keys: readonly number[], groupOf: (key: number) => number): Map<number, number> {
-  const sorted = Float64Array.from(keys).sort();
-  const peaks = new Map<number, number>();
-  for (let i = 0; i < sorted.length; ) {
-    let j = i + 1;
-    while (j < sorted.length && sorted[j] === sorted[i]) j++;
-    const group = groupOf(sorted[i] as number);
-    if (j - i > (peaks.get(group) ?? 0)) peaks.set(group, j - i);
-    i = j;
-  }
-  return peaks;
-}
-
-/**
- * The decision record's `constrained` values (its JSON text), as the policy saw them: a scalar is counted by its
- * JSON type and value, an amount (`{ decimal }`) raises that argument's peak. Arrays and nulls
- * are neither.
- */
-function constrainedValues(
-  actor: string,
-  subject: string,
-  json: string,
-  values: Map<string, Map<string, number>>,
-  valueOf: Map<string, string | number | boolean>,
-  peaks: Map<string, number>,
-): void {
-  let constrained: unknown;
-  try {
-    constrained = JSON.parse(json);
-  } catch {
-    return;
-  }
-  if (typeof constrained !== 'object' || constrained === null || Array.isArray(constrained)) return;
-  for (const [arg, value] of Object.entries(constrained as Record<string, unknown>)) {
-    const key = `${actor}\0${subject}\0${arg}`;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      const typed = `${typeof value}:${String(value)}`;
-      valueOf.set(typed, value);
-      let counts = values.get(key);
-      if (!counts) values.set(key, (counts = new Map()));
-      counts.set(typed, (counts.get(typed) ?? 0) + 1);
-    } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const decimal = (value as { decimal?: unknown }).decimal;
-      if (typeof decimal !== 'string' && typeof decimal !== 'number') continue;
-      // As SQLite's CAST to REAL read it: approximate, and 0 for text that is no number.
-      const amount = Number(decimal);
-      const peak = Number.isFinite(amount) ? amount : 0;
-      const before = peaks.get(key);
-      if (before === undefined || peak > before) peaks.set(key, peak);
-    }
+  /** Each id's place among the names in string order. */
+  ranks(): number[] {
+    const ranks: number[] = [];
+    this.#names.map((name, id) => ({ name, id })).sort((a, b) => compare(a.name, b.name)).forEach(({ id }, rank) => (ranks[id] = rank));
+    return ranks;
   }
 }

@@ -1,24 +1,24 @@
 // The reaper's reads: the audit log's window in one pass (reaper/window-facts.ts counts it), the
 // inventory's grants and cap usage, and the cleanup of rows that expired long ago. Audit records
 // are never deleted.
-import type { ReaperFactsRepository, WindowRecord } from '../core/reaper-ports.js';
+import type { DecisionRecord, ReaperFactsRepository } from '../core/reaper-ports.js';
 import type { Db } from './database.js';
 import { grantFromRow, type GrantRow } from './grant-repository.js';
 
 export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
-  // The window from index audit_kind_time alone (it covers every column read here), then the
-  // constrained values of allowed calls to the listed tools, cut out of their details by SQLite
-  // (`->`): no other record's details are read.
-  const window = db
-    .prepare<[number, number], WindowRecord>(
-      "SELECT kind, time, decision, actor, subject FROM audit_events WHERE kind IN ('gateway.decision', 'credential.issue') AND time >= ? AND time <= ?",
+  // The window's decisions from index audit_kind_time, in its order (kind fixed, so time order:
+  // no sort). Only the records whose constrained values are wanted read their row for details
+  // (SQLite defers the table seek until the CASE needs the column), and SQLite cuts the member
+  // out (`->`): the window is walked once, and no other record's details are read.
+  const decisions = db
+    .prepare<[number, string, number, number], DecisionRecord>(
+      `SELECT time, decision, actor, subject,
+        CASE WHEN decision = 'allow' AND time >= ? AND subject IN (SELECT value FROM json_each(?)) THEN details -> '$.constrained' END
+      FROM audit_events WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? ORDER BY time`,
     )
     .raw();
-  const constrained = db
-    .prepare<[number, number, string], [string, string, string | null]>(
-      `SELECT actor, subject, details -> '$.constrained' FROM audit_events
-      WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? AND decision = 'allow' AND subject IN (SELECT value FROM json_each(?))`,
-    )
+  const issuances = db
+    .prepare<[number, number], [string, number]>("SELECT subject, time FROM audit_events WHERE kind = 'credential.issue' AND time >= ? AND time <= ? AND decision = 'allow'")
     .raw();
   const flagged = db.prepare<[number], string | null>("SELECT json_extract(details, '$.actionId') FROM audit_events WHERE kind = 'reaper.anomaly' AND time >= ?").pluck();
   const capPeaks = db
@@ -34,12 +34,11 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
   const expireGrant = db.prepare("UPDATE grants SET state = 'EXPIRED', updated_at = ? WHERE id = ? AND state = 'ACTIVE'");
 
   return {
-    scanWindow: (since, until, visit) => {
-      for (const record of window.iterate(since, until)) visit(record);
+    scanDecisions: (since, until, constrained, visit) => {
+      for (const record of decisions.iterate(constrained.since, JSON.stringify(constrained.tools), since, until)) visit(record);
     },
-    constrainedValues: (since, until, tools, visit) => {
-      if (tools.length === 0) return;
-      for (const [actor, subject, json] of constrained.iterate(since, until, JSON.stringify(tools))) if (json !== null) visit(actor, subject, json);
+    scanIssuances: (since, until, visit) => {
+      for (const [subject, time] of issuances.iterate(since, until)) visit(subject, time);
     },
     flaggedSince: (since) => new Set(flagged.all(since).filter((id): id is string => typeof id === 'string')),
     capPeaks: (keys, since) => new Map(keys.length === 0 ? [] : capPeaks.all(JSON.stringify(keys), since).map((r) => [r.key, r.peak])),
