@@ -2,6 +2,7 @@
 // inventory's grants and cap usage, and the cleanup of rows that expired long ago. Audit records
 // are never deleted.
 import type { DecisionRecord, ReaperFactsRepository } from '../core/reaper-ports.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 import { grantFromRow, type GrantRow } from './grant-repository.js';
 
@@ -9,14 +10,22 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
   // The window's decisions from index audit_kind_time, in its order (kind fixed, so time order:
   // no sort). Only the records whose constrained values are wanted read their row for details
   // (SQLite defers the table seek until the CASE needs the column), and SQLite cuts the member
-  // out (`->`): the window is walked once, and no other record's details are read.
-  const decisions = db
-    .prepare<[number, string, number, number], DecisionRecord>(
-      `SELECT time, decision, actor, subject,
-        CASE WHEN decision = 'allow' AND time >= ? AND subject IN (SELECT value FROM json_each(?)) THEN details -> '$.constrained' END
-      FROM audit_events WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? ORDER BY time`,
-    )
-    .raw();
+  // out (`->`): the window is walked once, and no other record's details are read. The tools are
+  // a list of parameters (a statement per length, up to MAX_LISTED): checked on every allowed
+  // record, a list costs less than a lookup into json_each's rows; longer lists go through json_each.
+  const decisionsSql = (tools: string): string => `SELECT time, decision, actor, subject,
+      CASE WHEN decision = 'allow' AND time >= ? AND subject IN (${tools}) THEN details -> '$.constrained' END
+    FROM audit_events WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? ORDER BY time`;
+  const byLength = new Map<number, Statement<unknown[], DecisionRecord>>();
+  const decisions = (tools: number): Statement<unknown[], DecisionRecord> => {
+    const length = tools > MAX_LISTED ? -1 : tools;
+    let statement = byLength.get(length);
+    if (!statement) {
+      const list = length < 0 ? 'SELECT value FROM json_each(?)' : length === 0 ? 'NULL' : Array.from({ length }, () => '?').join(', ');
+      byLength.set(length, (statement = db.prepare<unknown[], DecisionRecord>(decisionsSql(list)).raw()));
+    }
+    return statement;
+  };
   const issuances = db
     .prepare<[number, number], [string, number]>("SELECT subject, time FROM audit_events WHERE kind = 'credential.issue' AND time >= ? AND time <= ? AND decision = 'allow'")
     .raw();
@@ -35,7 +44,8 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
 
   return {
     scanDecisions: (since, until, constrained, visit) => {
-      for (const record of decisions.iterate(constrained.since, JSON.stringify(constrained.tools), since, until)) visit(record);
+      const tools = constrained.tools.length > MAX_LISTED ? [JSON.stringify(constrained.tools)] : constrained.tools;
+      for (const record of decisions(constrained.tools.length).iterate(constrained.since, ...tools, since, until)) visit(record);
     },
     scanIssuances: (since, until, visit) => {
       for (const [subject, time] of issuances.iterate(since, until)) visit(subject, time);
@@ -51,3 +61,6 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
   };
 }
 
+
+/** The longest list of constrained tools given as parameters (a prepared statement per length). */
+const MAX_LISTED = 16;

@@ -47,10 +47,12 @@ function fill(store: Store): void {
   });
 }
 
-function read(repo: ReaperFactsRepository): { decisions: DecisionRecord[]; issuances: [string, number][] } {
+const TOOLS = ['files__read_file', 'pay__charge'];
+
+function read(repo: ReaperFactsRepository, tools: readonly string[] = TOOLS): { decisions: DecisionRecord[]; issuances: [string, number][] } {
   const decisions: DecisionRecord[] = [];
   const issuances: [string, number][] = [];
-  repo.scanDecisions(T0, T0 + 10 * MINUTE, { since: T0 + 2 * MINUTE, tools: ['files__read_file', 'pay__charge'] }, (r) => decisions.push([...r]));
+  repo.scanDecisions(T0, T0 + 10 * MINUTE, { since: T0 + 2 * MINUTE, tools }, (r) => decisions.push([...r]));
   repo.scanIssuances(T0, T0 + 10 * MINUTE, (subject, time) => issuances.push([subject, time]));
   return { decisions, issuances };
 }
@@ -71,6 +73,12 @@ describe("the reaper's window reads on Postgres", () => {
       const parsed = (rows: DecisionRecord[]) => rows.map((r) => [...r.slice(0, 4), r[4] === null ? null : JSON.parse(r[4])]);
       expect(parsed(got.decisions)).toEqual(parsed(expected.decisions));
       expect(got.issuances).toEqual(expected.issuances);
+      // No tool: no member read. Many tools (past the parameter list, through json_each): as few.
+      const many = [...TOOLS, ...Array.from({ length: 30 }, (_, i) => `x__t${i}`)];
+      for (const store of [sqlite, postgres]) {
+        expect(read(store.reaperFacts, []).decisions.every((r) => r[4] === null)).toBe(true);
+        expect(parsed(read(store.reaperFacts, many).decisions)).toEqual(parsed(expected.decisions));
+      }
     } finally {
       sqlite.close();
       postgres.close();
