@@ -2,10 +2,18 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { createHash, KeyObject, randomUUID, sign, type webcrypto } from 'node:crypto';
+import { boundedMemo } from '../core/bounded-memo.js';
 
 type Key = webcrypto.CryptoKey;
 
 const b64url = (text: string): string => Buffer.from(text).toString('base64url');
+
+/** An agent proves every request to one URL with one token until it renews: `htu` and `ath` are the same text each time. */
+const htuOf = boundedMemo(64, (url: string): string => {
+  const target = new URL(url);
+  return `${target.origin}${target.pathname}`;
+});
+const athOf = boundedMemo(64, (token: string): string => createHash('sha256').update(token).digest('base64url'));
 
 /** The agent's proof-of-possession key (ES256). The private half never leaves this process's memory and its key file. */
 export class DpopKey {
@@ -21,23 +29,6 @@ export class DpopKey {
     this.publicJwk = publicJwk;
     this.thumbprint = thumbprint;
     this.#header = b64url(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk: publicJwk }));
-  }
-
-  /** The last URL's `htu` and the last token's `ath`: an agent proves every request to one URL with one token until it renews. */
-  #lastHtu: { readonly url: string; readonly htu: string } | null = null;
-  #lastAth: { readonly token: string; readonly ath: string } | null = null;
-
-  #htu(url: string): string {
-    if (this.#lastHtu?.url !== url) {
-      const target = new URL(url);
-      this.#lastHtu = { url, htu: `${target.origin}${target.pathname}` };
-    }
-    return this.#lastHtu.htu;
-  }
-
-  #ath(token: string): string {
-    if (this.#lastAth?.token !== token) this.#lastAth = { token, ath: createHash('sha256').update(token).digest('base64url') };
-    return this.#lastAth.ath;
   }
 
   static async generate(): Promise<DpopKey> {
@@ -68,8 +59,8 @@ export class DpopKey {
 
   /** An RFC 9449 proof for one request: `htu` without query or fragment, `ath` when a token is sent. */
   async proof(method: string, url: string, options: { accessToken?: string; nonce?: string; now?: number } = {}): Promise<string> {
-    const payload: Record<string, unknown> = { jti: randomUUID(), htm: method.toUpperCase(), htu: this.#htu(url) };
-    if (options.accessToken) payload.ath = this.#ath(options.accessToken);
+    const payload: Record<string, unknown> = { jti: randomUUID(), htm: method.toUpperCase(), htu: htuOf(url) };
+    if (options.accessToken) payload.ath = athOf(options.accessToken);
     if (options.nonce) payload.nonce = options.nonce;
     payload.iat = Math.floor((options.now ?? Date.now()) / 1000);
     const input = `${this.#header}.${b64url(JSON.stringify(payload))}`;

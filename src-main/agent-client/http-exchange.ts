@@ -1,6 +1,7 @@
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import { boundedMemo } from '../core/bounded-memo.js';
 import { linkAbort } from './abort-link.js';
 
 /**
@@ -18,15 +19,11 @@ const tlsPool = (ca: string | undefined): TlsAgent => {
 };
 
 /**
- * What node:http makes of a URL string (urlToHttpOptions, exactly as `request(url)` does), kept
- * for the URL last asked for: an agent sends every MCP message to the same one, and parsing
- * it again on each request is a measurable share of a call.
+ * What node:http makes of a URL string (urlToHttpOptions, exactly as `request(url)` does),
+ * remembered: an agent sends every MCP message to the same URL, and parsing it again on each
+ * request is a measurable share of a call.
  */
-let lastTarget: { readonly url: string; readonly options: RequestOptions } | null = null;
-function targetOf(url: string): RequestOptions {
-  if (lastTarget?.url !== url) lastTarget = { url, options: urlToHttpOptions(new URL(url)) };
-  return lastTarget.options;
-}
+const targetOf = boundedMemo(64, (url: string): RequestOptions => urlToHttpOptions(new URL(url)));
 
 export interface HttpExchangeRequest {
   readonly method: string;

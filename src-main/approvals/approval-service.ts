@@ -27,7 +27,9 @@ import { grantWidenings } from '../core/grant-diff.js';
 import { jitChoices } from '../core/jit-choices.js';
 import type { IdentityRepository, Transactor } from '../core/ports.js';
 import { checkEvidence } from './evidence.js';
-import { assertPending, audited, effectiveRequestState, recordRefusal, requestDto, type GrantPort, type Refusal } from './request-state.js';
+import { auditedChange, recordRefusal } from '../audit/audited.js';
+import type { AuditEventInput } from '../core/records.js';
+import { assertPending, effectiveRequestState, requestDto, type GrantPort } from './request-state.js';
 import { CHALLENGE_TTL_MS, DESKTOP_SIGNER, rpIdOf, type PasskeyService, type Signer } from './passkeys.js';
 import { specRisk, toolsOf } from './risk.js';
 import { approvalChallenge, assertionDigest, authenticationOptions, sha256Canonical } from './webauthn.js';
@@ -124,7 +126,7 @@ export class ApprovalService {
       const challenge = approvalChallenge(pending.requestId, sha256Canonical(pending.spec), pending.nonce);
       ({ origin } = await this.#d.passkeys.assert(response, challenge, signer));
     } catch (error) {
-      recordRefusal(this.#d.audit, error, refusal);
+      recordRefusal(this.#d.audit, refusal, error);
       throw error;
     }
     return this.#audited(refusal, () => {
@@ -316,9 +318,11 @@ export class ApprovalService {
   }
 
   #audited<T>(refusal: Refusal, change: () => T): T {
-    return audited(this.#d.tx, this.#d.audit, refusal, change);
+    return auditedChange(this.#d.tx, this.#d.audit, refusal, change);
   }
 }
+
+type Refusal = Omit<AuditEventInput, 'decision'>;
 
 /** One open ceremony per request and signer: approvers of one request sign side by side. */
 const pendingKey = (requestId: string, signer: Signer): string => `${requestId}:${signer.operatorId ?? ''}`;

@@ -9,7 +9,8 @@ import type { ApprovalRepository, GrantRequestRecord, GrantRequestRepository } f
 import type { Clock } from '../core/clock.js';
 import { CharonError } from '../core/errors.js';
 import type { IdentityRepository, Transactor } from '../core/ports.js';
-import { assertPending, audited, effectiveRequestState, requestDto, type GrantPort } from './request-state.js';
+import { auditedChange } from '../audit/audited.js';
+import { assertPending, effectiveRequestState, requestDto, type GrantPort } from './request-state.js';
 import { riskAtMost, specRisk } from './risk.js';
 import { sha256Canonical } from './webauthn.js';
 
@@ -55,7 +56,7 @@ export class GrantRequests {
   request(callerAgentId: string, actor: string, spec: GrantSpec, purpose: string, heldCall: HeldCallDto | null = null, ttlMs?: number): GrantRequestDto {
     const id = `grq_${randomBytes(16).toString('base64url')}`;
     const specHash = sha256Canonical(spec);
-    return audited(this.#d.tx, this.#d.audit, { actor, kind: 'grant.request', subject: id, details: { agentId: callerAgentId, specHash } }, () => {
+    return auditedChange(this.#d.tx, this.#d.audit, { actor, kind: 'grant.request', subject: id, details: { agentId: callerAgentId, specHash } }, () => {
       if (spec.agentId !== callerAgentId) throw new CharonError('ERR_FORBIDDEN', 'An agent may request grants only for itself');
       const identity = this.#d.identities.get(callerAgentId);
       if (!identity) throw new CharonError('ERR_IDENTITY_NOT_FOUND', `No identity ${callerAgentId}`);
@@ -90,7 +91,7 @@ export class GrantRequests {
   }
 
   withdraw(callerAgentId: string, actor: string, id: string): GrantRequestDto {
-    return audited(this.#d.tx, this.#d.audit, { actor, kind: 'grant.request.withdraw', subject: id, details: {} }, () => {
+    return auditedChange(this.#d.tx, this.#d.audit, { actor, kind: 'grant.request.withdraw', subject: id, details: {} }, () => {
       const r = this.#d.requests.get(id);
       if (!r || r.agentId !== callerAgentId) throw new CharonError('ERR_GRANT_REQUEST_NOT_FOUND', `No grant request ${id}`);
       assertPending(r, this.#d.clock.now());

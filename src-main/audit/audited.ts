@@ -23,7 +23,13 @@ export function auditedOutcome<T>(tx: Transactor, audit: AuditLog, refusal: Omit
     return { value: tx.transact(change) };
   } catch (error) {
     if (!(error instanceof CharonError) || isStoreFault(error)) throw error;
-    audit.append({ ...refusal, decision: 'deny', details: { ...refusal.details, code: error.code, message: error.message } });
+    recordRefusal(audit, refusal, error);
     return { refused: error };
   }
+}
+
+/** Records a typed refusal that happened outside `auditedChange` (a check before its transaction); anything else is not one. */
+export function recordRefusal(audit: AuditLog, refusal: Omit<AuditEventInput, 'decision'>, error: unknown): void {
+  if (!(error instanceof CharonError) || isStoreFault(error)) return;
+  audit.append({ ...refusal, decision: 'deny', details: { ...refusal.details, code: error.code, message: error.message } });
 }

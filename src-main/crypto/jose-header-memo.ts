@@ -1,14 +1,16 @@
+import { boundedMemo } from '../core/bounded-memo.js';
 import { hasDuplicateKeys } from '../core/json-duplicate-keys.js';
 import { base64urlText, jsonObject } from './jws-text.js';
 
 /** The JOSE header parameters a JWT-SVID (and Charon's access token) may carry. */
 export const ALLOWED_HEADERS: ReadonlySet<string> = new Set(['alg', 'kid', 'typ']);
-/** A handful of keys and two kinds of token: a few distinct headers in use. More are read each time. */
+/** A handful of keys and two kinds of token: a few distinct headers in use; past this many, the oldest is forgotten. */
 const MAX_ENTRIES = 64;
 /** Charon's headers are about 120 characters; a longer one (anyone may send one) is checked but not kept. */
 const MAX_KEPT_LENGTH = 512;
 
-const memo = new Map<string, Readonly<Record<string, unknown>>>();
+/** A header segment parsed and checked: the same object for the same text while remembered. */
+const remembered = boundedMemo(MAX_ENTRIES, parse);
 
 /**
  * The header segment of a compact JWS, parsed, when it is strict base64url of UTF-8 JSON naming
@@ -18,8 +20,10 @@ const memo = new Map<string, Readonly<Record<string, unknown>>>();
  * with the caller, on the returned object.
  */
 export function wellFormedHeader(segment: string): Readonly<Record<string, unknown>> | null {
-  const known = memo.get(segment);
-  if (known) return known;
+  return segment.length > MAX_KEPT_LENGTH ? parse(segment) : remembered(segment);
+}
+
+function parse(segment: string): Readonly<Record<string, unknown>> | null {
   let header: Record<string, unknown>;
   let text: string;
   try {
@@ -30,9 +34,5 @@ export function wellFormedHeader(segment: string): Readonly<Record<string, unkno
   }
   if (hasDuplicateKeys(text)) return null;
   for (const name of Object.keys(header)) if (!ALLOWED_HEADERS.has(name)) return null;
-  const frozen = Object.freeze(header);
-  if (segment.length > MAX_KEPT_LENGTH) return frozen;
-  if (memo.size >= MAX_ENTRIES) memo.clear();
-  memo.set(segment, frozen);
-  return frozen;
+  return Object.freeze(header);
 }
