@@ -1,4 +1,5 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import type { AuditCheckpointRecord } from '../core/records.js';
 
 /**
@@ -12,12 +13,13 @@ export class CheckpointAnchor {
     this.#path = path;
   }
 
-  write(checkpoint: AuditCheckpointRecord): void {
+  /** Off the main thread (the file system's threadpool): a checkpoint is signed while calls go on. */
+  async write(checkpoint: AuditCheckpointRecord): Promise<void> {
     const current = this.read();
     if (current && current.seq >= checkpoint.seq) return;
     const tmp = `${this.#path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.#path);
+    await writeFile(tmp, `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });
+    await rename(tmp, this.#path);
   }
 
   read(): AuditCheckpointRecord | null {

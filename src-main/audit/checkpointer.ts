@@ -72,7 +72,7 @@ export class Checkpointer {
     }
     const signedCheckpoint = await signCheckpoint(this.#d.keyRing.activeKey(), { iss: this.#d.issuer, seq: head.seq, hash: head.hash, time: this.#d.clock.now(), ...(macFrom !== undefined ? { macFrom } : {}) });
     this.#d.tx.transact(() => this.#d.repo.insertCheckpoint(signedCheckpoint));
-    this.#d.anchor?.write(signedCheckpoint);
+    await this.#d.anchor?.write(signedCheckpoint);
     this.#refusal = null;
   }
 

@@ -419,6 +419,19 @@ describe('several processes on one data dir', () => {
     await expect(verify(fresh.token)).resolves.toMatchObject({ kid: key.kid });
   });
 
+  it('after a rotation by a second process, the first one signs its next credential with the new key (nothing else in between)', async () => {
+    await setup();
+    const before = await issue();
+    const cli = await openSecondProcess(t.dataDir, t.clock);
+    extraPlanes.push(cli);
+    const rotated = await cli.handlers['keys.rotate']({ reason: 'scheduled' });
+    expect(rotated.kid).not.toBe(before.credential.kid);
+    const next = await issue();
+    expect(next.credential.kid).toBe(rotated.kid);
+    expect(partsOf(next.token).header.kid).toBe(rotated.kid);
+    await expect(cli.handlers['credentials.verify']({ token: next.token })).resolves.toMatchObject({ kid: rotated.kid });
+  });
+
   it('after an emergency rotation by a second process, the first one stops offering the exposed key in its bundle at once', async () => {
     await setup();
     const exposed = await currentKid();

@@ -177,7 +177,7 @@ export class CredentialAuthority {
     store: (credential: CredentialRecord) => void,
   ): Promise<{ token: string; credential: CredentialRecord }> {
     const [ring, repo] = extra.clientId === undefined ? [this.#d.keyRing, this.#d.signingKeys] : [this.#d.accessKeyRing, this.#d.accessSigningKeys];
-    await ring.refresh();
+    // No check of the data version first: the key's state is read under the write lock below, and that read decides.
     for (let attempt = 0; ; attempt++) {
       const key = ring.activeKey();
       const signAndStore = (): { token: string; credential: CredentialRecord } | null => {

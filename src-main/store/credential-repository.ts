@@ -89,6 +89,8 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
   const revokeForAgent = db.prepare("UPDATE credentials SET state = 'REVOKED', changed_at = ?, reason = ? WHERE agent_id = ? AND state = 'ACTIVE'");
   const activeAll = db.prepare<[], { jti: string }>("SELECT jti FROM credentials WHERE state = 'ACTIVE'");
   const revokeAll = db.prepare("UPDATE credentials SET state = 'REVOKED', changed_at = ?, reason = ? WHERE state = 'ACTIVE'");
+  // Walks credentials_expiry from the newest down (SQLite's max() optimisation): the key retiring
+  // nearly always signed the newest credentials, so the first rows answer.
   const latestForKey = db.prepare<[string], { e: number | null }>('SELECT max(expires_at) AS e FROM credentials WHERE kid = ?');
 
   return {

@@ -391,4 +391,10 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX ceremonies_expiry ON ceremonies(expires_at);
   `,
+  // 16: one index fewer for every credential issued (each index is a page written per commit). Only
+  // a key's retirement reads credentials by kid (the newest expiry among them), and max(expires_at)
+  // walks credentials_expiry from the newest down: the retiring key signed the newest credentials.
+  `
+  DROP INDEX credentials_kid;
+  `,
 ];

@@ -87,6 +87,35 @@ describe('groupCommit', () => {
     expect(s.meta.get('half-done')).toBeNull();
   });
 
+  it('a caller alone in its tick that fails midway leaves none of its writes and hears its own error', async () => {
+    const s = open();
+    const refused = new Error('refused midway');
+    await expect(
+      s.groupCommit(() => {
+        s.meta.set('half-done', 'should not exist');
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+    expect(s.meta.get('half-done')).toBeNull();
+    expect(s.db.inTransaction).toBe(false);
+    await expect(s.groupCommit(() => (s.meta.set('next', 'yes'), 'ok'))).resolves.toBe('ok');
+    expect(s.meta.get('next')).toBe('yes');
+  });
+
+  it('disk full alone in its tick: ERR_STORE_FULL, nothing written, and the next caller commits', async () => {
+    const s = open();
+    const limit = s.db.pragma('max_page_count', { simple: true }) as number;
+    s.db.pragma(`max_page_count = ${s.db.pragma('page_count', { simple: true }) as number}`);
+    try {
+      await expect(s.groupCommit(() => s.meta.set('big', 'x'.repeat(64 * 1024)))).rejects.toMatchObject({ code: 'ERR_STORE_FULL' });
+    } finally {
+      s.db.pragma(`max_page_count = ${limit}`);
+    }
+    expect(s.meta.get('big')).toBeNull();
+    await s.groupCommit(() => s.meta.set('after', 'resumed'));
+    expect(s.meta.get('after')).toBe('resumed');
+  });
+
   it('disk full mid-group: SQLite rolls the whole transaction back, so every caller fails with ERR_STORE_FULL and nothing commits, not even the callers after it', async () => {
     const s = open();
     const limit = s.db.pragma('max_page_count', { simple: true }) as number;
