@@ -5,8 +5,21 @@ import type { DecisionRecord, ReaperFactsRepository } from '../core/reaper-ports
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 import { grantFromRow, type GrantRow } from './grant-repository.js';
+import { readInSlices } from './time-slices.js';
 
-export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
+export interface ReaperRepositoryOptions {
+  /**
+   * Whether the window is read in slices of time (store/time-slices.ts): on SQLite it is cheaper
+   * than a row at a time; on Postgres each slice is a round trip and a statement's rows come whole anyway.
+   */
+  readonly slices: boolean;
+}
+
+export function sqliteReaperRepository(db: Db, options: ReaperRepositoryOptions = { slices: true }): ReaperFactsRepository {
+  const sliced = (since: number, until: number, read: (from: number, to: number) => number): void => {
+    if (options.slices) readInSlices(since, until, read);
+    else read(since, Math.floor(until) + 1);
+  };
   // The window's decisions from index audit_kind_time, in its order (kind fixed, so time order:
   // no sort). Only the records whose constrained values are wanted read their row for details
   // (SQLite defers the table seek until the CASE needs the column), and SQLite cuts the member
@@ -15,7 +28,7 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
   // record, a list costs less than a lookup into json_each's rows; longer lists go through json_each.
   const decisionsSql = (tools: string): string => `SELECT time, decision, actor, subject,
       CASE WHEN decision = 'allow' AND time >= ? AND subject IN (${tools}) THEN details -> '$.constrained' END
-    FROM audit_events WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? ORDER BY time`;
+    FROM audit_events WHERE kind = 'gateway.decision' AND time >= ? AND time < ? ORDER BY time`;
   const byLength = new Map<number, Statement<unknown[], DecisionRecord>>();
   const decisions = (tools: number): Statement<unknown[], DecisionRecord> => {
     const length = tools > MAX_LISTED ? -1 : tools;
@@ -27,7 +40,7 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
     return statement;
   };
   const issuances = db
-    .prepare<[number, number], [string, number]>("SELECT subject, time FROM audit_events WHERE kind = 'credential.issue' AND time >= ? AND time <= ? AND decision = 'allow'")
+    .prepare<[number, number], [string, number]>("SELECT subject, time FROM audit_events WHERE kind = 'credential.issue' AND time >= ? AND time < ? AND decision = 'allow'")
     .raw();
   const flagged = db.prepare<[number], string | null>("SELECT json_extract(details, '$.actionId') FROM audit_events WHERE kind = 'reaper.anomaly' AND time >= ?").pluck();
   const capPeaks = db
@@ -45,10 +58,19 @@ export function sqliteReaperRepository(db: Db): ReaperFactsRepository {
   return {
     scanDecisions: (since, until, constrained, visit) => {
       const tools = constrained.tools.length > MAX_LISTED ? [JSON.stringify(constrained.tools)] : constrained.tools;
-      for (const record of decisions(constrained.tools.length).iterate(constrained.since, ...tools, since, until)) visit(record);
+      const statement = decisions(constrained.tools.length);
+      sliced(since, until, (from, to) => {
+        const records = statement.all(constrained.since, ...tools, from, to);
+        for (const record of records) visit(record);
+        return records.length;
+      });
     },
     scanIssuances: (since, until, visit) => {
-      for (const [subject, time] of issuances.iterate(since, until)) visit(subject, time);
+      sliced(since, until, (from, to) => {
+        const records = issuances.all(from, to);
+        for (const [subject, time] of records) visit(subject, time);
+        return records.length;
+      });
     },
     flaggedSince: (since) => new Set(flagged.all(since).filter((id): id is string => typeof id === 'string')),
     capPeaks: (keys, since) => new Map(keys.length === 0 ? [] : capPeaks.all(JSON.stringify(keys), since).map((r) => [r.key, r.peak])),

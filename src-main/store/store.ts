@@ -102,7 +102,7 @@ export function assembleStore(c: StoreConnection): Store {
     mcpServers: sqliteMcpServerRepository(db),
     dpopReplay: sqliteDpopReplayRepository(db),
     owners: sqliteOwnerRepository(db),
-    reaperFacts: sqliteReaperRepository(db),
+    reaperFacts: sqliteReaperRepository(db, { slices: c.kind === 'sqlite' }),
     delegations: sqliteDelegationRepository(db),
     sharedRateLimits: c.kind === 'postgres' ? sqliteRateBucketRepository(db, transactor) : null,
     dataVersion: c.dataVersion,
