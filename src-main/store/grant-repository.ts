@@ -18,16 +18,16 @@ export interface GrantRow {
 }
 
 /** We wrote the spec ourselves after validation; reading it back through the schema catches corruption. */
-function readSpec(text: string): GrantSpec {
+export function readSpec(text: string): GrantSpec {
   const parsed = grantSpecSchema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new TypeError('corrupt grant spec column');
   return parsed.data;
 }
 
-export const grantFromRow = (r: GrantRow): GrantRecord => ({
+export const grantFromRow = (r: GrantRow, spec: GrantSpec = readSpec(r.spec)): GrantRecord => ({
   id: r.id,
   agentId: r.agent_id,
-  spec: readSpec(r.spec),
+  spec,
   specHash: r.spec_hash,
   state: r.state,
   createdAt: r.created_at,
@@ -57,7 +57,7 @@ export function sqliteGrantRepository(db: Db): GrantRepository {
         ['agent_id = ?', filter.agentId],
         ['state = ?', filter.state],
       ]);
-      return db.prepare<(string | number)[], GrantRow>(`SELECT * FROM grants ${where.sql} ORDER BY created_at DESC, id LIMIT 10000`).all(...where.params).map(grantFromRow);
+      return db.prepare<(string | number)[], GrantRow>(`SELECT * FROM grants ${where.sql} ORDER BY created_at DESC, id LIMIT 10000`).all(...where.params).map((row) => grantFromRow(row));
     },
     replaceSpec(id, spec, specHash, expiresAt, at) {
       replaceSpec.run(JSON.stringify(spec), specHash, expiresAt, at, id);

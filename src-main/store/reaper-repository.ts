@@ -5,6 +5,7 @@ import type { DecisionRecord, ReaperFactsRepository } from '../core/reaper-ports
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 import { grantFromRow, type GrantRow } from './grant-repository.js';
+import { GrantSpecMemo } from './grant-spec-memo.js';
 import { readInSlices } from './time-slices.js';
 
 export interface ReaperRepositoryOptions {
@@ -46,6 +47,7 @@ export function sqliteReaperRepository(db: Db, options: ReaperRepositoryOptions 
   const capPeaks = db
     .prepare<[string, number], { key: string; peak: bigint }>('SELECT key, max(total_units) AS peak FROM envelope_usage WHERE key IN (SELECT value FROM json_each(?)) AND period_start >= ? GROUP BY key')
     .safeIntegers(true);
+  const specs = new GrantSpecMemo();
   const activeGrants = db.prepare<[], GrantRow>("SELECT * FROM grants WHERE state = 'ACTIVE' ORDER BY agent_id, id");
   const deadAttestations = db.prepare<[number], number>('SELECT count(*) FROM attestations WHERE expires_at <= ?').pluck();
   const deadJoinTokens = db.prepare<[number], number>('SELECT count(*) FROM join_tokens WHERE expires_at <= ?').pluck();
@@ -74,7 +76,11 @@ export function sqliteReaperRepository(db: Db, options: ReaperRepositoryOptions 
     },
     flaggedSince: (since) => new Set(flagged.all(since).filter((id): id is string => typeof id === 'string')),
     capPeaks: (keys, since) => new Map(keys.length === 0 ? [] : capPeaks.all(JSON.stringify(keys), since).map((r) => [r.key, r.peak])),
-    activeGrants: () => activeGrants.all().map(grantFromRow),
+    activeGrants: () => {
+      const grants = activeGrants.all().map((row) => grantFromRow(row, specs.read(row.spec)));
+      specs.settle();
+      return grants;
+    },
     countDead: (cutoff) => ({ attestations: deadAttestations.get(cutoff) ?? 0, joinTokens: deadJoinTokens.get(cutoff) ?? 0, credentials: deadCredentials.get(cutoff) ?? 0 }),
     deleteDeadAttestations: (cutoff) => deleteAttestations.run(cutoff).changes,
     deleteDeadJoinTokens: (cutoff) => deleteJoinTokens.run(cutoff).changes,
