@@ -87,7 +87,12 @@ export function normalizeAbsolutePath(path: string): string | null {
 export function isWithinRoot(path: string, root: string): boolean {
   const p = parseAbsolutePath(path);
   const r = parseAbsolutePath(root);
-  if (!p || !r || p.flavour !== r.flavour || r.segments.length > p.segments.length) return false;
+  return p !== null && r !== null && liesWithin(p, r);
+}
+
+/** isWithinRoot on paths parsed already (parseAbsolutePath), for a caller that checks one path against several roots. */
+export function liesWithin(p: AbsolutePath, r: AbsolutePath): boolean {
+  if (p.flavour !== r.flavour || r.segments.length > p.segments.length) return false;
   const same = p.flavour === 'win32' ? (a: string, b: string) => a.toUpperCase() === b.toUpperCase() : (a: string, b: string) => a === b;
   return same(p.root, r.root) && r.segments.every((segment, i) => same(segment, p.segments[i] as string));
 }

@@ -2,7 +2,7 @@
 // lies under are dropped, an amount max far above the peak comes down. A tool with no recorded
 // value for an argument keeps that constraint as it is: absence of evidence narrows nothing.
 import type { ArgConstraint, ToolRule } from '../../src-shared/grant.js';
-import { isWithinRoot, normalizeAbsolutePath } from '../core/grant-paths.js';
+import { liesWithin, normalizeAbsolutePath, parseAbsolutePath, type AbsolutePath } from '../core/grant-paths.js';
 import { formatUnits, parseDecimalUnits } from '../../src-shared/decimal-units.js';
 import { lowerUnits, unitsOfPeak } from './drift-headroom.js';
 import type { DriftUsage } from './drift-usage.js';
@@ -38,8 +38,12 @@ function narrowConstraint(c: ArgConstraint, actor: string, tool: string, arg: st
   if ('path' in c) {
     const paths = use.valuesOf(actor, tool, arg).flatMap((r) => (typeof r.value === 'string' ? [r.value] : []));
     if (paths.length === 0) return unchanged;
-    const roots = c.path.roots.map((root) => ({ root, normalized: normalizeAbsolutePath(root) }));
-    const under = (p: string): string[] => roots.filter((r) => r.normalized !== null && isWithinRoot(p, r.normalized)).map((r) => r.root);
+    // Each root and each path parsed once, not once per pair.
+    const roots = c.path.roots.map((root) => ({ root, parsed: parseNormalized(root) }));
+    const under = (path: string): string[] => {
+      const p = parseAbsolutePath(path);
+      return p === null ? [] : roots.filter((r) => r.parsed !== null && liesWithin(p, r.parsed)).map((r) => r.root);
+    };
     // The gateway records real paths; a root reached through a symlink resolves elsewhere. Only
     // when every used path lies under some root as written can the others be known unused.
     const hits = paths.map(under);
@@ -63,4 +67,10 @@ function narrowConstraint(c: ArgConstraint, actor: string, tool: string, arg: st
   }
   // A glob cannot be narrowed from the values seen without guessing the owner's intent.
   return unchanged;
+}
+
+/** A root as isWithinRoot(path, normalizeAbsolutePath(root)) reads it: normalized, then parsed. */
+function parseNormalized(root: string): AbsolutePath | null {
+  const normalized = normalizeAbsolutePath(root);
+  return normalized === null ? null : parseAbsolutePath(normalized);
 }
