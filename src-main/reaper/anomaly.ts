@@ -22,9 +22,13 @@ export function anomaly(f: ReaperFacts, kind: AnomalyKind, identity: IdentityRec
 }
 
 /** Live identities (ACTIVE or IDLE) by SPIFFE id: the actor of gateway decisions and subject of issuances. */
-export function liveBySpiffeId(f: ReaperFacts): Map<string, IdentityRecord> {
-  return new Map(f.identities.filter(liveIdentity).map((i) => [i.spiffeId, i]));
+export function liveBySpiffeId(f: ReaperFacts): ReadonlyMap<string, IdentityRecord> {
+  // Every anomaly rule asks; the facts are a snapshot, so once per snapshot.
+  let live = liveOf.get(f);
+  if (!live) liveOf.set(f, (live = new Map(f.identities.filter(liveIdentity).map((i) => [i.spiffeId, i]))));
+  return live;
 }
+const liveOf = new WeakMap<ReaperFacts, ReadonlyMap<string, IdentityRecord>>();
 
 /** Baseline gateway calls per agent (SPIFFE id), from the hour rows. */
 export function baselineCalls(f: ReaperFacts): Map<string, number> {
