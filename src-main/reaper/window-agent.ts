@@ -27,7 +27,7 @@ export class AgentWindow {
   /** The same per tool: minute, calls and peak at 3 × tool, 3 × tool + 1, 3 × tool + 2. */
   readonly #toolMinutes: number[] = [];
   /** Per tool: constrained values' JSON text → allowed calls that gave it (parsed once per distinct text, window-values.ts). */
-  #values: (Map<string, number> | undefined)[] | null = null;
+  #values: (Map<string, { calls: number }> | undefined)[] | null = null;
 
   constructor(
     readonly actor: string,
@@ -80,7 +80,10 @@ export class AgentWindow {
     const values = (this.#values ??= []);
     let counts = values[tool];
     if (!counts) values[tool] = counts = new Map();
-    counts.set(json, (counts.get(json) ?? 0) + 1);
+    // A counter object: a text seen before (most are: an agent repeats its values) costs one lookup.
+    const seen = counts.get(json);
+    if (seen) seen.calls++;
+    else counts.set(json, { calls: 1 });
   }
 
   /** (tool, decision, span) of every tool use counted. */
@@ -111,11 +114,15 @@ export class AgentWindow {
   }
 
   /** (tool, JSON text → calls) per tool some constrained value was counted for. */
-  *constrainedTexts(): Generator<[tool: number, texts: ReadonlyMap<string, number>]> {
+  *constrainedTexts(): Generator<[tool: number, texts: Iterable<[json: string, calls: number]>]> {
     const values = this.#values ?? [];
     for (let tool = 0; tool < values.length; tool++) {
       const texts = values[tool];
-      if (texts) yield [tool, texts];
+      if (texts) yield [tool, callsOf(texts)];
     }
   }
+}
+
+function* callsOf(texts: ReadonlyMap<string, { readonly calls: number }>): Generator<[json: string, calls: number]> {
+  for (const [json, { calls }] of texts) yield [json, calls];
 }
