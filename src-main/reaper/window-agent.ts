@@ -26,8 +26,13 @@ export class AgentWindow {
   #minutePeak = 0;
   /** The same per tool: minute, calls and peak at 3 × tool, 3 × tool + 1, 3 × tool + 2. */
   readonly #toolMinutes: number[] = [];
-  /** Per tool: constrained values' JSON text → allowed calls that gave it (parsed once per distinct text, window-values.ts). */
-  #values: (Map<string, { calls: number }> | undefined)[] | null = null;
+  /**
+   * Constrained values' JSON texts as they came, with their tools: counted per tool and text only
+   * when the window is done. A lookup per record into this agent's maps missed the CPU caches on
+   * nearly every record (thousands of agents, their maps all over the heap); appending touches one array's end.
+   */
+  readonly #texts: string[] = [];
+  readonly #textTools: number[] = [];
 
   constructor(
     readonly actor: string,
@@ -77,13 +82,8 @@ export class AgentWindow {
   }
 
   constrained(tool: number, json: string): void {
-    const values = (this.#values ??= []);
-    let counts = values[tool];
-    if (!counts) values[tool] = counts = new Map();
-    // A counter object: a text seen before (most are: an agent repeats its values) costs one lookup.
-    const seen = counts.get(json);
-    if (seen) seen.calls++;
-    else counts.set(json, { calls: 1 });
+    this.#textTools.push(tool);
+    this.#texts.push(json);
   }
 
   /** (tool, decision, span) of every tool use counted. */
@@ -113,16 +113,15 @@ export class AgentWindow {
     }
   }
 
-  /** (tool, JSON text → calls) per tool some constrained value was counted for. */
-  *constrainedTexts(): Generator<[tool: number, texts: Iterable<[json: string, calls: number]>]> {
-    const values = this.#values ?? [];
-    for (let tool = 0; tool < values.length; tool++) {
-      const texts = values[tool];
-      if (texts) yield [tool, callsOf(texts)];
+  /** (tool, JSON text → calls) per tool some constrained value was counted for, tools in ascending order. */
+  constrainedTexts(): [tool: number, texts: ReadonlyMap<string, number>][] {
+    const byTool: Map<string, number>[] = [];
+    for (let i = 0; i < this.#texts.length; i++) {
+      const tool = this.#textTools[i] as number;
+      const json = this.#texts[i] as string;
+      const counts = (byTool[tool] ??= new Map());
+      counts.set(json, (counts.get(json) ?? 0) + 1);
     }
+    return byTool.flatMap((texts, tool) => (texts ? [[tool, texts]] : []));
   }
-}
-
-function* callsOf(texts: ReadonlyMap<string, { readonly calls: number }>): Generator<[json: string, calls: number]> {
-  for (const [json, { calls }] of texts) yield [json, calls];
 }

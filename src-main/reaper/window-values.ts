@@ -8,7 +8,7 @@ import type { ArgPeakRow, ArgValueRow } from '../core/reaper-ports.js';
  * raises that argument's peak. Arrays and nulls are neither; text that is no JSON object is skipped.
  * Rows come ordered by argument, then value as text (ties in order of first use).
  */
-export function constrainedRows(actor: string, subject: string, texts: Iterable<readonly [json: string, calls: number]>): { values: ArgValueRow[]; peaks: ArgPeakRow[] } {
+export function constrainedRows(actor: string, subject: string, texts: ReadonlyMap<string, number>): { values: ArgValueRow[]; peaks: ArgPeakRow[] } {
   const counts = new Map<string, Map<string, { value: string | number | boolean; calls: number }>>(); // arg → typed value → calls
   const peaks = new Map<string, number>(); // arg → peak
   for (const [json, calls] of texts) {
