@@ -19,6 +19,17 @@ function open(): Store {
   return store;
 }
 
+/** Runs `fn` while the database may not grow by a page (SQLITE_FULL for any write that needs one). */
+async function withDiskFull(s: Store, fn: () => Promise<void>): Promise<void> {
+  const limit = s.db.pragma('max_page_count', { simple: true }) as number;
+  s.db.pragma(`max_page_count = ${s.db.pragma('page_count', { simple: true }) as number}`);
+  try {
+    await fn();
+  } finally {
+    s.db.pragma(`max_page_count = ${limit}`);
+  }
+}
+
 describe('sqliteTransactor', () => {
   it('runs afterCommit callbacks only once the outermost transaction commits', () => {
     const s = open();
@@ -104,13 +115,9 @@ describe('groupCommit', () => {
 
   it('disk full alone in its tick: ERR_STORE_FULL, nothing written, and the next caller commits', async () => {
     const s = open();
-    const limit = s.db.pragma('max_page_count', { simple: true }) as number;
-    s.db.pragma(`max_page_count = ${s.db.pragma('page_count', { simple: true }) as number}`);
-    try {
+    await withDiskFull(s, async () => {
       await expect(s.groupCommit(() => s.meta.set('big', 'x'.repeat(64 * 1024)))).rejects.toMatchObject({ code: 'ERR_STORE_FULL' });
-    } finally {
-      s.db.pragma(`max_page_count = ${limit}`);
-    }
+    });
     expect(s.meta.get('big')).toBeNull();
     await s.groupCommit(() => s.meta.set('after', 'resumed'));
     expect(s.meta.get('after')).toBe('resumed');
@@ -118,9 +125,7 @@ describe('groupCommit', () => {
 
   it('disk full mid-group: SQLite rolls the whole transaction back, so every caller fails with ERR_STORE_FULL and nothing commits, not even the callers after it', async () => {
     const s = open();
-    const limit = s.db.pragma('max_page_count', { simple: true }) as number;
-    s.db.pragma(`max_page_count = ${s.db.pragma('page_count', { simple: true }) as number}`);
-    try {
+    await withDiskFull(s, async () => {
       const outcomes = await Promise.allSettled([
         s.groupCommit(() => s.meta.set('before', 'x')),
         // Needs new pages: SQLITE_FULL, and SQLite ends the group's transaction on its own.
@@ -129,9 +134,7 @@ describe('groupCommit', () => {
         s.groupCommit(() => s.meta.set('after', 'x')),
       ]);
       expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'fulfilled'))).toEqual(['ERR_STORE_FULL', 'ERR_STORE_FULL', 'ERR_STORE_FULL']);
-    } finally {
-      s.db.pragma(`max_page_count = ${limit}`);
-    }
+    });
     expect([s.meta.get('before'), s.meta.get('big'), s.meta.get('after')]).toEqual([null, null, null]);
     await s.groupCommit(() => s.meta.set('after', 'resumed'));
     expect(s.meta.get('after')).toBe('resumed');
