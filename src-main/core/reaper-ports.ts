@@ -29,12 +29,12 @@ export interface ToolUseRow {
   readonly lastAt: number;
 }
 
-/** Per agent and hour of the day (UTC): gateway decisions before and inside the recent window. */
-export interface HourRow {
+/** Per agent: gateway decisions by hour of the day (UTC), before and inside the recent window. */
+export interface AgentHours {
   readonly actor: string;
-  readonly hour: number;
-  readonly baseline: number;
-  readonly recent: number;
+  /** Calls per UTC hour of the day (index 0–23) before the recent window, and inside it. */
+  readonly baseline: readonly number[];
+  readonly recent: readonly number[];
 }
 
 /** Per agent (the SPIFFE id, the subject of credential.issue): issuances before and inside the recent window. */

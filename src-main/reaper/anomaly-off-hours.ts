@@ -6,16 +6,9 @@ import type { ReaperAction, ReaperFacts } from './facts.js';
 export function offHoursRule(f: ReaperFacts): ReaperAction[] {
   const a = f.t.anomaly;
   const live = liveBySpiffeId(f);
-  const byActor = new Map<string, { baseline: number[]; recent: number[] }>();
-  for (const row of f.hours) {
-    let h = byActor.get(row.actor);
-    if (!h) byActor.set(row.actor, (h = { baseline: new Array<number>(24).fill(0), recent: new Array<number>(24).fill(0) }));
-    h.baseline[row.hour] = row.baseline;
-    h.recent[row.hour] = row.recent;
-  }
   const actions: ReaperAction[] = [];
-  for (const [actor, h] of byActor) {
-    const identity = live.get(actor);
+  for (const h of f.hours) {
+    const identity = live.get(h.actor);
     if (!identity) continue;
     const total = h.baseline.reduce((s, n) => s + n, 0);
     if (total < a.offHoursMinBaseline) continue;

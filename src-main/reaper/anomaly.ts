@@ -33,6 +33,6 @@ const liveOf = new WeakMap<ReaperFacts, ReadonlyMap<string, IdentityRecord>>();
 /** Baseline gateway calls per agent (SPIFFE id), from the hour rows. */
 export function baselineCalls(f: ReaperFacts): Map<string, number> {
   const calls = new Map<string, number>();
-  for (const row of f.hours) calls.set(row.actor, (calls.get(row.actor) ?? 0) + row.baseline);
+  for (const row of f.hours) calls.set(row.actor, row.baseline.reduce((sum, n) => sum + n, 0));
   return calls;
 }

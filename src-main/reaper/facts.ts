@@ -3,7 +3,7 @@
 // transaction) decide alike.
 import { createHash } from 'node:crypto';
 import type { ReaperActionDto, ReaperActionKind } from '../../src-shared/reaper.js';
-import type { ArgPeakRow, ArgValueRow, DeniedRow, HourRow, IssuanceRow, OwnerRecord, RatePeakRow, ToolUseRow } from '../core/reaper-ports.js';
+import type { AgentHours, ArgPeakRow, ArgValueRow, DeniedRow, IssuanceRow, OwnerRecord, RatePeakRow, ToolUseRow } from '../core/reaper-ports.js';
 import type { GrantRecord, IdentityRecord } from '../core/records.js';
 import type { ReaperThresholds } from './thresholds.js';
 
@@ -34,7 +34,7 @@ export interface ReaperFacts {
   readonly ratePeaks: readonly RatePeakRow[];
   /** Peak period total per cumulative-cap usage key (core/envelope-caps.ts capUsageKey) in the drift window. */
   readonly capPeaks: ReadonlyMap<string, bigint>;
-  readonly hours: readonly HourRow[];
+  readonly hours: readonly AgentHours[];
   readonly issuance: readonly IssuanceRow[];
   readonly denied: readonly DeniedRow[];
   /** Anomaly action ids already recorded in their window. */

@@ -89,7 +89,7 @@ function reference(): Record<string, unknown[]> {
   const actors = JSON.stringify([...rated]);
   return {
     toolUse: db.prepare(`SELECT actor, subject, decision, count(*) AS calls, min(time) AS firstAt, max(time) AS lastAt FROM audit_events WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? GROUP BY actor, subject, decision`).all(W.lookbackStart, W.until),
-    hours: db.prepare(`SELECT actor, (time / ${HOUR}) % 24 AS hour, sum(time < ?) AS baseline, sum(time >= ?) AS recent FROM audit_events WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? GROUP BY actor, hour`).all(W.recentStart, W.recentStart, W.baselineStart, W.until),
+    hours: perAgent(db.prepare(`SELECT actor, (time / ${HOUR}) % 24 AS hour, sum(time < ?) AS baseline, sum(time >= ?) AS recent FROM audit_events WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? GROUP BY actor, hour`).all(W.recentStart, W.recentStart, W.baselineStart, W.until) as { actor: string; hour: number; baseline: number; recent: number }[]),
     issuance: db.prepare(`SELECT subject, sum(time < ?) AS baseline, sum(time >= ?) AS recent FROM audit_events WHERE kind = 'credential.issue' AND time >= ? AND time <= ? AND decision = 'allow' GROUP BY subject`).all(W.recentStart, W.recentStart, W.baselineStart, W.until),
     denied: db.prepare(`SELECT actor, count(*) AS denied, min(time) AS firstAt, max(time) AS lastAt FROM audit_events WHERE kind = 'gateway.decision' AND time >= ? AND time <= ? AND decision = 'deny' GROUP BY actor`).all(W.burstStart, W.until),
     argValues: (db.prepare(`SELECT e.actor AS actor, e.subject AS subject, j.key AS arg, j.type AS type, j.atom AS value, count(*) AS calls ${constrainedUse} AND j.type IN ('text', 'integer', 'real', 'true', 'false') GROUP BY 1, 2, 3, 4, 5`).all(W.driftStart, W.until, tools) as { actor: string; subject: string; arg: string; type: string; value: unknown; calls: number }[]).map(({ type, value, ...r }) => ({ ...r, value: type === 'true' ? true : type === 'false' ? false : value })),
@@ -98,6 +98,18 @@ function reference(): Record<string, unknown[]> {
       SELECT actor, NULL AS subject, max(n) AS peak FROM (SELECT actor, sum(n) AS n FROM per_minute GROUP BY actor, minute) GROUP BY actor
       UNION ALL SELECT actor, subject, max(n) AS peak FROM per_minute GROUP BY actor, subject`).all(W.driftStart, W.until, actors),
   };
+}
+
+/** The grouped query's (actor, hour) rows as the pass gives them: one row per agent, its 24 hours. */
+function perAgent(rows: { actor: string; hour: number; baseline: number; recent: number }[]): { actor: string; baseline: number[]; recent: number[] }[] {
+  const agents = new Map<string, { actor: string; baseline: number[]; recent: number[] }>();
+  for (const row of rows) {
+    let agent = agents.get(row.actor);
+    if (!agent) agents.set(row.actor, (agent = { actor: row.actor, baseline: new Array<number>(24).fill(0), recent: new Array<number>(24).fill(0) }));
+    agent.baseline[row.hour] = row.baseline;
+    agent.recent[row.hour] = row.recent;
+  }
+  return [...agents.values()];
 }
 
 const sorted = (rows: unknown[]): string[] => rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r as object).sort()))).sort();

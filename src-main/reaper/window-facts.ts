@@ -2,7 +2,7 @@
 // gateway.decision record is read once, in time order, and counted into each fact it belongs to
 // (several grouped queries each walked the window again), the constrained values of the tools
 // some grant constrains included; credential.issue records are their own range of the index.
-import type { ArgPeakRow, ArgValueRow, DecisionRecord, DeniedRow, HourRow, IssuanceRow, RatePeakRow, ToolUseRow } from '../core/reaper-ports.js';
+import type { AgentHours, ArgPeakRow, ArgValueRow, DecisionRecord, DeniedRow, IssuanceRow, RatePeakRow, ToolUseRow } from '../core/reaper-ports.js';
 import { AgentWindow } from './window-agent.js';
 import { compare, constrainedRows } from './window-values.js';
 
@@ -24,7 +24,7 @@ export interface WindowBounds {
 
 export interface WindowFacts {
   readonly toolUse: ToolUseRow[];
-  readonly hours: HourRow[];
+  readonly hours: AgentHours[];
   readonly issuance: IssuanceRow[];
   readonly denied: DeniedRow[];
   readonly argValues: ArgValueRow[];
@@ -98,17 +98,14 @@ function agentFacts(agents: AgentWindow[], subjects: Interned, decisions: Intern
   const toolRank = subjects.ranks();
   const decisionRank = decisions.ranks();
   const byTool = <T extends { tool: number }>(a: T, b: T): number => (toolRank[a.tool] as number) - (toolRank[b.tool] as number);
-  const facts = { toolUse: [] as ToolUseRow[], hours: [] as HourRow[], denied: [] as DeniedRow[], argValues: [] as ArgValueRow[], argPeaks: [] as ArgPeakRow[], ratePeaks: [] as RatePeakRow[] };
+  const facts = { toolUse: [] as ToolUseRow[], hours: [] as AgentHours[], denied: [] as DeniedRow[], argValues: [] as ArgValueRow[], argPeaks: [] as ArgPeakRow[], ratePeaks: [] as RatePeakRow[] };
   for (const agent of agents.sort((a, b) => compare(a.actor, b.actor))) {
     const actor = agent.actor;
     const uses = [...agent.uses()].map(([tool, decision, span]) => ({ tool, decision, span }));
     uses.sort((a, b) => byTool(a, b) || (decisionRank[a.decision] as number) - (decisionRank[b.decision] as number));
     for (const { tool, decision, span } of uses) facts.toolUse.push({ actor, subject: subjects.name(tool), decision: decisions.name(decision), calls: span.calls, firstAt: span.firstAt, lastAt: span.lastAt });
-    for (let hour = 0; hour < 24; hour++) {
-      const baseline = agent.hours[hour] as number;
-      const recent = agent.hours[hour + 24] as number;
-      if (baseline + recent > 0) facts.hours.push({ actor, hour, baseline, recent });
-    }
+    // One row per agent with its 24 hours, not one per (agent, hour): the rules read them per agent.
+    if (agent.hours.some((calls) => calls > 0)) facts.hours.push({ actor, baseline: Array.from(agent.hours.subarray(0, 24)), recent: Array.from(agent.hours.subarray(24)) });
     const denied = agent.denied();
     if (denied) facts.denied.push({ actor, denied: denied.calls, firstAt: denied.firstAt, lastAt: denied.lastAt });
     const texts = [...agent.constrainedTexts()].map(([tool, t]) => ({ tool, t })).sort(byTool);
