@@ -131,8 +131,8 @@ export class ApprovalService {
     }
     return this.#audited(refusal, () => {
       const r = this.#requestRecord(requestId);
-      assertPending(r, this.#d.clock.now());
       const now = this.#d.clock.now();
+      assertPending(r, now);
       const digest = assertionDigest(response);
       // What was shown and what the passkey signed over it: stored as it came, re-verifiable offline.
       const evidence = {
@@ -181,8 +181,8 @@ export class ApprovalService {
   deny(requestId: string, actor: string, reason?: string): GrantRequestDto {
     return this.#audited({ actor, kind: 'grant.deny', subject: requestId, details: { reason } }, () => {
       const r = this.#requestRecord(requestId);
-      assertPending(r, this.#d.clock.now());
       const now = this.#d.clock.now();
+      assertPending(r, now);
       this.#d.requests.decide(requestId, 'DENIED', now, actor, reason ?? null, null);
       this.dropCeremoniesOf(requestId);
       this.#d.audit.append({ actor, kind: 'grant.deny', subject: requestId, decision: 'allow', details: { agentId: r.agentId, specHash: r.specHash, reason } });

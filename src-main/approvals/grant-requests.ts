@@ -51,8 +51,10 @@ export class GrantRequests {
     this.#d = deps;
   }
 
-  /** An agent asks for a grant for itself; dev/test requests matching an auto-approve rule are granted at once. */
-  /** `ttlMs`: how long the request stays open, when its asker waits less than the default day (an OAuth authorization: 15 minutes). */
+  /**
+   * An agent asks for a grant for itself; dev/test requests matching an auto-approve rule are granted at once.
+   * `ttlMs`: how long the request stays open, when its asker waits less than the default day (an OAuth authorization: 15 minutes).
+   */
   request(callerAgentId: string, actor: string, spec: GrantSpec, purpose: string, heldCall: HeldCallDto | null = null, ttlMs?: number): GrantRequestDto {
     const id = `grq_${randomBytes(16).toString('base64url')}`;
     const specHash = sha256Canonical(spec);
@@ -94,8 +96,8 @@ export class GrantRequests {
     return auditedChange(this.#d.tx, this.#d.audit, { actor, kind: 'grant.request.withdraw', subject: id, details: {} }, () => {
       const r = this.#d.requests.get(id);
       if (!r || r.agentId !== callerAgentId) throw new CharonError('ERR_GRANT_REQUEST_NOT_FOUND', `No grant request ${id}`);
-      assertPending(r, this.#d.clock.now());
       const now = this.#d.clock.now();
+      assertPending(r, now);
       this.#d.requests.decide(id, 'WITHDRAWN', now, actor, null, null);
       this.#d.closed(id);
       this.#d.audit.append({ actor, kind: 'grant.request.withdraw', subject: id, decision: 'allow', details: { agentId: r.agentId } });

@@ -75,7 +75,7 @@ export async function verifyJwtSvid(token: string, options: SvidVerifyOptions): 
   // Exactly two dots: three segments.
   const firstDot = token.indexOf('.');
   const lastDot = token.lastIndexOf('.');
-  if (firstDot === -1 || token.indexOf('.', firstDot + 1) !== lastDot || lastDot === firstDot) fail('ERR_JWT_MALFORMED', 'Not a JWS compact serialization');
+  if (firstDot === -1 || token.indexOf('.', firstDot + 1) !== lastDot) fail('ERR_JWT_MALFORMED', 'Not a JWS compact serialization');
   const headerSegment = token.slice(0, firstDot);
 
   // A header seen before is known to be well formed (jose-header-memo.ts); any other is read and checked here.

@@ -108,7 +108,7 @@ function agentFacts(agents: AgentWindow[], subjects: Interned, decisions: Intern
     if (agent.hours.some((calls) => calls > 0)) facts.hours.push({ actor, baseline: Array.from(agent.hours.subarray(0, 24)), recent: Array.from(agent.hours.subarray(24)) });
     const denied = agent.denied();
     if (denied) facts.denied.push({ actor, denied: denied.calls, firstAt: denied.firstAt, lastAt: denied.lastAt });
-    const texts = [...agent.constrainedTexts()].map(([tool, t]) => ({ tool, t })).sort(byTool);
+    const texts = agent.constrainedTexts().map(([tool, t]) => ({ tool, t })).sort(byTool);
     for (const { tool, t } of texts) {
       const rows = constrainedRows(actor, subjects.name(tool), t);
       facts.argValues.push(...rows.values);

@@ -103,10 +103,7 @@ export function groupCommitter(transactor: Transactor): <T>(fn: () => T) => Prom
     queue = [];
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      // A caller alone in its turn needs no savepoint of its own: if it fails, the whole
-      // transaction is its, and rolling that back is what its savepoint would have done.
-      if (items.length === 1) outcomes.push({ ok: true, value: transactor.transact((items[0] as Item).fn) });
-      else transactor.transact(() => {
+      transactor.transact(() => {
         for (const item of items) {
           try {
             // Each caller in its own savepoint: a failing one leaves no partial writes in the group's commit.
