@@ -81,7 +81,7 @@ export class Checkpointer {
     const key = this.#d.macKey as AuditMacKey;
     let firstMac: number | null = null;
     for (let cursor = after; ; ) {
-      const page = this.#d.repo.rangeWithMac(cursor, PAGE);
+      const page = this.#d.repo.macsFrom(cursor, PAGE);
       for (const record of page) {
         if (record.seq > upTo) return { firstMac };
         if (firstMac === null && record.mac) firstMac = record.seq;

@@ -96,6 +96,8 @@ export interface AuditRepository {
   range(afterSeq: number, limit: number): AuditRecord[];
   /** Like range, with each record's stored MAC (null for records written before MACs existed, or forged). */
   rangeWithMac(afterSeq: number, limit: number): (AuditRecord & { readonly mac: string | null })[];
+  /** Only what a MAC check reads (seq, hash, MAC), in seq order: no record's details parsed. */
+  macsFrom(afterSeq: number, limit: number): { readonly seq: number; readonly hash: string; readonly mac: string | null }[];
   list(filter: { afterSeq?: number; beforeSeq?: number; limit: number; kind?: string; subject?: string; actor?: string }): AuditRecord[];
   count(): number;
   insertCheckpoint(checkpoint: AuditCheckpointRecord): void;

@@ -34,6 +34,7 @@ export function sqliteAuditRepository(db: Db): AuditRepository {
   const insert = db.prepare(`INSERT INTO audit_events (seq, time, actor, kind, subject, decision, details, prev_hash, hash, mac)
     VALUES (@seq, @time, @actor, @kind, @subject, @decision, @details, @prevHash, @hash, @mac)`);
   const range = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
+  const macs = db.prepare<[number, number], { seq: number; hash: string; mac: string | null }>('SELECT seq, hash, mac FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_events');
   const insertCheckpoint = db.prepare('INSERT OR IGNORE INTO audit_checkpoints (seq, hash, time, kid, jws) VALUES (@seq, @hash, @time, @kid, @jws)');
   const checkpoints = db.prepare<[], AuditCheckpointRecord>('SELECT seq, hash, time, kid, jws FROM audit_checkpoints ORDER BY seq');
@@ -51,6 +52,9 @@ export function sqliteAuditRepository(db: Db): AuditRepository {
     },
     rangeWithMac(afterSeq, limit) {
       return range.all(afterSeq, limit).map((row) => ({ ...auditFromRow(row), mac: row.mac ?? null }));
+    },
+    macsFrom(afterSeq, limit) {
+      return macs.all(afterSeq, limit);
     },
     list(filter) {
       const where = whereClause([
