@@ -42,7 +42,6 @@ import { wireDelegation } from './delegation-wiring.js';
 import type { DelegationReads } from '../delegation/delegation-reads.js';
 import type { DelegationService } from '../delegation/delegation-service.js';
 
-
 /** Reported to MCP clients as the gateway's version. */
 export const CHARON_VERSION = '0.1.0';
 

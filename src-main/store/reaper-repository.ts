@@ -17,7 +17,13 @@ export interface ReaperRepositoryOptions {
 }
 
 export function sqliteReaperRepository(db: Db, options: ReaperRepositoryOptions = { slices: true }): ReaperFactsRepository {
-  const sliced = (since: number, until: number, read: (from: number, to: number) => number): void => {
+  /** Every row with `since <= time <= until`, in order, from `rows(from, to)` (`from <= time < to`). */
+  const visitRows = <R>(since: number, until: number, rows: (from: number, to: number) => R[], visit: (row: R) => void): void => {
+    const read = (from: number, to: number): number => {
+      const slice = rows(from, to);
+      for (const row of slice) visit(row);
+      return slice.length;
+    };
     if (options.slices) readInSlices(since, until, read);
     else read(since, Math.floor(until) + 1);
   };
@@ -61,18 +67,10 @@ export function sqliteReaperRepository(db: Db, options: ReaperRepositoryOptions 
     scanDecisions: (since, until, constrained, visit) => {
       const tools = constrained.tools.length > MAX_LISTED ? [JSON.stringify(constrained.tools)] : constrained.tools;
       const statement = decisions(constrained.tools.length);
-      sliced(since, until, (from, to) => {
-        const records = statement.all(constrained.since, ...tools, from, to);
-        for (const record of records) visit(record);
-        return records.length;
-      });
+      visitRows(since, until, (from, to) => statement.all(constrained.since, ...tools, from, to), visit);
     },
     scanIssuances: (since, until, visit) => {
-      sliced(since, until, (from, to) => {
-        const records = issuances.all(from, to);
-        for (const [subject, time] of records) visit(subject, time);
-        return records.length;
-      });
+      visitRows(since, until, (from, to) => issuances.all(from, to), ([subject, time]) => visit(subject, time));
     },
     flaggedSince: (since) => new Set(flagged.all(since).filter((id): id is string => typeof id === 'string')),
     capPeaks: (keys, since) => new Map(keys.length === 0 ? [] : capPeaks.all(JSON.stringify(keys), since).map((r) => [r.key, r.peak])),
