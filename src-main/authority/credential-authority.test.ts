@@ -135,6 +135,18 @@ describe('forged tokens are refused', () => {
     await expect(verify(forged)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
   });
 
+  it('refuses forged tokens in a burst of first presentations (their signatures checked in the threadpool), and accepts the genuine ones beside them', async () => {
+    await setup();
+    const genuine = await Promise.all(Array.from({ length: 16 }, () => issue()));
+    const kid = await currentKid();
+    const forged = await Promise.all(genuine.map(({ token }) => forge(token, { kid, typ: 'JWT' })));
+    const outcomes = await Promise.allSettled(genuine.flatMap(({ token }, i) => [verify(token), verify(forged[i] as string)]));
+    outcomes.forEach((outcome, i) => {
+      if (i % 2 === 0) expect(outcome).toMatchObject({ status: 'fulfilled', value: { jti: genuine[i / 2]?.credential.jti } });
+      else expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' } });
+    });
+  });
+
   it('refuses a correctly signed token that this authority never recorded (jti unknown, or sub swapped to another agent)', async () => {
     await setup();
     await t.activeAgent('other');
