@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { decodeJwt, type JWTPayload } from 'jose';
 import type { Environment } from '../../src-shared/domain.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -110,7 +109,7 @@ export class CredentialAuthority {
         if (current?.state !== 'ACTIVE') throw new CharonError(current?.state === 'ROTATED' ? 'ERR_CREDENTIAL_ROTATED' : 'ERR_CREDENTIAL_REVOKED', 'The credential being rotated is no longer active');
       }
       return {
-        jti: randomUUID(),
+        jti: this.#d.credentials.nextJti(),
         agentId: identity.id,
         spiffeId: identity.spiffeId,
         audience: request.audience ?? this.#d.defaultAudience,
@@ -145,7 +144,7 @@ export class CredentialAuthority {
   async issueDelegated(request: DelegatedIssue, refusal: Omit<AuditEventInput, 'decision'>, commit: (credential: CredentialRecord) => void): Promise<{ token: string; credential: CredentialRecord }> {
     const now = this.#d.clock.now();
     const credentialWith = (kid: string): CredentialRecord => ({
-      jti: randomUUID(),
+      jti: this.#d.credentials.nextJti(),
       agentId: request.agentId,
       spiffeId: request.subject,
       audience: request.audience,

@@ -70,6 +70,8 @@ export interface AttestationRepository {
 }
 
 export interface CredentialRepository {
+  /** The jti for the next credential inserted, inside the same write transaction (the store may encode where it goes). */
+  nextJti(): string;
   insert(credential: CredentialRecord): void;
   get(jti: string): CredentialRecord | null;
   /** The credential, its identity's lifecycle state and (delegated tokens) its chain, in one read (the verify hot path). */

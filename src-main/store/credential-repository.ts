@@ -3,6 +3,7 @@ import type { OwnerState } from '../../src-shared/reaper.js';
 import type { ChainHopState, ChainState } from '../core/delegation-ports.js';
 import type { CredentialRepository } from '../core/ports.js';
 import type { CredentialRecord } from '../core/records.js';
+import { jtiForRow, jtiKey } from './credential-jti.js';
 import type { Db } from './database.js';
 import { whereClause } from './where-clause.js';
 
@@ -69,22 +70,38 @@ function chainOf(r: ChainColumns): ChainState | null {
 }
 
 export function sqliteCredentialRepository(db: Db): CredentialRepository {
-  const insert = db.prepare(`INSERT INTO credentials (jti, agent_id, spiffe_id, audience, scope, environment, kid, issued_at, expires_at, state, dpop_jkt, rotated_to)
-    VALUES (@jti, @agentId, @spiffeId, @audience, @scope, @environment, @kid, @issuedAt, @expiresAt, @state, @dpopJkt, @rotatedTo)`);
-  const get = db.prepare<[string], Row>('SELECT * FROM credentials WHERE jti = ?');
+  const nextId = db.prepare<[], number>('SELECT coalesce(max(id), 0) + 1 FROM credentials').pluck();
+  const insert = db.prepare(`INSERT INTO credentials (id, jti, agent_id, spiffe_id, audience, scope, environment, kid, issued_at, expires_at, state, dpop_jkt, rotated_to)
+    VALUES (@id, @jti, @agentId, @spiffeId, @audience, @scope, @environment, @kid, @issuedAt, @expiresAt, @state, @dpopJkt, @rotatedTo)`);
+  /**
+   * One statement per way a jti is stored (credential-jti.ts), `where` naming the row: by primary
+   * key and jti for a row-naming jti, through credentials_named (its predicate repeated, so the
+   * index is used) for one issued before.
+   */
+  const byJti = <R>(sql: (where: string) => string): ((jti: string) => R | undefined) => {
+    const byRow = db.prepare<[number, string], R>(sql('c.id = ? AND c.jti = ?'));
+    const byName = db.prepare<[string], R>(sql("c.jti = ? AND c.jti NOT LIKE '%.%'"));
+    return (jti) => {
+      const key = jtiKey(jti);
+      if (key === null) return undefined;
+      return 'row' in key ? byRow.get(key.row, jti) : byName.get(jti);
+    };
+  };
+  const get = byJti<Row>((where) => `SELECT * FROM credentials c WHERE ${where}`);
   // The verify hot path, one read: the credential, its agent's state and, for a delegated token,
   // every hop of its chain with the state of that hop's agent and of the owner at the root. The
   // hops come back as one string (fields split by U+001F, hops by U+001E; no stored value holds a
   // control character): building JSON here and parsing it back cost three times as much.
-  const getWithState = db.prepare<[string], Row & ChainColumns>(
-    `SELECT c.*, i.state AS identity_state, d.id AS d_id, d.owner_id AS d_owner, coalesce(o.state, 'ACTIVE') AS d_owner_state,
+  const getWithState = byJti<Row & ChainColumns>(
+    (where) => `SELECT c.*, i.state AS identity_state, d.id AS d_id, d.owner_id AS d_owner, coalesce(o.state, 'ACTIVE') AS d_owner_state,
       (SELECT group_concat(concat_ws(char(31), p.key, h.id, ifnull(h.parent_id, ''), h.depth, h.agent_id, h.scope, h.environment, h.acr, ifnull(h.dpop_jkt, ''),
           h.expires_at, h.state, ifnull(ia.state, ''), CASE WHEN h.authority IS NULL THEN 0 ELSE 1 END), char(30))
         FROM json_each(d.path) p JOIN delegations h ON h.id = p.value LEFT JOIN identities ia ON ia.id = h.agent_id) AS d_hops
     FROM credentials c JOIN identities i ON i.id = c.agent_id LEFT JOIN delegations d ON d.jti = c.jti LEFT JOIN owners o ON o.id = d.owner_id
-    WHERE c.jti = ?`,
+    WHERE ${where}`,
   );
-  const setState = db.prepare('UPDATE credentials SET state = ?, changed_at = ?, rotated_to = coalesce(?, rotated_to), reason = ? WHERE jti = ?');
+  const setStateById = db.prepare('UPDATE credentials SET state = ?, changed_at = ?, rotated_to = coalesce(?, rotated_to), reason = ? WHERE id = ? AND jti = ?');
+  const setStateByName = db.prepare("UPDATE credentials SET state = ?, changed_at = ?, rotated_to = coalesce(?, rotated_to), reason = ? WHERE jti = ? AND jti NOT LIKE '%.%'");
   const activeForAgent = db.prepare<[string], { jti: string }>("SELECT jti FROM credentials WHERE agent_id = ? AND state = 'ACTIVE'");
   const revokeForAgent = db.prepare("UPDATE credentials SET state = 'REVOKED', changed_at = ?, reason = ? WHERE agent_id = ? AND state = 'ACTIVE'");
   const activeAll = db.prepare<[], { jti: string }>("SELECT jti FROM credentials WHERE state = 'ACTIVE'");
@@ -94,15 +111,23 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
   const latestForKey = db.prepare<[string], { e: number | null }>('SELECT max(expires_at) AS e FROM credentials WHERE kid = ?');
 
   return {
+    nextJti() {
+      // The row is free only until the transaction ends: another writer may take it after.
+      if (!db.inTransaction) throw new Error('A credential jti is allocated inside the transaction that stores the credential');
+      return jtiForRow(Number(nextId.get()));
+    },
     insert(c) {
-      insert.run(c);
+      const key = jtiKey(c.jti);
+      if (key === null) throw new Error(`Not a credential jti: ${JSON.stringify(c.jti)}`);
+      // A credential from before (a test's, a moved store's) takes the next row; its jti still names it.
+      insert.run({ ...c, id: 'row' in key ? key.row : Number(nextId.get()) });
     },
     get(jti) {
-      const r = get.get(jti);
+      const r = get(jti);
       return r ? fromRow(r) : null;
     },
     getWithIdentityState(jti) {
-      const r = getWithState.get(jti);
+      const r = getWithState(jti);
       return r ? { credential: fromRow(r), identityState: r.identity_state, chain: chainOf(r) } : null;
     },
     list(filter) {
@@ -113,7 +138,11 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
       return db.prepare<(string | number)[], Row>(`SELECT * FROM credentials ${where.sql} ORDER BY issued_at DESC LIMIT 10000`).all(...where.params).map(fromRow);
     },
     setState(jti, state, at, extra) {
-      setState.run(state, at, extra?.rotatedTo ?? null, extra?.reason ?? null, jti);
+      const key = jtiKey(jti);
+      const values = [state, at, extra?.rotatedTo ?? null, extra?.reason ?? null] as const;
+      if (key === null) return;
+      if ('row' in key) setStateById.run(...values, key.row, jti);
+      else setStateByName.run(...values, jti);
     },
     revokeAllForAgent(agentId, at, reason) {
       const jtis = activeForAgent.all(agentId).map((r) => r.jti);

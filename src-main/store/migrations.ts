@@ -397,4 +397,34 @@ export const migrations: readonly string[] = [
   `
   DROP INDEX credentials_kid;
   `,
+  // 17: credentials keyed by an integer. A credential's jti names its row (`<id>.<32 hex digits>`,
+  // store/credential-jti.ts), so an issuance writes no index of random jtis: that index cost about
+  // a tenth of a sequential issuance. Credentials issued before keep their jti (a UUID) and are
+  // found through a partial index that only they are in; no new credential writes to it.
+  `
+  CREATE TABLE credentials_by_id (
+    id INTEGER PRIMARY KEY,
+    jti TEXT NOT NULL,
+    agent_id TEXT NOT NULL REFERENCES identities(id),
+    spiffe_id TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    kid TEXT NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('ACTIVE','ROTATED','EXPIRED','REVOKED')),
+    dpop_jkt TEXT,
+    rotated_to TEXT,
+    changed_at INTEGER,
+    reason TEXT
+  ) STRICT;
+  INSERT INTO credentials_by_id (jti, agent_id, spiffe_id, audience, scope, environment, kid, issued_at, expires_at, state, dpop_jkt, rotated_to, changed_at, reason)
+    SELECT jti, agent_id, spiffe_id, audience, scope, environment, kid, issued_at, expires_at, state, dpop_jkt, rotated_to, changed_at, reason FROM credentials ORDER BY issued_at, jti;
+  DROP TABLE credentials;
+  ALTER TABLE credentials_by_id RENAME TO credentials;
+  CREATE INDEX credentials_agent_state ON credentials(agent_id, state);
+  CREATE INDEX credentials_expiry ON credentials(expires_at);
+  CREATE UNIQUE INDEX credentials_named ON credentials(jti) WHERE jti NOT LIKE '%.%';
+  `,
 ];
