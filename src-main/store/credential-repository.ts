@@ -4,6 +4,7 @@ import type { ChainHopState, ChainState } from '../core/delegation-ports.js';
 import type { CredentialRepository } from '../core/ports.js';
 import type { CredentialRecord } from '../core/records.js';
 import { jtiForRow, jtiKey } from './credential-jti.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 import { whereClause } from './where-clause.js';
 
@@ -76,15 +77,16 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
   /**
    * One statement per way a jti is stored (credential-jti.ts), `where` naming the row: by primary
    * key and jti for a row-naming jti, through credentials_named (its predicate repeated, so the
-   * index is used) for one issued before.
+   * index is used) for one issued before. Gives the statement for `jti` with its parameters
+   * (`leading` ones first), or null when no credential can have that jti.
    */
-  const byJti = <R>(sql: (where: string) => string): ((jti: string) => R | undefined) => {
-    const byRow = db.prepare<[number, string], R>(sql('c.id = ? AND c.jti = ?'));
-    const byName = db.prepare<[string], R>(sql("c.jti = ? AND c.jti NOT LIKE '%.%'"));
-    return (jti) => {
+  const byJti = <R>(sql: (where: string) => string): ((jti: string, ...leading: unknown[]) => { statement: Statement<unknown[], R>; params: unknown[] } | null) => {
+    const byRow = db.prepare<unknown[], R>(sql('c.id = ? AND c.jti = ?'));
+    const byName = db.prepare<unknown[], R>(sql("c.jti = ? AND c.jti NOT LIKE '%.%'"));
+    return (jti, ...leading) => {
       const key = jtiKey(jti);
-      if (key === null) return undefined;
-      return 'row' in key ? byRow.get(key.row, jti) : byName.get(jti);
+      if (key === null) return null;
+      return 'row' in key ? { statement: byRow, params: [...leading, key.row, jti] } : { statement: byName, params: [...leading, jti] };
     };
   };
   const get = byJti<Row>((where) => `SELECT * FROM credentials c WHERE ${where}`);
@@ -100,8 +102,7 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
     FROM credentials c JOIN identities i ON i.id = c.agent_id LEFT JOIN delegations d ON d.jti = c.jti LEFT JOIN owners o ON o.id = d.owner_id
     WHERE ${where}`,
   );
-  const setStateById = db.prepare('UPDATE credentials SET state = ?, changed_at = ?, rotated_to = coalesce(?, rotated_to), reason = ? WHERE id = ? AND jti = ?');
-  const setStateByName = db.prepare("UPDATE credentials SET state = ?, changed_at = ?, rotated_to = coalesce(?, rotated_to), reason = ? WHERE jti = ? AND jti NOT LIKE '%.%'");
+  const setState = byJti((where) => `UPDATE credentials AS c SET state = ?, changed_at = ?, rotated_to = coalesce(?, rotated_to), reason = ? WHERE ${where}`);
   const activeForAgent = db.prepare<[string], { jti: string }>("SELECT jti FROM credentials WHERE agent_id = ? AND state = 'ACTIVE'");
   const revokeForAgent = db.prepare("UPDATE credentials SET state = 'REVOKED', changed_at = ?, reason = ? WHERE agent_id = ? AND state = 'ACTIVE'");
   const activeAll = db.prepare<[], { jti: string }>("SELECT jti FROM credentials WHERE state = 'ACTIVE'");
@@ -123,11 +124,13 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
       insert.run({ ...c, id: 'row' in key ? key.row : Number(nextId.get()) });
     },
     get(jti) {
-      const r = get(jti);
+      const found = get(jti);
+      const r = found?.statement.get(...found.params);
       return r ? fromRow(r) : null;
     },
     getWithIdentityState(jti) {
-      const r = getWithState(jti);
+      const found = getWithState(jti);
+      const r = found?.statement.get(...found.params);
       return r ? { credential: fromRow(r), identityState: r.identity_state, chain: chainOf(r) } : null;
     },
     list(filter) {
@@ -138,11 +141,8 @@ export function sqliteCredentialRepository(db: Db): CredentialRepository {
       return db.prepare<(string | number)[], Row>(`SELECT * FROM credentials ${where.sql} ORDER BY issued_at DESC LIMIT 10000`).all(...where.params).map(fromRow);
     },
     setState(jti, state, at, extra) {
-      const key = jtiKey(jti);
-      const values = [state, at, extra?.rotatedTo ?? null, extra?.reason ?? null] as const;
-      if (key === null) return;
-      if ('row' in key) setStateById.run(...values, key.row, jti);
-      else setStateByName.run(...values, jti);
+      const found = setState(jti, state, at, extra?.rotatedTo ?? null, extra?.reason ?? null);
+      found?.statement.run(...found.params);
     },
     revokeAllForAgent(agentId, at, reason) {
       const jtis = activeForAgent.all(agentId).map((r) => r.jti);
