@@ -3,7 +3,7 @@
 // (several grouped queries each walked the window again), the constrained values of the tools
 // some grant constrains included; credential.issue records are their own range of the index.
 import type { AgentHours, ArgPeakRow, ArgValueRow, DecisionRecord, DeniedRow, IssuanceRow, RatePeakRow, ToolUseRow } from '../core/reaper-ports.js';
-import { AgentWindow } from './window-agent.js';
+import { WindowCounters } from './window-counters.js';
 import { compare, constrainedRows } from './window-values.js';
 
 const HOUR_MS = 3_600_000;
@@ -51,7 +51,8 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
   const decisions = new Interned();
   const ALLOW = decisions.id('allow');
   const DENY = decisions.id('deny');
-  const agents = new Map<string, AgentWindow>();
+  const counters = new WindowCounters();
+  const agents = new Map<string, number>();
   let last = -Infinity;
   scan.decisions(since, w.until, { since: w.driftStart, tools: [...tools].sort() }, (record) => {
     const time = record[0];
@@ -60,25 +61,22 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
     // Minutes are counted as runs: a record out of time order would split one.
     if (time < last) throw new Error('reaper window: decisions out of time order');
     last = time;
-    // One lookup per record for its agent; the rest is indexed by small integers.
+    // One lookup per record for its agent's number; the rest is offsets by small integers.
     let agent = agents.get(actor);
-    if (!agent) agents.set(actor, (agent = new AgentWindow(actor, rated.has(actor))));
+    if (agent === undefined) agents.set(actor, (agent = counters.add(actor, rated.has(actor))));
     const tool = subjects.id(record[3]);
     // The two usual decisions without a lookup.
     const decision = name === 'allow' ? ALLOW : name === 'deny' ? DENY : decisions.id(name);
-    if (time >= w.lookbackStart) agent.use(tool, decision, time);
-    if (time >= w.baselineStart) {
-      const slot = (Math.floor(time / HOUR_MS) % 24) + (time < w.recentStart ? 0 : 24);
-      agent.hours[slot] = (agent.hours[slot] as number) + 1;
-    }
+    if (time >= w.lookbackStart) counters.use(agent, tool, decision, time);
+    if (time >= w.baselineStart) counters.hour(agent, (Math.floor(time / HOUR_MS) % 24) + (time < w.recentStart ? 0 : 24));
     if (decision === DENY) {
-      if (time >= w.burstStart) agent.deny(time);
+      if (time >= w.burstStart) counters.deny(agent, time);
       return;
     }
     if (decision !== ALLOW || time < w.driftStart) return;
-    if (agent.rated) agent.allowedAt(tool, Math.floor(time / MINUTE_MS));
+    if (counters.rated(agent)) counters.allowedAt(agent, tool, Math.floor(time / MINUTE_MS));
     const constrained = record[4];
-    if (constrained !== null) agent.constrained(tool, constrained);
+    if (constrained !== null) counters.constrained(agent, tool, constrained);
   });
   const issuance = new Map<string, { baseline: number; recent: number }>();
   scan.issuances(w.baselineStart, w.until, (subject, time) => {
@@ -87,35 +85,38 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
     if (time < w.recentStart) counts.baseline++;
     else counts.recent++;
   });
-  return { ...agentFacts([...agents.values()], subjects, decisions), issuance: [...issuance].sort(([a], [b]) => compare(a, b)).map(([subject, c]) => ({ subject, baseline: c.baseline, recent: c.recent })) };
+  return { ...agentFacts(counters, subjects, decisions), issuance: [...issuance].sort(([a], [b]) => compare(a, b)).map(([subject, c]) => ({ subject, baseline: c.baseline, recent: c.recent })) };
 }
 
 /**
  * Every agent's rows, ordered as the grouped queries' callers expect: by actor, then subject
  * (decision, hour, argument and value). Agents are sorted once and each one's few rows apart.
  */
-function agentFacts(agents: AgentWindow[], subjects: Interned, decisions: Interned): Omit<WindowFacts, 'issuance'> {
+function agentFacts(counters: WindowCounters, subjects: Interned, decisions: Interned): Omit<WindowFacts, 'issuance'> {
   const toolRank = subjects.ranks();
   const decisionRank = decisions.ranks();
   const byTool = <T extends { tool: number }>(a: T, b: T): number => (toolRank[a.tool] as number) - (toolRank[b.tool] as number);
   const facts = { toolUse: [] as ToolUseRow[], hours: [] as AgentHours[], denied: [] as DeniedRow[], argValues: [] as ArgValueRow[], argPeaks: [] as ArgPeakRow[], ratePeaks: [] as RatePeakRow[] };
-  for (const agent of agents.sort((a, b) => compare(a.actor, b.actor))) {
-    const actor = agent.actor;
-    const uses = [...agent.uses()].map(([tool, decision, span]) => ({ tool, decision, span }));
+  const constrainedTexts = counters.constrainedTexts();
+  const order = Array.from({ length: counters.size }, (_, agent) => agent).sort((a, b) => compare(counters.actor(a), counters.actor(b)));
+  for (const agent of order) {
+    const actor = counters.actor(agent);
+    const uses = [...counters.uses(agent)].map(([tool, decision, span]) => ({ tool, decision, span }));
     uses.sort((a, b) => byTool(a, b) || (decisionRank[a.decision] as number) - (decisionRank[b.decision] as number));
     for (const { tool, decision, span } of uses) facts.toolUse.push({ actor, subject: subjects.name(tool), decision: decisions.name(decision), calls: span.calls, firstAt: span.firstAt, lastAt: span.lastAt });
     // One row per agent with its 24 hours, not one per (agent, hour): the rules read them per agent.
-    if (agent.hours.some((calls) => calls > 0)) facts.hours.push({ actor, baseline: Array.from(agent.hours.subarray(0, 24)), recent: Array.from(agent.hours.subarray(24)) });
-    const denied = agent.denied();
+    const hours = counters.hours(agent);
+    if (hours.some((calls) => calls > 0)) facts.hours.push({ actor, baseline: Array.from(hours.subarray(0, 24)), recent: Array.from(hours.subarray(24)) });
+    const denied = counters.denied(agent);
     if (denied) facts.denied.push({ actor, denied: denied.calls, firstAt: denied.firstAt, lastAt: denied.lastAt });
-    const texts = agent.constrainedTexts().map(([tool, t]) => ({ tool, t })).sort(byTool);
+    const texts = (constrainedTexts.get(agent) ?? []).map(([tool, t]) => ({ tool, t })).sort(byTool);
     for (const { tool, t } of texts) {
       const rows = constrainedRows(actor, subjects.name(tool), t);
       facts.argValues.push(...rows.values);
       facts.argPeaks.push(...rows.peaks);
     }
-    if (agent.ratePeak() > 0) facts.ratePeaks.push({ actor, subject: null, peak: agent.ratePeak() });
-    const peaks = [...agent.toolRatePeaks()].map(([tool, peak]) => ({ tool, peak })).sort(byTool);
+    if (counters.ratePeak(agent) > 0) facts.ratePeaks.push({ actor, subject: null, peak: counters.ratePeak(agent) });
+    const peaks = [...counters.toolRatePeaks(agent)].map(([tool, peak]) => ({ tool, peak })).sort(byTool);
     for (const { tool, peak } of peaks) facts.ratePeaks.push({ actor, subject: subjects.name(tool), peak });
   }
   return facts;
