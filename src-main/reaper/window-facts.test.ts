@@ -27,7 +27,9 @@ beforeAll(() => {
   const insert = db.prepare("INSERT INTO audit_events (seq, time, actor, kind, subject, decision, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, '', '')");
   let rng = 7;
   const rand = (): number => (rng = (rng * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-  const actors = Array.from({ length: 12 }, (_, i) => `spiffe://charon.local/agent/a${i}`);
+  // Twelve busy agents and a crowd of occasional ones: more agents than the counters' first
+  // capacity (256), so their arrays grow mid-window with counts already in them.
+  const actors = Array.from({ length: 700 }, (_, i) => `spiffe://charon.local/agent/a${i}`);
   rated = new Set(actors.filter((_, i) => i % 3 !== 0));
   db.transaction(() => {
     for (let seq = 1; seq <= 6000; seq++) {
@@ -36,7 +38,7 @@ beforeAll(() => {
       if (rand() < 0.08) time -= Math.floor(rand() * 3 * DAY);
       if (seq > 5900) time = NOW - Math.floor(rand() * 20 * 60_000); // a burst in the last minutes
       if (seq % 997 === 0) time = NOW + 5 * 60_000; // after `until`: in no window
-      const actor = actors[Math.floor(rand() * actors.length)] as string;
+      const actor = actors[rand() < 0.7 ? Math.floor(rand() * 12) : 12 + Math.floor(rand() * (actors.length - 12))] as string;
       if (rand() < 0.1) {
         insert.run(seq, time, 'charon', 'credential.issue', actor, rand() < 0.9 ? 'allow' : 'deny', '{}');
         continue;
