@@ -6,8 +6,12 @@
 // (thousands of agents, records in time order, so agents in no order); here it is one offset per
 // array, and the constrained texts are appended to one list for all agents.
 
-/** Decisions a record may carry (AuditDecision: allow, deny, info; room to spare): the width of a tool's slot in `use`. */
-export const DECISION_SLOTS = 8;
+/**
+ * Decisions a record may carry (AuditDecision: allow, deny, info; one to spare): the width of a
+ * tool's slot in `use`. Kept narrow: the `use` arrays are the largest, and a smaller footprint
+ * keeps more of them in the CPU caches.
+ */
+export const DECISION_SLOTS = 4;
 const HOURS = 48;
 
 /** A count with the first and last time counted. */
@@ -45,12 +49,14 @@ export class WindowCounters {
     return agent;
   }
 
-  get size(): number {
-    return this.#actors.length;
-  }
-
   actor(agent: number): string {
     return this.#actors[agent] as string;
+  }
+
+  /** The agents' numbers in the order of their actors' names. */
+  byActor(compare: (a: string, b: string) => number): number[] {
+    const actors = this.#actors;
+    return Array.from(actors, (_, agent) => agent).sort((a, b) => compare(actors[a] as string, actors[b] as string));
   }
 
   rated(agent: number): boolean {
@@ -58,6 +64,8 @@ export class WindowCounters {
   }
 
   use(agent: number, tool: number, decision: number, time: number): void {
+    // A decision past the slots would count into the next agent's: only a record not written by Charon could carry one.
+    if (decision >= DECISION_SLOTS) throw new Error('reaper window: more kinds of decision than AuditDecision has');
     const use = this.#use[tool] ?? this.#newToolArrays(tool).use;
     const k = 3 * (agent * DECISION_SLOTS + decision);
     const calls = use[k] as number;
@@ -130,19 +138,16 @@ export class WindowCounters {
     }
   }
 
-  /** Per agent: (tool, JSON text → calls) per tool some constrained value was counted for, tools in ascending order. */
-  constrainedTexts(): Map<number, [tool: number, texts: ReadonlyMap<string, number>][]> {
-    const byAgent = new Map<number, Map<string, number>[]>();
+  /** Indexed by agent: per tool (sparse, by tool number) the JSON texts of its constrained values → calls. */
+  constrainedTexts(): (Map<string, number> | undefined)[][] {
+    const byAgent: (Map<string, number> | undefined)[][] = [];
     for (let i = 0; i < this.#texts.length; i++) {
-      const agent = this.#textAgents[i] as number;
-      const tool = this.#textTools[i] as number;
+      const tools = (byAgent[this.#textAgents[i] as number] ??= []);
+      const counts = (tools[this.#textTools[i] as number] ??= new Map());
       const json = this.#texts[i] as string;
-      let tools = byAgent.get(agent);
-      if (!tools) byAgent.set(agent, (tools = []));
-      const counts = (tools[tool] ??= new Map());
       counts.set(json, (counts.get(json) ?? 0) + 1);
     }
-    return new Map([...byAgent].map(([agent, tools]) => [agent, tools.flatMap((texts, tool) => (texts ? [[tool, texts] as [number, Map<string, number>]] : []))]));
+    return byAgent;
   }
 
   #newToolArrays(tool: number): { use: Float64Array; minutes: Float64Array } {

@@ -98,8 +98,7 @@ function agentFacts(counters: WindowCounters, subjects: Interned, decisions: Int
   const byTool = <T extends { tool: number }>(a: T, b: T): number => (toolRank[a.tool] as number) - (toolRank[b.tool] as number);
   const facts = { toolUse: [] as ToolUseRow[], hours: [] as AgentHours[], denied: [] as DeniedRow[], argValues: [] as ArgValueRow[], argPeaks: [] as ArgPeakRow[], ratePeaks: [] as RatePeakRow[] };
   const constrainedTexts = counters.constrainedTexts();
-  const order = Array.from({ length: counters.size }, (_, agent) => agent).sort((a, b) => compare(counters.actor(a), counters.actor(b)));
-  for (const agent of order) {
+  for (const agent of counters.byActor(compare)) {
     const actor = counters.actor(agent);
     const uses = [...counters.uses(agent)].map(([tool, decision, span]) => ({ tool, decision, span }));
     uses.sort((a, b) => byTool(a, b) || (decisionRank[a.decision] as number) - (decisionRank[b.decision] as number));
@@ -109,7 +108,7 @@ function agentFacts(counters: WindowCounters, subjects: Interned, decisions: Int
     if (hours.some((calls) => calls > 0)) facts.hours.push({ actor, baseline: Array.from(hours.subarray(0, 24)), recent: Array.from(hours.subarray(24)) });
     const denied = counters.denied(agent);
     if (denied) facts.denied.push({ actor, denied: denied.calls, firstAt: denied.firstAt, lastAt: denied.lastAt });
-    const texts = (constrainedTexts.get(agent) ?? []).map(([tool, t]) => ({ tool, t })).sort(byTool);
+    const texts = (constrainedTexts[agent] ?? []).flatMap((t, tool) => (t ? [{ tool, t }] : [])).sort(byTool);
     for (const { tool, t } of texts) {
       const rows = constrainedRows(actor, subjects.name(tool), t);
       facts.argValues.push(...rows.values);
