@@ -48,7 +48,9 @@ beforeAll(() => {
         continue;
       }
       const subject = TOOLS[Math.floor(rand() * TOOLS.length)] as string;
-      const decision = rand() < 0.15 ? 'deny' : 'allow';
+      // Mostly allowed, some denied, a few of the third kind (info).
+      const r = rand();
+      const decision = r < 0.15 ? 'deny' : r < 0.17 ? 'info' : 'allow';
       const constrained: Record<string, unknown> = {};
       if (subject === 'files__read_file') constrained.path = `/srv/${Math.floor(rand() * 4)}.txt`;
       if (subject === 'pay__charge') {

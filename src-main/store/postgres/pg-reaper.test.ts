@@ -37,6 +37,7 @@ function fill(store: Store): void {
       [T0 + 4 * MINUTE, 'a', 'gateway.decision', 'mail__send', 'allow', '{"constrained":{"to":"x"}}'],
       [T0 + 6 * MINUTE, 'a', 'gateway.decision', 'pay__charge', 'allow', '{"constrained":{"amount":{"decimal":"12.5"}}}'],
       [T0 + 7 * MINUTE, 'a', 'gateway.decision', 'pay__charge', 'allow', '{}'],
+      [T0 + 7 * MINUTE + 1, 'a', 'gateway.decision', 'pay__charge', 'info', '{}'],
       [T0 - MINUTE, 'a', 'gateway.decision', 'files__read_file', 'allow', '{"constrained":{"path":"/before"}}'],
       [T0 + MINUTE, 'a', 'gateway.decision', 'files__read_file', 'allow', '{"constrained":{"path":"/not-yet"}}'],
       [T0 + 8 * MINUTE, 'charon', 'credential.issue', 'a', 'allow', '{}'],
