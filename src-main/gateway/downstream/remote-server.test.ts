@@ -59,3 +59,23 @@ it('lists and calls tools over Streamable HTTP, sending only the configured head
     expect(headers.dpop).toBeUndefined();
   }
 });
+
+it("gives every request to a remote server a signal of its own, so the connection's collects no listener per call", async () => {
+  // Node's fetch, watched: the signal each request of the gateway's connection carries.
+  const signals: AbortSignal[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    if (init?.signal) signals.push(init.signal);
+    return realFetch(input, init);
+  };
+  try {
+    await manager.set('remote-signals', { url, headers: {} });
+    for (let i = 0; i < 20; i++) expect((await manager.callTool('remote-signals', 'add', { a: i, b: 1 })).content).toEqual([{ type: 'text', text: String(i + 1) }]);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  expect(signals.length).toBeGreaterThanOrEqual(20);
+  expect(new Set(signals).size).toBe(signals.length);
+  // Each was let go of when its response was read: none is still linked to the connection.
+  expect(signals.every((s) => !s.aborted)).toBe(true);
+});

@@ -2,6 +2,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ServerConfig } from '../../../src-shared/mcp-servers.js';
+import { perRequestSignalFetch } from '../../core/per-request-signal.js';
 
 /** How much of a child's stderr we keep: enough for the last error message, bounded so a chatty server costs nothing. */
 const STDERR_TAIL_BYTES = 4096;
@@ -20,7 +21,8 @@ export interface OpenedTransport {
  */
 export function openTransport(config: ServerConfig): OpenedTransport {
   if ('url' in config) {
-    const transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: { ...config.headers } } });
+    // Each request with a signal of its own: the connection's would collect a listener per call.
+    const transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: { ...config.headers } }, fetch: perRequestSignalFetch(fetch) });
     return { transport, pid: () => null, stderrTail: () => '' };
   }
   // stderr is piped (not inherited): the child's log must not interleave with ours, and its
