@@ -3,7 +3,6 @@
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CharonRequestError } from './charon-agent.js';
 import { listenerFetch } from './listener-fetch.js';
-import { perRequestSignalFetch } from '../core/per-request-signal.js';
 import type { DpopKey } from './dpop-key.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -118,8 +117,7 @@ export class DelegatedToken {
 
   /** An MCP client transport to the gateway with this token. */
   mcpTransport(path = '/mcp'): StreamableHTTPClientTransport {
-    // Each request with a signal of its own: the transport's one signal would collect a listener per call.
-    return new StreamableHTTPClientTransport(new URL(path, this.#o.url), { fetch: perRequestSignalFetch(this.fetch) });
+    return new StreamableHTTPClientTransport(new URL(path, this.#o.url), { fetch: this.fetch });
   }
 
   #now(): number {

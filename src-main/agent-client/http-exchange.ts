@@ -2,7 +2,7 @@ import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type Re
 import { Agent as TlsAgent, request as tlsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import { boundedMemo } from '../core/bounded-memo.js';
-import { linkAbort } from './abort-link.js';
+import { linkAbort } from '../core/abort-link.js';
 
 /**
  * Connections to the agent listener are reused: one TCP handshake per connection, not per call.
