@@ -74,7 +74,7 @@ describe('a connection signal shared by many requests', () => {
     expect(listeners(shared.signal)).toBe(0);
   });
 
-  it('lets go of a request when its reader cancels the body or it fails: aborting later reaches neither', async () => {
+  it('lets go of a request when its body is read, cancelled or it fails: aborting later reaches none of them', async () => {
     const shared = new AbortController();
     // Node's fetch, watched: the signal each request carries.
     const own: AbortSignal[] = [];
@@ -82,6 +82,7 @@ describe('a connection signal shared by many requests', () => {
       if (init?.signal) own.push(init.signal);
       return fetch(input, init);
     });
+    expect(await (await fetchOwn(`${base}/json`, { signal: shared.signal })).json()).toEqual({ ok: true });
     const response = await fetchOwn(`${base}/stream`, { signal: shared.signal });
     await (response.body as ReadableStream<Uint8Array>).cancel();
     // Nothing listens on the port a closed server had.
@@ -90,13 +91,13 @@ describe('a connection signal shared by many requests', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     await expect(fetchOwn(`http://127.0.0.1:${port}/`, { signal: shared.signal })).rejects.toThrow();
-    // A third, still streaming when the connection closes, is aborted; the two let go of are not.
+    // A fourth, still streaming when the connection closes, is aborted; the three let go of are not.
     const open = await fetchOwn(`${base}/stream`, { signal: shared.signal });
     shared.abort(new Error('connection closed'));
     const reader = (open.body as ReadableStream<Uint8Array>).getReader();
     // Read past what had arrived before the abort: the stream then fails with the connection's reason.
     await expect((async () => { for (;;) if ((await reader.read()).done) return 'ended'; })()).rejects.toThrow('connection closed');
-    expect(own.map((s) => s.aborted)).toEqual([false, false, true]);
+    expect(own.map((s) => s.aborted)).toEqual([false, false, false, true]);
   });
 
   it('passes a request without a signal, or with one already aborted, straight through', async () => {
