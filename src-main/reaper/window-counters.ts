@@ -64,8 +64,6 @@ export class WindowCounters {
   }
 
   use(agent: number, tool: number, decision: number, time: number): void {
-    // A decision past the slots would count into the next agent's: only a record not written by Charon could carry one.
-    if (decision >= DECISION_SLOTS) throw new Error('reaper window: more kinds of decision than AuditDecision has');
     const use = this.#use[tool] ?? this.#newToolArrays(tool).use;
     const k = 3 * (agent * DECISION_SLOTS + decision);
     const calls = use[k] as number;

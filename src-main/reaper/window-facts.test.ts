@@ -143,6 +143,16 @@ describe('the window pass and the order of its records', () => {
     expect(() => gatherWindowFacts(scan, W, CONSTRAINED, new Set(['a']))).toThrow(/out of time order/);
   });
 
+  it('refuses more kinds of decision than its counters have slots for, rather than count one into another agent', () => {
+    const scan = {
+      ...empty,
+      decisions: (_s: number, _u: number, _c: unknown, visit: (r: readonly [number, string, string, string, string | null]) => void) => {
+        ['allow', 'deny', 'info', 'odd', 'odder'].forEach((decision, i) => visit([NOW - 1000 + i, decision, 'a', 'files__list_dir', null]));
+      },
+    };
+    expect(() => gatherWindowFacts(scan, W, CONSTRAINED, new Set(['a']))).toThrow(/more kinds of decision/);
+  });
+
   it('counts a minute shared by two tools once for the agent, and each tool apart', () => {
     const minute = Math.floor((NOW - DAY) / 60_000) * 60_000;
     const scan = {

@@ -3,7 +3,7 @@
 // (several grouped queries each walked the window again), the constrained values of the tools
 // some grant constrains included; credential.issue records are their own range of the index.
 import type { AgentHours, ArgPeakRow, ArgValueRow, DecisionRecord, DeniedRow, IssuanceRow, RatePeakRow, ToolUseRow } from '../core/reaper-ports.js';
-import { WindowCounters } from './window-counters.js';
+import { DECISION_SLOTS, WindowCounters } from './window-counters.js';
 import { compare, constrainedRows } from './window-values.js';
 
 const HOUR_MS = 3_600_000;
@@ -51,6 +51,13 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
   const decisions = new Interned();
   const ALLOW = decisions.id('allow');
   const DENY = decisions.id('deny');
+  // Numbered when first seen, off the per-record path: a decision past the counters' slots would
+  // count into the next agent's, and only a record not written by Charon could carry one.
+  const unusualDecision = (name: string): number => {
+    const id = decisions.id(name);
+    if (id >= DECISION_SLOTS) throw new Error('reaper window: more kinds of decision than AuditDecision has');
+    return id;
+  };
   const counters = new WindowCounters();
   const agents = new Map<string, number>();
   let last = -Infinity;
@@ -66,7 +73,7 @@ export function gatherWindowFacts(scan: WindowScan, w: WindowBounds, tools: Read
     if (agent === undefined) agents.set(actor, (agent = counters.add(actor, rated.has(actor))));
     const tool = subjects.id(record[3]);
     // The two usual decisions without a lookup.
-    const decision = name === 'allow' ? ALLOW : name === 'deny' ? DENY : decisions.id(name);
+    const decision = name === 'allow' ? ALLOW : name === 'deny' ? DENY : unusualDecision(name);
     if (time >= w.lookbackStart) counters.use(agent, tool, decision, time);
     if (time >= w.baselineStart) counters.hour(agent, (Math.floor(time / HOUR_MS) % 24) + (time < w.recentStart ? 0 : 24));
     if (decision === DENY) {
